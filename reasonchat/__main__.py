@@ -1,0 +1,7 @@
+"""`python -m reasonchat` runs the same entry point as the console script."""
+
+import sys
+
+from reasonchat.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The streaming engine: provider-neutral, no UI. Nothing here imports Textual."""

@@ -1,0 +1,156 @@
+"""`ChatClient`: one provider, streamed chat completions as typed events.
+
+The official `openai` SDK does HTTP, auth, retries (429 with Retry-After, 5xx, connection errors),
+timeouts and error types. Its typed chunk parsing is slow, so the body is read through
+`with_streaming_response` and decoded by `StreamDecoder`. Failures never raise out of `stream()`: they
+arrive as a final `StreamFailed` event with a one-line message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+import httpx2
+import openai
+
+from reasonchat.core.decoder import StreamDecoder
+from reasonchat.core.events import StreamEvent, StreamFailed
+from reasonchat.core.failures import Context, describe_broken, describe_connect, describe_status
+from reasonchat.core.provider import Provider
+from reasonchat.errors import ProviderError
+
+_BROKEN = (httpx2.TransportError, httpx2.StreamError, httpx2.DecodingError)
+
+
+class ChatClient:
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+        self._sdk = openai.AsyncOpenAI(
+            api_key=provider.api_key or "EMPTY",
+            base_url=provider.base_url,
+            timeout=httpx2.Timeout(provider.timeout, connect=min(provider.timeout, 15.0)),
+            max_retries=provider.max_retries,
+            default_headers=dict(provider.headers),
+        )
+
+    async def aclose(self) -> None:
+        await self._sdk.close()
+
+    async def __aenter__(self) -> ChatClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def context(self, model: str) -> Context:
+        p = self.provider
+        return Context(p.name, p.base_url, model, p.key_hint or "its api key", p.timeout, p.api_key)
+
+    async def resolve_model(self) -> str:
+        """The provider's model, or the first id the server lists (what a local vLLM serves)."""
+        if self.provider.model:
+            return self.provider.model
+        models = await self.list_models()
+        if not models:
+            raise ProviderError(f"{self.provider.base_url} lists no models — set `model` for the preset")
+        return models[0]
+
+    async def list_models(self) -> list[str]:
+        """`GET /models`, sorted as the server sends them; failures raise ProviderError with one line."""
+        ctx = self.context(self.provider.model)
+        try:
+            response = await self._sdk.models.with_raw_response.list()
+            body = response.http_response.json()
+        except openai.APIStatusError as exc:
+            raise ProviderError(describe_status(exc.status_code, exc.body, exc.response.text, ctx)) from None
+        except openai.APIConnectionError as exc:
+            raise ProviderError(describe_connect(exc, ctx)) from None
+        except ValueError:
+            raise ProviderError(f"{self.provider.base_url}/models did not answer with JSON") from None
+        data = body.get("data") if isinstance(body, dict) else body
+        if not isinstance(data, list):
+            return []
+        return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
+
+    async def stream(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        model: str | None = None,
+        thinking: bool | None = None,
+    ) -> AsyncIterator[StreamEvent]:
+        """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`."""
+        p = self.provider
+        try:
+            model = model or await self.resolve_model()
+        except ProviderError as exc:
+            yield StreamFailed(str(exc))
+            return
+        ctx = self.context(model)
+        options: dict[str, Any] = {}
+        if p.max_tokens is not None:
+            options["max_tokens"] = p.max_tokens
+        if p.temperature is not None:
+            options["temperature"] = p.temperature
+        decoder = StreamDecoder()
+        started = False
+        try:
+            async with self._sdk.chat.completions.with_streaming_response.create(
+                model=model,
+                messages=list(messages),  # type: ignore[arg-type]
+                stream=True,
+                stream_options={"include_usage": True},
+                extra_body=p.request_extras(thinking) or None,
+                **options,
+            ) as response:
+                started = True
+                if "json" in response.headers.get("content-type", ""):
+                    for event in _from_completion(await response.json()):
+                        yield event
+                    return
+                async for line in response.iter_lines():
+                    for event in decoder.feed_line(line):
+                        yield event
+                    if decoder.failed is not None:
+                        return
+        except openai.APIStatusError as exc:
+            yield StreamFailed(
+                describe_status(exc.status_code, exc.body, _text(exc.response), ctx),
+                status_code=exc.status_code,
+            )
+            return
+        except openai.APIConnectionError as exc:
+            yield StreamFailed(describe_connect(exc, ctx))
+            return
+        except _BROKEN as exc:
+            if not started:
+                yield StreamFailed(describe_connect(exc, ctx))
+                return
+            for event in decoder.finish():
+                if isinstance(event, StreamFailed):
+                    event = StreamFailed(describe_broken(exc, ctx), interrupted=True, model=decoder.model)
+                yield event
+            return
+        for event in decoder.finish():
+            yield event
+
+
+def _text(response: httpx2.Response) -> str:
+    try:
+        return response.text
+    except Exception:  # a streamed error body that was not read: the status says enough
+        return ""
+
+
+def _from_completion(body: Any) -> list[StreamEvent]:
+    """A server that ignored `stream: true` and answered with one JSON object (or an error object)."""
+    if isinstance(body, dict) and isinstance(body.get("choices"), list):
+        choices = [
+            {"delta": c.get("message") or {}, "finish_reason": c.get("finish_reason") or "stop"}
+            for c in body["choices"]
+            if isinstance(c, dict)
+        ]
+        body = {**body, "choices": choices}
+    decoder = StreamDecoder()
+    return decoder.feed_chunk(body) + decoder.finish()

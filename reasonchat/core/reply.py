@@ -1,0 +1,131 @@
+"""`Reply`: one assistant answer folded from stream events, with its timings and final status.
+
+`ask`, the store writer and the TUI all fold events the same way through `apply`, so "what arrived" means
+the same thing everywhere. Text is kept as a list of parts joined on demand: appending to a string
+attribute per token would copy the whole answer every time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reasonchat.core.events import (
+    AnswerDelta,
+    AnswerWasReasoning,
+    Finished,
+    ReasoningDelta,
+    StreamEvent,
+    StreamFailed,
+    Usage,
+)
+
+Status = Literal["streaming", "complete", "stopped", "interrupted", "error"]
+
+
+@dataclass
+class Reply:
+    model: str
+    preset: str = ""
+    started: float = field(default_factory=time.monotonic)
+    status: Status = "streaming"
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    error: str | None = None
+    first_token_at: float | None = None
+    reasoning_started_at: float | None = None
+    reasoning_ended_at: float | None = None
+    ended_at: float | None = None
+    version: int = 0  # bumped on every text change: cheap "has anything changed since I looked?"
+    _reasoning: list[str] = field(default_factory=list, repr=False)
+    _answer: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def reasoning(self) -> str:
+        if len(self._reasoning) > 1:
+            self._reasoning[:] = ["".join(self._reasoning)]
+        return self._reasoning[0] if self._reasoning else ""
+
+    @property
+    def content(self) -> str:
+        if len(self._answer) > 1:
+            self._answer[:] = ["".join(self._answer)]
+        return self._answer[0] if self._answer else ""
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self._reasoning or self._answer)
+
+    @property
+    def done(self) -> bool:
+        return self.status != "streaming"
+
+    @property
+    def ttft(self) -> float | None:
+        """Seconds from sending the request to the first token of reasoning or answer."""
+        return None if self.first_token_at is None else self.first_token_at - self.started
+
+    @property
+    def reasoning_seconds(self) -> float | None:
+        """How long the model thought: first reasoning token to first answer token (or last reasoning)."""
+        if self.reasoning_started_at is None:
+            return None
+        end = self.reasoning_ended_at or self.ended_at or time.monotonic()
+        return max(0.0, end - self.reasoning_started_at)
+
+    def apply(self, event: StreamEvent, now: float | None = None) -> None:
+        if isinstance(event, AnswerDelta):
+            now = time.monotonic() if now is None else now
+            if self.first_token_at is None:
+                self.first_token_at = now
+            if self.reasoning_started_at is not None and self.reasoning_ended_at is None:
+                self.reasoning_ended_at = now
+            self._answer.append(event.text)
+            self.version += 1
+        elif isinstance(event, ReasoningDelta):
+            now = time.monotonic() if now is None else now
+            if self.first_token_at is None:
+                self.first_token_at = now
+            if self.reasoning_started_at is None:
+                self.reasoning_started_at = now
+            self._reasoning.append(event.text)
+            self.version += 1
+        elif isinstance(event, AnswerWasReasoning):
+            self._reasoning.extend(self._answer)
+            self._answer.clear()
+            if self.reasoning_started_at is None:
+                self.reasoning_started_at = self.first_token_at
+            self.reasoning_ended_at = None
+            self.version += 1
+        elif isinstance(event, Usage):
+            self.usage = event
+        elif isinstance(event, Finished):
+            self.finish_reason = event.finish_reason
+            if event.model:
+                self.model = event.model
+            self._end("complete")
+        elif isinstance(event, StreamFailed):
+            self.error = event.message
+            if event.model:
+                self.model = event.model
+            self._end("interrupted" if event.interrupted or self.has_text else "error")
+
+    def stop(self) -> None:
+        """The user stopped the answer: what arrived stays, marked stopped."""
+        if not self.done:
+            self._end("stopped")
+
+    def _end(self, status: Status) -> None:
+        self.status = status
+        self.ended_at = time.monotonic()
+        if self.reasoning_started_at is not None and self.reasoning_ended_at is None:
+            self.reasoning_ended_at = self.ended_at
+
+    @property
+    def reasoning_tokens(self) -> tuple[int, bool] | None:
+        """(count, exact): the provider's reasoning_tokens when given, else an estimate (~4 chars a token)."""
+        if self.usage is not None and self.usage.reasoning_tokens is not None:
+            return self.usage.reasoning_tokens, True
+        text = self.reasoning
+        return (max(1, round(len(text) / 4)), False) if text else None

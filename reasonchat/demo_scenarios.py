@@ -1,0 +1,419 @@
+"""What the demo server says, and in which provider's wire shape.
+
+The requested model name picks a scenario (`demo`, `shape-volcano`, `fault-drop`, `bench-20000@3000` …);
+any name may end in `@RATE` to pace it at RATE tokens per second (`@0` is unpaced). A scenario is a
+`Plan` (the text to send) rendered by a *shape* into SSE lines exactly as that provider sends them
+(PROVIDERS.md), or a `Refusal` (an HTTP error), with faults layered on top.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_RATE = 400.0  # tokens/s for the friendly demo: quick, but slow enough to watch it think
+
+
+@dataclass(frozen=True)
+class Send:
+    """SSE text to write; `tokens` is how many tokens it carries, for pacing."""
+
+    text: str
+    tokens: int = 1
+
+
+@dataclass(frozen=True)
+class Pause:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Close the connection without ending the body."""
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Stop sending and hold the connection open (up to `seconds`)."""
+
+    seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class RawBytes:
+    data: bytes
+
+
+Step = Send | Pause | Drop | Stall | RawBytes
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    body: str
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    model: str
+    reasoning: list[str]
+    answer: list[str]
+    finish_reason: str = "stop"
+    prompt_tokens: int = 0
+
+    def usage(self, done: int | None = None) -> dict[str, Any]:
+        r, a = len(self.reasoning), len(self.answer)
+        completion = r + a if done is None else done
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": completion,
+            "total_tokens": self.prompt_tokens + completion,
+            "prompt_tokens_details": {"cached_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": min(r, completion)},
+        }
+
+    def completion(self) -> dict[str, Any]:
+        """The non-streamed answer (`stream: false`)."""
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(self.answer)}
+        if self.reasoning:
+            message["reasoning_content"] = "".join(self.reasoning)
+        return {
+            "id": "chatcmpl-demo", "object": "chat.completion", "created": 0, "model": self.model,
+            "choices": [{"index": 0, "message": message, "finish_reason": self.finish_reason}],
+            "usage": self.usage(),
+        }
+
+
+# -- text ---------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s*\S+|\s+")
+
+
+def tokens(text: str) -> list[str]:
+    """Split into word-sized tokens that join back to exactly `text`."""
+    return _TOKEN.findall(text)
+
+
+def _prompt_of(messages: list[dict[str, Any]]) -> tuple[str, int]:
+    users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+    last = users[-1].get("content", "") if users else ""
+    if isinstance(last, list):  # content parts
+        last = " ".join(str(p.get("text", "")) for p in last if isinstance(p, dict))
+    return str(last), len(users)
+
+
+def friendly(prompt: str, turn: int) -> tuple[str, str]:
+    """A believable reasoning + Markdown answer that refers to the user's prompt."""
+    quoted = " ".join(prompt.split())[:120] or "(an empty message)"
+    follow = (
+        f"This is message {turn} of the conversation, so I should build on what came before rather than "
+        "start over. "
+        if turn > 1
+        else ""
+    )
+    reasoning = (
+        f"The user wrote: “{quoted}”. {follow}Let me think about what they actually need here. "
+        "First, I should restate the question in my own words to be sure I understood it. "
+        "Then I can pick an example that is small enough to read in a terminal but still shows the idea. "
+        "A short code sample would help, and a table can compare the options side by side. "
+        "Wait — I should also mention the trade-offs, not only the happy path. "
+        "Let me also double-check the numbers in the table before I answer. "
+        "Okay, 2 + 2 = 4 and the list has three items, so the table has three rows. That is consistent. "
+        "I'll structure the answer as: a one-line summary, a list of key points, the code, then the table."
+    )
+    answer = (
+        f"## About “{quoted}”\n\n"
+        + ("Building on our earlier messages, here is the next step.\n\n" if turn > 1 else "")
+        + "Here is a short answer from the **offline demo** model — no network, no key needed.\n\n"
+        "- It streams *reasoning* first, then this answer.\n"
+        "- The answer is Markdown: lists, `inline code`, code blocks and tables.\n"
+        "- Every token is saved as it arrives.\n\n"
+        "```python\n"
+        "def greet(name: str) -> str:\n"
+        '    """Say hello."""\n'
+        '    return f"Hello, {name}!"\n'
+        "```\n\n"
+        "| option | speed | notes |\n"
+        "|---|---|---|\n"
+        "| demo | instant | runs offline |\n"
+        "| local vLLM | fast | needs a GPU box |\n"
+        "| hosted API | varies | needs an API key |\n\n"
+        "Ask a follow-up to see a multi-turn conversation."
+    )
+    return reasoning, answer
+
+
+_MD_BLOCKS = [
+    "## Section {i}\n\nThe engine decodes each `data:` line once and batches UI updates, so a fast stream "
+    "stays smooth. Item {i} of the benchmark answer.\n\n",
+    "- point {i}.1 with **bold** text\n- point {i}.2 with `code`\n- point {i}.3 with *emphasis*\n\n",
+    "```python\ndef f_{i}(x: int) -> int:\n    return x * {i} + 1\n```\n\n",
+    "| col a | col b | col c |\n|---|---|---|\n| {i} | {i}.5 | done |\n| next | row | here |\n\n",
+]
+
+
+def bench_text(count: int, *, markdown: bool) -> list[str]:
+    """Exactly `count` tokens of reasoning-like prose or of Markdown-heavy answer text."""
+    out: list[str] = []
+    i = 0
+    while len(out) < count:
+        if markdown:
+            block = _MD_BLOCKS[i % len(_MD_BLOCKS)].format(i=i)
+        else:
+            block = (
+                f"Step {i}: consider the next part of the problem, check it against what we know, "
+                "and note anything that does not add up before moving on. "
+            )
+        out.extend(tokens(block))
+        i += 1
+    return out[:count]
+
+
+# -- shapes: how each provider puts a plan on the wire ----------------------------------------------------
+
+
+def _data(obj: Any) -> str:
+    return "data: " + json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n\n"
+
+
+def _chunk(plan: Plan, delta: dict[str, Any], finish: str | None = None, usage: Any = None,
+           choices: bool = True) -> str:
+    body: dict[str, Any] = {"id": "chatcmpl-demo", "object": "chat.completion.chunk", "created": 0,
+                            "model": plan.model}
+    body["choices"] = [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else []
+    if usage is not None:
+        body["usage"] = usage
+    return _data(body)
+
+
+Shape = Callable[[Plan], Iterator[Step]]
+
+
+def shape_deepseek(plan: Plan) -> Iterator[Step]:
+    yield Send(": keep-alive\n\n", 0)
+    yield Send(_chunk(plan, {"role": "assistant", "content": None, "reasoning_content": ""}), 0)
+    for t in plan.reasoning:
+        yield Send(_chunk(plan, {"content": None, "reasoning_content": t}))
+    for t in plan.answer:
+        yield Send(_chunk(plan, {"content": t, "reasoning_content": None}))
+    usage = plan.usage() | {"prompt_cache_hit_tokens": 0, "prompt_cache_miss_tokens": plan.prompt_tokens}
+    yield Send(_chunk(plan, {"content": "", "reasoning_content": None}, plan.finish_reason, usage), 0)
+    yield Send("data: [DONE]\n\n", 0)
+
+
+def shape_siliconflow(plan: Plan) -> Iterator[Step]:
+    """`content: ""` while thinking and a running usage total in every chunk."""
+    done = 0
+    for t in plan.reasoning:
+        done += 1
+        yield Send(_chunk(plan, {"role": "assistant", "content": "", "reasoning_content": t}, None,
+                          plan.usage(done)))
+    for t in plan.answer:
+        done += 1
+        yield Send(_chunk(plan, {"role": "assistant", "content": t, "reasoning_content": None}, None,
+                          plan.usage(done)))
+    yield Send(_chunk(plan, {"content": ""}, plan.finish_reason, plan.usage()), 0)
+    yield Send("data: [DONE]\n\n", 0)
+
+
+def shape_bailian(plan: Plan) -> Iterator[Step]:
+    """`reasoning_content: ""` kept while answering; usage in a final `choices: []` chunk."""
+    yield Send(_chunk(plan, {"role": "assistant", "content": "", "reasoning_content": ""}), 0)
+    for t in plan.reasoning:
+        yield Send(_chunk(plan, {"content": "", "reasoning_content": t}))
+    for t in plan.answer:
+        yield Send(_chunk(plan, {"content": t, "reasoning_content": ""}))
+    yield Send(_chunk(plan, {"content": "", "reasoning_content": ""}, plan.finish_reason), 0)
+    yield Send(_chunk(plan, {}, usage=plan.usage(), choices=False), 0)
+    yield Send("data: [DONE]\n\n", 0)
+
+
+def shape_volcano(plan: Plan) -> Iterator[Step]:
+    """`role` in every chunk; once answering the `reasoning_content` key is absent."""
+    for t in plan.reasoning:
+        yield Send(_chunk(plan, {"content": "", "reasoning_content": t, "role": "assistant"}))
+    for t in plan.answer:
+        yield Send(_chunk(plan, {"content": t, "role": "assistant"}))
+    yield Send(_chunk(plan, {"content": "", "role": "assistant"}, plan.finish_reason), 0)
+    yield Send(_chunk(plan, {}, usage=plan.usage(), choices=False), 0)
+    yield Send("data: [DONE]\n\n", 0)
+
+
+def _shape_field(name: str, comment: str = "", usage_last: bool = False) -> Shape:
+    def shape(plan: Plan) -> Iterator[Step]:
+        if comment:
+            yield Send(comment, 0)
+        yield Send(_chunk(plan, {"role": "assistant", "content": ""}), 0)
+        for t in plan.reasoning:
+            yield Send(_chunk(plan, {name: t, "content": ""} if comment else {name: t}))
+            if comment and t.endswith("."):
+                yield Send(comment, 0)
+        for t in plan.answer:
+            yield Send(_chunk(plan, {"content": t}))
+        if usage_last:
+            usage = plan.usage() | {"cost": 0.00042}
+            yield Send(_chunk(plan, {}, plan.finish_reason, usage), 0)
+        else:
+            yield Send(_chunk(plan, {}, plan.finish_reason), 0)
+            yield Send(_chunk(plan, {}, usage=plan.usage(), choices=False), 0)
+        yield Send("data: [DONE]\n\n", 0)
+
+    return shape
+
+
+def _shape_inline(open_tag: bool) -> Shape:
+    """Reasoning inline in `content` (no reasoning parser), tags cut at awkward places."""
+
+    def shape(plan: Plan) -> Iterator[Step]:
+        text = ("<think>\n" if open_tag else "") + "".join(plan.reasoning) + "\n</think>\n\n" + "".join(plan.answer)
+        size = 5
+        pieces = [text[i : i + size] for i in range(0, len(text), size)]
+        for piece in pieces:
+            yield Send(_chunk(plan, {"content": piece}))
+        yield Send(_chunk(plan, {}, plan.finish_reason, plan.usage()), 0)
+        yield Send("data: [DONE]\n\n", 0)
+
+    return shape
+
+
+def shape_plain(plan: Plan) -> Iterator[Step]:
+    """A model without reasoning."""
+    for t in plan.answer:
+        yield Send(_chunk(plan, {"content": t}))
+    yield Send(_chunk(plan, {}, plan.finish_reason, plan.usage()), 0)
+    yield Send("data: [DONE]\n\n", 0)
+
+
+SHAPES: dict[str, Shape] = {
+    "deepseek": shape_deepseek,
+    "qianfan": shape_deepseek,  # same field names; usage with the finishing chunk
+    "siliconflow": shape_siliconflow,
+    "bailian": shape_bailian,
+    "volcano": shape_volcano,
+    "vllm": _shape_field("reasoning"),
+    "vllm-old": _shape_field("reasoning_content"),
+    "ollama": _shape_field("reasoning"),
+    "openrouter": _shape_field("reasoning", comment=": OPENROUTER PROCESSING\n\n", usage_last=True),
+    "think-tags": _shape_inline(open_tag=True),
+    "think-close": _shape_inline(open_tag=False),
+    "plain": shape_plain,
+}
+
+
+# -- choosing a scenario ------------------------------------------------------------------------------------
+
+_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("Invalid request: messages must not be empty", "invalid_request_error"),
+    401: ("Authentication Fails, Your api key: ****-key is invalid", "authentication_error"),
+    402: ("Insufficient Balance", "unknown_error"),
+    403: ("You do not have access to this model", "permission_error"),
+    404: ("The model `{model}` does not exist", "invalid_request_error"),
+    422: ("Unprocessable Entity: invalid parameter", "invalid_request_error"),
+    429: ("Rate limit reached, please retry later", "rate_limit_error"),
+    500: ("Internal server error", "server_error"),
+    503: ("Service temporarily unavailable: server overloaded", "server_error"),
+}
+
+
+def _refusal(status: int, model: str) -> Refusal:
+    message, kind = _ERRORS.get(status, (f"error {status}", "api_error"))
+    body = {"error": {"message": message.format(model=model), "type": kind, "param": None, "code": None}}
+    return Refusal(status, json.dumps(body))
+
+
+@dataclass
+class Scenario:
+    plan: Plan
+    steps: Iterator[Step]
+    rate: float  # tokens per second; 0 = as fast as possible
+
+
+def _split_rate(model: str) -> tuple[str, float | None]:
+    name, _, rate = model.partition("@")
+    try:
+        return name, (float(rate) if rate else None)
+    except ValueError:
+        return name, None
+
+
+def _fault(name: str, plan: Plan, shape: Shape) -> Iterator[Step] | None:
+    """Faults layered on the DeepSeek shape; None when `name` is not a stream fault."""
+    steps = list(shape(plan))
+    half = len(plan.reasoning) + len(plan.answer) // 2 + 2  # all reasoning, half of the answer
+    if name == "fault-drop":
+        return iter([*steps[:half], Drop()])
+    if name == "fault-stall":
+        return iter([*steps[:half], Stall()])
+    if name == "fault-malformed":
+        return iter([*steps[:half], Send('data: {"choices": [{"delta": {"content": "oops"\n\n'), *steps[half:]])
+    if name == "fault-midstream":
+        error = {"error": {"message": "upstream model crashed", "type": "server_error", "code": 500}}
+        return iter([*steps[:half], Send(_data(error)), Send("data: [DONE]\n\n", 0)])
+    if name == "fault-error-line":
+        return iter([*steps[:half], Send('error: {"message": "upstream overloaded, try again"}\n\n')])
+    if name == "fault-no-finish":
+        return iter([s for s in steps if not (isinstance(s, Send) and '"finish_reason":"stop"' in s.text)])
+    if name == "fault-utf8":
+        bad = b'data: {"choices":[{"delta":{"content":"bad \xff\xfe bytes "},"finish_reason":null}]}\n\n'
+        return iter([*steps[:half], RawBytes(bad), *steps[half:]])
+    return None
+
+
+def resolve(model: str, messages: list[dict[str, Any]], retry_count: int = 0) -> Scenario | Refusal:
+    """The scenario a request's model name asks for (unknown names get the friendly demo)."""
+    name, rate = _split_rate(model)
+    prompt, turn = _prompt_of(messages)
+    prompt_tokens = sum(len(tokens(str(m.get("content") or ""))) for m in messages if isinstance(m, dict))
+    reasoning, answer = friendly(prompt, turn)
+    plan = Plan(model=model, reasoning=tokens(reasoning), answer=tokens(answer), prompt_tokens=prompt_tokens)
+    shape: Shape = shape_deepseek
+    default_rate = DEFAULT_RATE if name in ("demo", "") else 0.0
+
+    if match := re.fullmatch(r"fault-(\d{3})", name):
+        status = int(match.group(1))
+        if status != 429 or retry_count == 0:
+            return _refusal(status, model) if status != 429 else Refusal(
+                429, _refusal(429, model).body, headers={"Retry-After": "1"})
+    elif name == "fault-html":
+        page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+        return Refusal(502, page, content_type="text/html")
+    elif name == "fault-html200":
+        return Refusal(200, "<html><body>Welcome to the gateway login page</body></html>", "text/html")
+    elif name == "fault-moderation":
+        body = {"error": {"code": "data_inspection_failed", "message": "Input data may contain inappropriate "
+                          "content.", "type": "data_inspection_failed"}}
+        return Refusal(400, json.dumps(body))
+    elif name == "fault-length":
+        plan.answer = plan.answer[: len(plan.answer) // 3]
+        plan.finish_reason = "length"
+    elif name == "fault-controls":
+        plan.reasoning = tokens("Thinking \x1b[2J\x1b[H about \x07 bells and \x1b]0;pwned\x07 titles.")
+        plan.answer = tokens("Safe \x1b[31mred\x1b[0m text \x1b]52;c;aGFja2Vk\x07 and \u202eevil\u202c end.\n")
+    elif name == "fault-big":
+        plan.answer = ["x" * (5 * 1024 * 1024)]
+    elif name.startswith("bench-"):
+        try:
+            total = int(name.split("-", 1)[1])
+        except ValueError:
+            total = 20000
+        plan.reasoning = bench_text(total * 3 // 4, markdown=False)
+        plan.answer = bench_text(total - len(plan.reasoning), markdown=True)
+    elif name.startswith("shape-"):
+        shape = SHAPES.get(name[len("shape-") :], shape_deepseek)
+        if name == "shape-plain":
+            plan.reasoning = []
+
+    steps = _fault(name, plan, shape) if name.startswith("fault-") else None
+    return Scenario(plan, steps or shape(plan), default_rate if rate is None else rate)
+
+
+def model_ids() -> list[str]:
+    """What `GET /models` lists: the friendly demo first, then shapes, faults and a benchmark."""
+    faults = ["drop", "stall", "malformed", "midstream", "error-line", "no-finish", "length", "controls",
+              "utf8", "big", "html", "html200", "moderation", *map(str, sorted(_ERRORS))]
+    return ["demo", *(f"shape-{s}" for s in SHAPES), *(f"fault-{f}" for f in faults), "bench-20000@3000"]

@@ -1,0 +1,185 @@
+"""A local OpenAI-compatible server that streams scripted answers: the offline demo and the test double.
+
+`GET …/models` and `POST …/chat/completions` (streamed or not) on 127.0.0.1, under any path prefix, so a
+preset's base_url (`/v1`, `/compatible-mode/v1`, `/api/v3`, `/v2`) can point at it unchanged. It runs in
+a background thread (`DemoServer().start()`, port 0 for tests and `--demo`) or on its own
+(`reasonchat demo-server`). Every request is recorded so tests can check exactly what a client sent.
+Scenarios live in `demo_scenarios`.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from reasonchat import demo_scenarios as sc
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any = None
+
+
+@dataclass
+class DemoServer:
+    host: str = "127.0.0.1"
+    port: int = 0
+    requests: list[Recorded] = field(default_factory=list)
+    _httpd: ThreadingHTTPServer | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None, "start() the server first"
+        return f"http://{self.host}:{self._httpd.server_address[1]}/v1"
+
+    def start(self) -> DemoServer:
+        """Serve in a daemon thread; returns at once, ready for requests."""
+        self._httpd = _Server((self.host, self.port), _Handler)
+        self._httpd.demo = self
+        threading.Thread(target=self._httpd.serve_forever, name="demo-server", daemon=True).start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd = _Server((self.host, self.port), _Handler)
+        self._httpd.demo = self
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def chat_bodies(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.requests if r.path.endswith("/chat/completions") and isinstance(r.body, dict)]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    demo: DemoServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and the TUI own the terminal
+        pass
+
+    def _record(self, body: Any = None) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.server.demo.requests.append(Recorded(self.command, self.path, headers, body))
+
+    def do_GET(self) -> None:
+        self._record()
+        if self.path.rstrip("/").endswith("/models"):
+            data = [{"id": m, "object": "model", "created": 0, "owned_by": "reasonchat-demo"} for m in sc.model_ids()]
+            self._reply(200, json.dumps({"object": "list", "data": data}))
+        else:
+            self._reply(404, json.dumps({"error": {"message": f"no route {self.path}", "type": "not_found"}}))
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            self._record(raw.decode("utf-8", "replace"))
+            self._reply(400, json.dumps({"error": {"message": "body is not JSON", "type": "invalid_request"}}))
+            return
+        self._record(body)
+        if not self.path.rstrip("/").endswith("/chat/completions") or not isinstance(body, dict):
+            self._reply(404, json.dumps({"error": {"message": f"no route {self.path}", "type": "not_found"}}))
+            return
+        retries = int(self.headers.get("x-stainless-retry-count") or 0)
+        scenario = sc.resolve(str(body.get("model") or ""), list(body.get("messages") or []), retries)
+        if isinstance(scenario, sc.Refusal):
+            self._reply(scenario.status, scenario.body, scenario.content_type, scenario.headers)
+        elif body.get("stream"):
+            self._stream(scenario)
+        else:
+            self._reply(200, json.dumps(scenario.plan.completion(), ensure_ascii=False))
+
+    def _reply(self, status: int, text: str, content_type: str = "application/json",
+               headers: dict[str, str] | None = None) -> None:
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _stream(self, scenario: sc.Scenario) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        start = time.monotonic()
+        sent_tokens = 0
+        batch: list[bytes] = []
+        try:
+            for step in scenario.steps:
+                if isinstance(step, sc.Send):
+                    if scenario.rate > 0 and step.tokens:
+                        due = start + sent_tokens / scenario.rate
+                        if due > time.monotonic():
+                            self._write(batch)
+                            time.sleep(max(0.0, due - time.monotonic()))
+                    batch.append(step.text.encode())
+                    sent_tokens += step.tokens
+                    if len(batch) >= 64:
+                        self._write(batch)
+                elif isinstance(step, sc.RawBytes):
+                    batch.append(step.data)
+                elif isinstance(step, sc.Pause):
+                    self._write(batch)
+                    time.sleep(step.seconds)
+                elif isinstance(step, sc.Stall):
+                    self._write(batch)
+                    self.server.demo._stopping.wait(step.seconds)
+                    self._drop()
+                    return
+                else:  # Drop
+                    self._write(batch)
+                    self._drop()
+                    return
+            self._write(batch)
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):  # the client went away (Escape, kill)
+            self.close_connection = True
+
+    def _write(self, batch: list[bytes]) -> None:
+        if not batch:
+            return
+        data = b"".join(batch)
+        batch.clear()
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        self.wfile.flush()
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

@@ -1,0 +1,37 @@
+"""One exception family whose messages are written for the user, not for a developer.
+
+The command line catches `ReasonChatError` at the top and prints `reasonchat: <message>` as one line
+with the exit code the error carries; anything else is a bug and may show a traceback.
+"""
+
+from __future__ import annotations
+
+
+class ReasonChatError(Exception):
+    """A failure the user can act on. `str(error)` is the one line they see."""
+
+    exit_code = 1
+
+
+class UsageError(ReasonChatError):
+    """The command line was wrong (bad option value, unknown conversation id …)."""
+
+    exit_code = 2
+
+
+class ConfigError(ReasonChatError):
+    """The config file or a preset is wrong, or a needed key is missing."""
+
+    exit_code = 2
+
+
+class ProviderError(ReasonChatError):
+    """The provider refused or failed the request (HTTP error, connection, timeout, broken stream)."""
+
+    exit_code = 1
+
+
+class StoreError(ReasonChatError):
+    """The transcript store cannot be opened or written (permissions, full disk, newer schema)."""
+
+    exit_code = 1
