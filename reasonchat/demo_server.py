@@ -48,10 +48,17 @@ class DemoServer:
         threading.Thread(target=self._httpd.serve_forever, name="demo-server", daemon=True).start()
         return self
 
-    def serve_forever(self) -> None:
+    def serve_forever_announcing(self) -> None:
+        """Serve in the foreground (`reasonchat demo-server`) until interrupted."""
         self._httpd = _Server((self.host, self.port), _Handler)
         self._httpd.demo = self
-        self._httpd.serve_forever()
+        print(f"demo server on {self.base_url} — models: {', '.join(sc.model_ids()[:4])} …", flush=True)
+        try:
+            self._httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._httpd.server_close()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -183,3 +190,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+_shared: DemoServer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_demo_server() -> DemoServer:
+    """The process's in-process demo server (for `--demo`), started on first use on a free port."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = DemoServer().start()
+        return _shared

@@ -3,7 +3,8 @@
 History policy (DESIGN.md "Stream semantics"): earlier assistant turns go back with their answer only —
 never the reasoning, unless the preset opts in with `send_reasoning`, then as `reasoning_content`. A user
 message whose answer failed or is empty is left out together with it, so the request still alternates
-user/assistant (Qianfan requires that) and the model is not shown a question twice.
+user/assistant (Qianfan requires that) and the model is not shown a question twice. The system prompt is
+the latest one given (a `--system` on a continued conversation replaces the earlier one).
 """
 
 from __future__ import annotations
@@ -29,16 +30,13 @@ def build_request(
     send_reasoning: bool = False,
 ) -> list[dict[str, Any]]:
     """The `messages` array for asking `prompt` after `history`."""
-    out: list[dict[str, Any]] = []
     earlier = list(history)
-    has_system = any(m.role == "system" for m in earlier)
-    if system and not has_system:
-        out.append({"role": "system", "content": system})
+    systems = [m.content for m in earlier if m.role == "system"]
+    system_text = system or (systems[-1] if systems else "")
+    out: list[dict[str, Any]] = [{"role": "system", "content": system_text}] if system_text else []
     pending_user: Message | None = None
     for message in earlier:
-        if message.role == "system":
-            out.append({"role": "system", "content": system or message.content})
-        elif message.role == "user":
+        if message.role == "user":
             pending_user = message  # kept only once a usable answer follows
         elif message.role == "assistant" and pending_user is not None and message.content.strip():
             out.append({"role": "user", "content": pending_user.content})

@@ -1,0 +1,241 @@
+"""`reasonchat ask`: one question, streamed to stdout (answer) and stderr (reasoning), saved as it arrives.
+
+Exit codes: 0 done; 1 provider or stream failure (what arrived is saved, marked interrupted); 2 usage or
+config error (raised as ConfigError/UsageError before anything is sent); 130 cancelled with Ctrl+C and
+143 on SIGTERM (what arrived is saved, marked stopped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from reasonchat.core.conversation import Message, build_request
+from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDelta
+from reasonchat.core.provider import Provider
+from reasonchat.core.reply import Reply
+from reasonchat.errors import UsageError
+from reasonchat.sanitize import clean
+from reasonchat.store.transcripts import TranscriptStore
+from reasonchat.store.writer import ReplyWriter, run_flusher
+
+DIM, RESET = "\x1b[2m", "\x1b[0m"
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    prompt: str
+    thinking: bool | None = None
+    continue_last: bool = False
+    conversation: int | None = None
+    system: str | None = None
+    hide_reasoning: bool = False
+    json: bool = False
+    save: bool = True
+    raw: bool = False
+
+
+class _Printer:
+    """Writes deltas as they come: reasoning to stderr (dimmed on a terminal), the answer to stdout."""
+
+    def __init__(self, options: AskOptions, out: TextIO, err: TextIO, colour: bool) -> None:
+        self.options = options
+        self.out, self.err = out, err
+        self.colour = colour
+        self.in_reasoning = False
+        self.answer_tail = ""
+
+    def _clean(self, text: str) -> str:
+        return text if self.options.raw else clean(text)
+
+    def reasoning(self, text: str) -> None:
+        if self.options.hide_reasoning or self.options.json:
+            return
+        if not self.in_reasoning:
+            self.in_reasoning = True
+            if self.colour:
+                self.err.write(DIM)
+        self.err.write(self._clean(text))
+        self.err.flush()
+
+    def end_reasoning(self) -> None:
+        if self.in_reasoning:
+            self.in_reasoning = False
+            self.err.write((RESET if self.colour else "") + "\n\n")
+            self.err.flush()
+
+    def answer(self, text: str) -> None:
+        self.end_reasoning()
+        if self.options.json:
+            return
+        text = self._clean(text)
+        self.out.write(text)
+        self.out.flush()
+        if text:
+            self.answer_tail = text[-1]
+
+    def close(self) -> None:
+        self.end_reasoning()
+        if not self.options.json and self.answer_tail and self.answer_tail != "\n":
+            self.out.write("\n")
+            self.out.flush()
+
+
+def read_prompt(prompt: str | None, stdin: TextIO) -> str:
+    """The prompt argument, or stdin for `-` (or when no prompt is given and stdin is not a terminal)."""
+    if prompt == "-" or (prompt is None and not stdin.isatty()):
+        try:
+            prompt = stdin.read()
+        except UnicodeDecodeError:
+            raise UsageError("stdin is not UTF-8 text") from None
+    if prompt is None or not prompt.strip():
+        raise UsageError('no prompt — give one as an argument (reasonchat ask "…") or on stdin (… | reasonchat ask -)')
+    return prompt
+
+
+def _history(store: TranscriptStore | None, options: AskOptions) -> tuple[int | None, list[Message]]:
+    if not (options.continue_last or options.conversation is not None):
+        return None, []
+    if store is None:
+        raise UsageError("-c/--conversation needs the store; drop --no-save to continue a conversation")
+    conversation_id = options.conversation
+    if conversation_id is None:
+        conversation_id = store.last_conversation_id()
+        if conversation_id is None:
+            raise UsageError("no earlier conversation to continue (-c) — ask without -c first")
+    store.require(conversation_id)
+    messages = [Message(m.role, m.content, m.reasoning, m.status) for m in store.messages(conversation_id)]
+    return conversation_id, messages
+
+
+async def run(
+    provider: Provider,
+    options: AskOptions,
+    store: TranscriptStore | None,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
+    conversation_id, history = _history(store, options)
+    request = build_request(history, options.prompt, system=options.system,
+                            send_reasoning=provider.send_reasoning)
+    from reasonchat.core.client import ChatClient  # the SDK is imported only when a request is made
+
+    async with ChatClient(provider) as client:
+        model = provider.model
+        if not model:
+            reply_model = await _first_model(client)
+            if isinstance(reply_model, Reply):
+                return _finish(reply_model, options, provider, None, None, out, err)
+            model = reply_model
+        writer = None
+        if store is not None:
+            if conversation_id is None:
+                conversation_id = store.create_conversation(provider.name, model, options.prompt)
+            previous = [m.content for m in history if m.role == "system"]
+            if options.system and (not previous or previous[-1] != options.system):
+                store.add_message(conversation_id, "system", options.system)
+            store.add_message(conversation_id, "user", options.prompt)
+        reply = Reply(model=model, preset=provider.name)
+        if store is not None and conversation_id is not None:
+            writer = ReplyWriter(store, conversation_id, reply)
+        colour = err.isatty() and not _no_colour()
+        printer = _Printer(options, out, err, colour)
+        code = await _consume(client, request, model, options, reply, writer, printer)
+        printer.close()
+        message_id = writer.flush() if writer is not None else None
+        result = _finish(reply, options, provider, conversation_id, message_id, out, err)
+        return code or result
+
+
+async def _first_model(client: Any) -> str | Reply:
+    from reasonchat.errors import ProviderError
+
+    try:
+        return str(await client.resolve_model())
+    except ProviderError as exc:
+        reply = Reply(model="", preset=client.provider.name)
+        reply.error, reply.status = str(exc), "error"
+        return reply
+
+
+async def _consume(client: Any, request: list[dict[str, Any]], model: str, options: AskOptions, reply: Reply,
+                   writer: ReplyWriter | None, printer: _Printer) -> int:
+    """Stream into `reply`; returns 130/143 if cancelled (Ctrl+C / SIGTERM), else 0."""
+    task = asyncio.current_task()
+    terminated = False
+
+    def on_term() -> None:
+        nonlocal terminated
+        terminated = True
+        if task is not None:
+            task.cancel()
+
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, on_term)
+    flusher = asyncio.create_task(run_flusher(writer)) if writer is not None else None
+    try:
+        async for event in client.stream(request, model=model, thinking=options.thinking):
+            reply.apply(event)
+            if isinstance(event, ReasoningDelta):
+                printer.reasoning(event.text)
+            elif isinstance(event, AnswerDelta):
+                printer.answer(event.text)
+            elif isinstance(event, AnswerWasReasoning):
+                printer.end_reasoning()
+            if writer is not None:
+                writer.maybe_flush()
+    except asyncio.CancelledError:
+        reply.stop()
+        return 143 if terminated else 130
+    finally:
+        if flusher is not None:
+            flusher.cancel()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
+    return 0
+
+
+def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_id: int | None,
+            message_id: int | None, out: TextIO, err: TextIO) -> int:
+    tidy = (lambda s: s) if options.raw else clean
+    if options.json:
+        usage = reply.usage.raw if reply.usage is not None else None
+        seconds = reply.reasoning_seconds
+        record = {
+            "conversation_id": conversation_id,
+            "message_id": message_id,
+            "preset": provider.name,
+            "model": tidy(reply.model),
+            "reasoning": tidy(reply.reasoning),
+            "content": tidy(reply.content),
+            "finish_reason": reply.finish_reason,
+            "usage": usage,
+            "interrupted": reply.status in ("interrupted", "stopped"),
+            "error": reply.error,
+            "reasoning_seconds": round(seconds, 3) if seconds is not None else None,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    if reply.status == "stopped":
+        err.write("reasonchat: stopped — what arrived is saved\n")
+        return 130
+    if reply.error:
+        err.write(f"reasonchat: {reply.error}\n")
+        return 1
+    if reply.finish_reason == "length":
+        err.write("reasonchat: the answer was cut at the max tokens limit (finish_reason: length)\n")
+    elif reply.finish_reason not in ("stop", None):
+        err.write(f"reasonchat: the answer ended early (finish_reason: {tidy(reply.finish_reason)})\n")
+    return 0
+
+
+def _no_colour() -> bool:
+    import os
+
+    return bool(os.environ.get("NO_COLOR"))

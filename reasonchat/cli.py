@@ -1,0 +1,212 @@
+"""The `reasonchat` command line (a contract: see DESIGN.md "Command line").
+
+Only `argparse` is imported up front, so `--version` and argument errors are instant; each sub-command
+imports what it needs, and Textual is imported only when the TUI starts. Every `ReasonChatError` ends as
+one line on stderr with its exit code; a usage mistake is one line too, never argparse's two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from reasonchat import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def _provider_options(parser: argparse.ArgumentParser, default: Any = None) -> None:
+    group = parser.add_argument_group("provider options")
+    group.add_argument("--preset", metavar="NAME", default=default, help="a preset from `reasonchat presets`")
+    group.add_argument("--model", metavar="ID", default=default, help="the model id to ask")
+    group.add_argument("--base-url", metavar="URL", default=default, help="an OpenAI-compatible endpoint")
+    group.add_argument("--api-key-env", metavar="VAR", default=default, help="environment variable with the key")
+    group.add_argument("--config", metavar="PATH", default=default, help="config file to read")
+    group.add_argument("--demo", action="store_true", default=default if default is not None else False,
+                       help="use the built-in offline demo provider")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reasonchat", description="A terminal chat client for reasoning models.")
+    parser.add_argument("--version", action="version", version=f"reasonchat {__version__}")
+    _provider_options(parser)
+    # Sub-commands repeat the provider options with SUPPRESS defaults so that values given after the
+    # sub-command name do not get reset by argparse's sub-parser defaults.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    ask = sub.add_parser("ask", help="ask one question; the answer to stdout, the reasoning to stderr")
+    _provider_options(ask, argparse.SUPPRESS)
+    think = ask.add_mutually_exclusive_group()
+    think.add_argument("--think", dest="thinking", action="store_const", const=True, default=None)
+    think.add_argument("--no-think", dest="thinking", action="store_const", const=False)
+    where = ask.add_mutually_exclusive_group()
+    where.add_argument("-c", dest="continue_last", action="store_true", help="continue the last conversation")
+    where.add_argument("--conversation", metavar="ID", type=int, help="continue conversation ID")
+    ask.add_argument("--system", metavar="TEXT", help="system prompt")
+    ask.add_argument("--hide-reasoning", action="store_true", help="do not print the reasoning")
+    ask.add_argument("--json", action="store_true", help="print one JSON object at the end instead")
+    ask.add_argument("--no-save", action="store_true", help="do not save this exchange")
+    ask.add_argument("--raw", action="store_true", help="do not strip control characters from model text")
+    ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question, or - to read stdin")
+
+    history = sub.add_parser("history", help="list, search, rename or delete saved conversations")
+    history.add_argument("--search", metavar="TEXT", help="full-text search (answers and your messages)")
+    history.add_argument("--reasoning", action="store_true", help="search the reasoning too")
+    history.add_argument("--limit", metavar="N", type=int, default=20)
+    history.add_argument("--json", action="store_true")
+    history.add_argument("--delete", metavar="ID", type=int, help="delete conversation ID")
+    history.add_argument("--yes", action="store_true", help="do not ask before deleting")
+    history.add_argument("--rename", nargs=2, metavar=("ID", "TITLE"), help="set a conversation's title")
+
+    export = sub.add_parser("export", help="export a conversation as Markdown or JSON")
+    export.add_argument("conversation", metavar="ID|last")
+    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    export.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
+    export.add_argument("--no-reasoning", action="store_true", help="leave the reasoning out")
+
+    presets = sub.add_parser("presets", help="list provider presets")
+    presets.add_argument("--json", action="store_true")
+    presets.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
+
+    models = sub.add_parser("models", help="list the models a provider serves (GET /models)")
+    _provider_options(models, argparse.SUPPRESS)
+    models.add_argument("--json", action="store_true")
+
+    config = sub.add_parser("config", help="where the config is, write a starter one, or check it")
+    config.add_argument("action", choices=("path", "init", "check"))
+    config.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
+
+    demo = sub.add_parser("demo-server", help="run the offline demo server on 127.0.0.1")
+    demo.add_argument("--port", type=int, default=8765)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:  # the fast path: no parser needed
+        print(f"reasonchat {__version__}")
+        return 0
+    args = build_parser().parse_args(args_list)
+    from reasonchat.errors import ReasonChatError
+
+    try:
+        return _dispatch(args)
+    except ReasonChatError as exc:
+        print(f"reasonchat: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("reasonchat: cancelled", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `reasonchat ask … | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "ask":
+        return _ask(args)
+    if command in ("history", "export"):
+        from reasonchat import cli_store
+
+        return cli_store.history(args) if command == "history" else cli_store.export(args)
+    if command in ("presets", "config"):
+        from reasonchat import cli_config
+
+        return cli_config.presets(args) if command == "presets" else cli_config.config(args)
+    if command == "models":
+        return _models(args)
+    if command == "demo-server":
+        return _demo_server(args)
+    return _tui(args)
+
+
+def load_config(args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
+    from reasonchat import config
+
+    path = getattr(args, "config", None)
+    return config.load(Path(path).expanduser() if path else None)
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from reasonchat.providers import ProviderOptions
+
+    return ProviderOptions(
+        preset=getattr(args, "preset", None),
+        model=getattr(args, "model", None),
+        base_url=getattr(args, "base_url", None),
+        api_key_env=getattr(args, "api_key_env", None),
+        demo=bool(getattr(args, "demo", False)),
+    )
+
+
+def _ask(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from reasonchat import ask, providers
+    from reasonchat.store.transcripts import TranscriptStore
+
+    prompt = ask.read_prompt(args.prompt, sys.stdin)
+    provider = providers.resolve(load_config(args), _options(args))
+    options = ask.AskOptions(
+        prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
+        system=args.system, hide_reasoning=args.hide_reasoning, json=args.json, save=not args.no_save, raw=args.raw,
+    )
+    store = TranscriptStore() if options.save else None
+    try:
+        return asyncio.run(ask.run(provider, options, store))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _models(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from reasonchat import providers
+    from reasonchat.core.client import ChatClient
+    from reasonchat.sanitize import clean_line
+
+    provider = providers.resolve(load_config(args), _options(args))
+
+    async def fetch() -> list[str]:
+        async with ChatClient(provider) as client:
+            return await client.list_models()
+
+    models = asyncio.run(fetch())
+    if args.json:
+        print(json.dumps(models, ensure_ascii=False))
+    else:
+        for model in models:
+            print(clean_line(model))
+    return 0
+
+
+def _demo_server(args: argparse.Namespace) -> int:
+    from reasonchat.demo_server import DemoServer
+
+    server = DemoServer(port=args.port)
+    try:
+        server.serve_forever_announcing()
+    except OSError as exc:
+        from reasonchat.errors import UsageError
+
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror} — try another --port") from None
+    return 0
+
+
+def _tui(args: argparse.Namespace) -> int:
+    print(
+        'reasonchat: the terminal UI is not built yet — try `reasonchat ask --demo "hello"` '
+        "(see `reasonchat --help`)",
+        file=sys.stderr,
+    )
+    return 2

@@ -1,0 +1,81 @@
+"""`reasonchat presets` and `reasonchat config (path | init | check)`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from importlib import resources
+from pathlib import Path
+
+from reasonchat import config as config_module
+from reasonchat import paths
+from reasonchat.errors import ConfigError
+from reasonchat.providers import key_source
+from reasonchat.sanitize import clean_line
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    path = getattr(args, "config", None)
+    return Path(path).expanduser() if path else paths.config_file()
+
+
+def example_text() -> str:
+    """The documented example config (config.example.toml), shipped inside the package."""
+    packaged = resources.files("reasonchat").joinpath("config.example.toml")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "config.example.toml").read_text(encoding="utf-8")
+
+
+def presets(args: argparse.Namespace) -> int:
+    cfg = config_module.load(_config_path(args))
+    rows = []
+    for preset in cfg.presets.values():
+        where, present = key_source(preset)
+        rows.append({
+            "name": preset.name,
+            "base_url": preset.base_url,
+            "model": preset.model,
+            "key": where,
+            "key_present": present,
+            "source": preset.source,
+            "default": preset.name == cfg.default_preset,
+            "description": preset.description,
+        })
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"  {'NAME':12}  {'MODEL':26}  {'KEY':30}  {'SOURCE':8}  BASE URL")
+    for row in rows:
+        mark = "*" if row["default"] else " "
+        key = f"{row['key']} {'✓' if row['key_present'] else '✗ missing'}"
+        model = row["model"] or "(first served)"
+        print(f"{mark} {clean_line(str(row['name']), 12):12}  {clean_line(str(model), 26):26}  {key:30}  "
+              f"{row['source']:8}  {clean_line(str(row['base_url']), 60)}")
+    return 0
+
+
+def config(args: argparse.Namespace) -> int:
+    path = _config_path(args)
+    if args.action == "path":
+        print(path)
+        return 0
+    if args.action == "init":
+        if path.exists():
+            raise ConfigError(f"{path} exists already — edit it, or remove it first to start over")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(example_text())
+        path.chmod(0o600)
+        print(f"wrote {path}")
+        return 0
+    cfg = config_module.load(path)
+    where = str(path) if cfg.path else f"{path} (not there: built-in presets only)"
+    print(f"config ok: {where}")
+    print(f"default preset: {cfg.default_preset}; reasoning display: {cfg.ui.reasoning}; "
+          f"exports go to: {cfg.ui.export_dir}")
+    for preset in cfg.presets.values():
+        key, present = key_source(preset)
+        print(f"  {preset.name:12} {preset.source:8} {preset.model or '(first served)'} @ {preset.base_url} "
+              f"— key: {key}{'' if present else ' (missing)'}")
+    return 0

@@ -1,0 +1,106 @@
+"""`reasonchat history` and `reasonchat export`: the saved conversations from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from reasonchat import export as exporting
+from reasonchat.errors import UsageError
+from reasonchat.sanitize import clean_line
+from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
+
+
+def _local(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def _summary_json(c: ConversationSummary) -> dict[str, object]:
+    return {"id": c.id, "title": c.title, "preset": c.preset, "model": c.model, "messages": c.message_count,
+            "created_at": exporting._iso(c.created_at), "updated_at": exporting._iso(c.updated_at)}
+
+
+def history(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    with TranscriptStore() as store:
+        if args.rename:
+            conversation_id = _int_id(args.rename[0])
+            store.rename(conversation_id, args.rename[1])
+            print(f"renamed conversation {conversation_id}")
+            return 0
+        if args.delete is not None:
+            return _delete(store, args.delete, args.yes)
+        if args.search:
+            hits = store.search(args.search, limit=args.limit, reasoning=args.reasoning)
+            if args.json:
+                print(json.dumps([{**_summary_json(h.conversation), "message_id": h.message_id, "role": h.role,
+                                   "snippet": h.snippet} for h in hits], ensure_ascii=False, indent=2))
+            elif not hits:
+                print(f"no messages match {args.search!r}", file=sys.stderr)
+            for hit in [] if args.json else hits:
+                c = hit.conversation
+                print(f"{c.id:>5}  {_local(c.updated_at)}  {clean_line(c.title, 50)}")
+                print(f"       {hit.role}: {clean_line(hit.snippet, 110)}")
+            return 0
+        conversations = store.list_conversations(limit=args.limit)
+        if args.json:
+            print(json.dumps([_summary_json(c) for c in conversations], ensure_ascii=False, indent=2))
+            return 0
+        if not conversations:
+            print('no conversations yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
+            return 0
+        print(f"{'ID':>5}  {'UPDATED':16}  {'MSGS':>4}  {'PRESET · MODEL':32}  TITLE")
+        for c in conversations:
+            where = clean_line(f"{c.preset} · {c.model}", 32)
+            print(f"{c.id:>5}  {_local(c.updated_at):16}  {c.message_count:>4}  {where:32}  {clean_line(c.title, 60)}")
+    return 0
+
+
+def _int_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"'{clean_line(text, 40)}' is not a conversation id (a number from `reasonchat history`)") from None
+
+
+def _delete(store: TranscriptStore, conversation_id: int, yes: bool) -> int:
+    summary = store.require(conversation_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("--delete asks for confirmation on a terminal; add --yes in scripts")
+        answer = input(f"delete conversation {conversation_id} “{clean_line(summary.title, 60)}” "
+                       f"({summary.message_count} messages)? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("kept it", file=sys.stderr)
+            return 1
+    store.delete(conversation_id)
+    print(f"deleted conversation {conversation_id}")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    with TranscriptStore() as store:
+        if args.conversation == "last":
+            conversation_id = store.last_conversation_id()
+            if conversation_id is None:
+                raise UsageError("there is no conversation to export yet")
+        else:
+            conversation_id = _int_id(args.conversation)
+        summary = store.require(conversation_id)
+        messages = store.messages(conversation_id)
+    render = exporting.to_json if args.format == "json" else exporting.to_markdown
+    text = render(summary, messages, reasoning=not args.no_reasoning)
+    if args.output:
+        path = Path(args.output).expanduser()
+        try:
+            exporting.write_atomically(path, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        print(f"exported conversation {conversation_id} to {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,251 @@
+"""Load, validate and merge config.toml with the built-in presets.
+
+A bad file never gives a traceback: every problem is one `ConfigError` line naming the file and line,
+the key, what was expected, and the closest valid name when a name is misspelt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reasonchat import paths
+from reasonchat.core.provider import deep_merge
+from reasonchat.errors import ConfigError
+from reasonchat.presets import BUILTIN
+
+REASONING_MODES = ("auto", "expanded", "collapsed", "hidden")
+KEY_FIELDS = ("api_key_env", "api_key_cmd", "api_key")
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    base_url: str
+    model: str = ""
+    models: tuple[str, ...] = ()
+    api_key_env: str = ""
+    api_key_cmd: str = ""
+    api_key: str = field(default="", repr=False)
+    think_on: Mapping[str, Any] = field(default_factory=dict)
+    think_off: Mapping[str, Any] = field(default_factory=dict)
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    send_reasoning: bool = False
+    timeout: float = 90.0
+    max_retries: int = 2
+    max_tokens: int | None = None
+    temperature: float | None = None
+    description: str = ""
+    source: str = "built-in"
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    reasoning: str = "auto"
+    export_dir: str = "."
+
+
+@dataclass(frozen=True)
+class Config:
+    default_preset: str = "deepseek"
+    ui: UiConfig = field(default_factory=UiConfig)
+    presets: Mapping[str, Preset] = field(default_factory=dict)
+    path: Path | None = None  # the file read, if it existed
+    plaintext_key_readable: bool = False  # a plaintext api_key sits in a file others can read
+
+    def preset(self, name: str) -> Preset:
+        if name not in self.presets:
+            raise ConfigError(f"unknown preset '{name}'{_did_you_mean(name, self.presets)} (see `reasonchat presets`)")
+        return self.presets[name]
+
+
+# -- the schema ----------------------------------------------------------------------------------------------
+
+# key -> (accepted python types, how to name the expectation)
+_STR = ((str,), "a string")
+_PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "base_url": _STR,
+    "model": _STR,
+    "models": ((list,), "a list of strings"),
+    "api_key_env": _STR,
+    "api_key_cmd": _STR,
+    "api_key": _STR,
+    "think_on": ((dict,), "a table"),
+    "think_off": ((dict,), "a table"),
+    "extra_body": ((dict,), "a table"),
+    "headers": ((dict,), "a table of strings"),
+    "send_reasoning": ((bool,), "true or false"),
+    "timeout": ((int, float), "a number of seconds"),
+    "max_retries": ((int,), "a whole number"),
+    "max_tokens": ((int,), "a whole number"),
+    "temperature": ((int, float), "a number"),
+    "description": _STR,
+}
+_UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR}
+_TOP_KEYS = ("default_preset", "ui", "presets")
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
+             dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _did_you_mean(name: str, choices: Any) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
+
+
+class _Source:
+    """The file's text, to point an error at the line a key is on (tomllib gives no positions)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def where(self, table: str, key: str | None = None) -> str:
+        line = self._line(table, key)
+        return f"{self.path}:{line}" if line else str(self.path)
+
+    def _line(self, table: str, key: str | None) -> int | None:
+        current = ""
+        header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+        table_line = None
+        for number, text in enumerate(self.lines, start=1):
+            match = header.match(text)
+            if match:
+                current = re.sub(r"\s*\.\s*", ".", match.group(1)).replace('"', "")
+                if key is None and current == table:
+                    return number
+                table_line = number if current == table else table_line
+                continue
+            if key is None:
+                continue
+            pattern = rf'^\s*("?){re.escape(key)}\1\s*='
+            dotted = rf'^\s*{re.escape(table.rsplit(".", 1)[-1])}\s*\.\s*{re.escape(key)}\s*='
+            if (current == table and re.match(pattern, text)) or (table and re.match(dotted, text)):
+                return number
+            if table.startswith("presets.") and current == "presets":
+                name = table.split(".", 1)[1]
+                if re.match(rf'^\s*"?{re.escape(name)}"?\s*=.*\b{re.escape(key)}\s*=', text):
+                    return number
+        return table_line
+
+
+# -- loading --------------------------------------------------------------------------------------------------
+
+
+def load(path: Path | None = None) -> Config:
+    """Read `path` (default: the config file of this installation) merged over the built-in presets."""
+    path = path or paths.config_file()
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        return _build({}, None, None)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text — save it as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        reason = re.sub(r"\s*\(at .*\)$", "", message)
+        place = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
+        raise ConfigError(f"{place}: invalid TOML: {reason}") from None
+    return _build(data, path, _Source(path, text))
+
+
+def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> Config:
+    where = source.where if source else (lambda table, key=None: "config")
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"{where('', key)}: unknown key '{key}'{_did_you_mean(key, _TOP_KEYS)}")
+
+    ui_data = data.get("ui", {})
+    if not isinstance(ui_data, dict):
+        raise ConfigError(f"{where('', 'ui')}: ui must be a table, not {_type_name(ui_data)}")
+    _check_table(ui_data, _UI_KEYS, "ui", where)
+    ui = UiConfig(**ui_data)
+    if ui.reasoning not in REASONING_MODES:
+        raise ConfigError(
+            f"{where('ui', 'reasoning')}: ui.reasoning must be one of {', '.join(REASONING_MODES)}, "
+            f"not '{ui.reasoning}'"
+        )
+
+    presets_data = data.get("presets", {})
+    if not isinstance(presets_data, dict):
+        raise ConfigError(f"{where('', 'presets')}: presets must be tables like [presets.NAME]")
+    presets: dict[str, Preset] = {}
+    for name, table in BUILTIN.items():
+        presets[name] = _preset(name, table, "built-in")
+    for name, table in presets_data.items():
+        label = f"presets.{name}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where('presets', name)}: {label} must be a table, not {_type_name(table)}")
+        _check_table(table, _PRESET_KEYS, label, where)
+        if name in BUILTIN:
+            base = dict(BUILTIN[name])
+            if any(k in table for k in KEY_FIELDS):  # a key source of the user's replaces the built-in one
+                for k in KEY_FIELDS:
+                    base.pop(k, None)
+            merged = {**base, **table}
+            for k in ("extra_body", "headers"):
+                if k in table and k in base:
+                    merged[k] = deep_merge(base[k], table[k])
+            presets[name] = _preset(name, merged, "config")
+        else:
+            if not table.get("base_url"):
+                raise ConfigError(f"{where(label)}: [{label}] is a new preset and needs base_url")
+            presets[name] = _preset(name, table, "config")
+
+    default = data.get("default_preset", "deepseek")
+    if not isinstance(default, str):
+        raise ConfigError(f"{where('', 'default_preset')}: default_preset must be a string, not {_type_name(default)}")
+    if default not in presets:
+        raise ConfigError(
+            f"{where('', 'default_preset')}: default_preset '{default}' is not a preset"
+            f"{_did_you_mean(default, presets)}"
+        )
+    readable = False
+    if path is not None and any(isinstance(t, dict) and t.get("api_key") for t in presets_data.values()):
+        readable = bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+    return Config(default, ui, presets, path, readable)
+
+
+def _check_table(table: dict[str, Any], schema: dict[str, tuple[tuple[type, ...], str]], label: str,
+                 where: Any) -> None:
+    for key, value in table.items():
+        if key not in schema:
+            raise ConfigError(f"{where(label, key)}: unknown key '{key}' in [{label}]{_did_you_mean(key, schema)}")
+        types, expected = schema[key]
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+        if ok and key == "models":
+            ok = all(isinstance(item, str) for item in value)
+        if ok and key == "headers":
+            ok = all(isinstance(item, str) for item in value.values())
+        if ok and key in ("timeout", "max_tokens") and value <= 0:
+            raise ConfigError(f"{where(label, key)}: {label}.{key} must be greater than 0, not {value}")
+        if ok and key == "max_retries" and value < 0:
+            raise ConfigError(f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}")
+        if not ok:
+            raise ConfigError(f"{where(label, key)}: {label}.{key} must be {expected}, not {_type_name(value)}")
+
+
+def _preset(name: str, table: Mapping[str, Any], source: str) -> Preset:
+    values = dict(table)
+    if "models" in values:
+        values["models"] = tuple(values["models"])
+    if "timeout" in values:
+        values["timeout"] = float(values["timeout"])
+    return Preset(name=name, source=source, **values)

@@ -1,0 +1,140 @@
+"""From a preset (plus command-line overrides) to a `Provider` the engine can call.
+
+This is where API keys are looked up — the environment, an `api_key_cmd`, or a plaintext `api_key` — and
+the only place that knows which one. Keys are held in memory only; messages name the variable or the
+command, never the value.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+
+from reasonchat.config import Config, Preset
+from reasonchat.core.provider import Provider
+from reasonchat.errors import ConfigError
+from reasonchat.presets import DEMO_BASE_URL
+
+
+@dataclass(frozen=True)
+class ProviderOptions:
+    """The PROVIDER OPTIONS of the command line."""
+
+    preset: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
+    demo: bool = False
+
+
+def key_source(preset: Preset) -> tuple[str, bool]:
+    """(where the key comes from, whether it is there) — without running `api_key_cmd`."""
+    if preset.api_key_env and os.environ.get(preset.api_key_env):
+        return preset.api_key_env, True
+    if preset.api_key_cmd:
+        return "api_key_cmd", True
+    if preset.api_key:
+        return "api_key (config)" if preset.source == "config" else "built-in placeholder", True
+    return preset.api_key_env or "no key configured", False
+
+
+def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, str]:
+    """(key, hint) for `preset`; a ConfigError naming what to set when there is none."""
+    if preset.api_key_env and os.environ.get(preset.api_key_env, "").strip():
+        return os.environ[preset.api_key_env].strip(), preset.api_key_env
+    if preset.api_key_cmd:
+        return _run_key_command(preset), "api_key_cmd"
+    if preset.api_key:
+        return preset.api_key, key_source(preset)[0]
+    if preset.api_key_env:
+        raise ConfigError(
+            f"preset '{preset.name}' needs an API key: set {preset.api_key_env} "
+            f"(or api_key_cmd in {config_path}), or try --demo"
+        )
+    raise ConfigError(f"preset '{preset.name}' has no API key: set api_key_env or api_key_cmd in {config_path}")
+
+
+def _run_key_command(preset: Preset) -> str:
+    """Run `api_key_cmd` (a password manager, a keyring); its output is never echoed, even on failure."""
+    try:
+        done = subprocess.run(preset.api_key_cmd, shell=True, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise ConfigError(f"api_key_cmd of preset '{preset.name}' took longer than 30 s") from None
+    except OSError as exc:
+        raise ConfigError(f"api_key_cmd of preset '{preset.name}' could not run: {exc.strerror}") from None
+    if done.returncode != 0:
+        raise ConfigError(
+            f"api_key_cmd of preset '{preset.name}' failed with exit code {done.returncode} — "
+            "run it in a shell to see why"
+        )
+    key = done.stdout.strip()
+    if not key:
+        raise ConfigError(f"api_key_cmd of preset '{preset.name}' printed nothing")
+    return key
+
+
+def choose_preset(config: Config, options: ProviderOptions) -> Preset:
+    """The preset a run uses: `--demo`, `--preset`, an ad-hoc `--base-url`, else `default_preset`."""
+    if options.demo:
+        preset = config.preset("demo")
+    elif options.preset:
+        preset = config.preset(options.preset)
+    elif options.base_url:
+        # An ad-hoc provider: the key from --api-key-env, else OPENAI_API_KEY, else vLLM's placeholder.
+        env = "OPENAI_API_KEY" if os.environ.get("OPENAI_API_KEY") else ""
+        preset = Preset(name="ad-hoc", base_url=options.base_url, api_key_env=env, api_key="EMPTY",
+                        source="command line")
+    else:
+        preset = config.preset(config.default_preset)
+    if options.base_url:
+        preset = replace(preset, base_url=options.base_url)
+    if options.api_key_env:
+        preset = replace(preset, api_key_env=options.api_key_env, api_key_cmd="", api_key="")
+    if options.model:
+        preset = replace(preset, model=options.model)
+    return preset
+
+
+def resolve(config: Config, options: ProviderOptions) -> Provider:
+    """A ready `Provider`; starts the in-process demo server if the demo preset is used."""
+    preset = choose_preset(config, options)
+    config_path = str(config.path) if config.path else "config.toml"
+    if config.plaintext_key_readable:
+        warn_once(
+            f"{config.path} holds a plaintext api_key and others can read it — "
+            f"run `chmod 600 {config.path}` or use api_key_env"
+        )
+    key, hint = resolve_key(preset, config_path)
+    base_url = preset.base_url
+    if base_url == DEMO_BASE_URL:
+        from reasonchat.demo_server import shared_demo_server
+
+        base_url = shared_demo_server().base_url
+    return Provider(
+        name=preset.name,
+        base_url=base_url,
+        model=preset.model,
+        api_key=key,
+        key_hint=hint,
+        headers=dict(preset.headers),
+        extra_body=dict(preset.extra_body),
+        think_on=dict(preset.think_on),
+        think_off=dict(preset.think_off),
+        send_reasoning=preset.send_reasoning,
+        timeout=preset.timeout,
+        max_retries=preset.max_retries,
+        max_tokens=preset.max_tokens,
+        temperature=preset.temperature,
+    )
+
+
+_warned: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        print(f"reasonchat: warning: {message}", file=sys.stderr)

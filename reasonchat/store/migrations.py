@@ -1,0 +1,138 @@
+"""Ordered schema migrations, recorded in the database itself.
+
+Append a new step to `MIGRATIONS`; never edit one that has shipped. `migrate` applies the missing steps in
+order inside one transaction each, and refuses a database from a newer reasonchat rather than guess at it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from reasonchat.errors import StoreError
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "conversations and messages",
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL DEFAULT '',
+            title_set INTEGER NOT NULL DEFAULT 0,
+            preset TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX conversations_by_update ON conversations(updated_at DESC, id DESC);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            reasoning TEXT NOT NULL DEFAULT '',
+            model TEXT,
+            preset TEXT,
+            status TEXT NOT NULL DEFAULT 'complete',
+            finish_reason TEXT,
+            error TEXT,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            reasoning_tokens INTEGER,
+            cached_tokens INTEGER,
+            usage_json TEXT,
+            ttft REAL,
+            reasoning_seconds REAL,
+            writer_pid INTEGER,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
+        CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming';
+        """,
+    ),
+    (
+        "full-text search (trigram: works for Chinese and for substrings)",
+        """
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            content, reasoning, content='messages', content_rowid='id', tokenize='trigram'
+        );
+        INSERT INTO messages_fts(rowid, content, reasoning)
+            SELECT id, content, reasoning FROM messages WHERE status != 'streaming';
+        -- Only settled messages are indexed: re-indexing an answer on every flush while it streams
+        -- would cost far more than it is worth.
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content, new.reasoning);
+        END;
+        CREATE TRIGGER messages_fts_unindex AFTER UPDATE ON messages WHEN old.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+                VALUES ('delete', old.id, old.content, old.reasoning);
+        END;
+        CREATE TRIGGER messages_fts_reindex AFTER UPDATE ON messages WHEN new.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content, new.reasoning);
+        END;
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+                VALUES ('delete', old.id, old.content, old.reasoning);
+        END;
+        """,
+    ),
+]
+
+LATEST = len(MIGRATIONS)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST, where: str = "the store") -> int:
+    """Bring the schema up to `target`; returns the version it started from."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at REAL)"
+    )
+    start = current_version(conn)
+    if start > LATEST:
+        raise StoreError(
+            f"{where} was written by a newer reasonchat (schema {start}, this one knows {LATEST}) — "
+            "upgrade reasonchat; the store was left untouched"
+        )
+    for version in range(start + 1, target + 1):
+        name, script = MIGRATIONS[version - 1]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if current_version(conn) >= version:  # another process got here first
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, time.time()),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return start
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies (which contain `;`) whole."""
+    out: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+    if current.strip():
+        out.append(current.strip())
+    return out

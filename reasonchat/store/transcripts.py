@@ -1,0 +1,303 @@
+"""`TranscriptStore`: conversations and their messages in SQLite.
+
+Built to survive the way a terminal program dies: WAL with `synchronous=NORMAL` so each short write
+transaction is cheap; a busy timeout so two reasonchat processes can share one file; the assistant row
+written from its first token and rewritten while it streams (see `writer.ReplyWriter`); and on open, rows
+left "streaming" by a process that no longer exists are marked interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reasonchat import paths
+from reasonchat.core.reply import Reply
+from reasonchat.errors import StoreError, UsageError
+from reasonchat.store.migrations import migrate
+
+INTERRUPTED_BY_EXIT = "reasonchat stopped before the answer finished"
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    id: int
+    title: str
+    preset: str
+    model: str
+    created_at: float
+    updated_at: float
+    message_count: int
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    conversation_id: int
+    role: str
+    content: str
+    reasoning: str
+    model: str | None
+    preset: str | None
+    status: str
+    finish_reason: str | None
+    error: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    reasoning_tokens: int | None
+    cached_tokens: int | None
+    usage: dict[str, Any] | None
+    ttft: float | None
+    reasoning_seconds: float | None
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation: ConversationSummary
+    message_id: int
+    role: str
+    snippet: str
+
+
+_SUMMARY = """
+    SELECT c.id, c.title, c.preset, c.model, c.created_at, c.updated_at,
+           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+    FROM conversations c
+"""
+
+
+def _title_from(prompt: str) -> str:
+    line = " ".join(prompt.split())
+    return line if len(line) <= 60 else line[:59] + "…"
+
+
+class TranscriptStore:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.store_file()
+        try:
+            paths.ensure_private_dir(self.path.parent)
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=10000")
+            migrate(self.conn, where=f"the store {self.path}")
+            self._recover_orphans()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> TranscriptStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction; failures become a StoreError that names the file."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the store {self.path}: {exc}") from None
+
+    # -- writing ----------------------------------------------------------------------------------------
+
+    def create_conversation(self, preset: str, model: str, title: str = "") -> int:
+        now = time.time()
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO conversations(title, preset, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                (_title_from(title), preset, model, now, now),
+            )
+        return int(cur.lastrowid or 0)
+
+    def add_message(self, conversation_id: int, role: str, content: str, **fields: Any) -> int:
+        now = time.time()
+        columns = {"conversation_id": conversation_id, "role": role, "content": content,
+                   "created_at": now, "updated_at": now, **fields}
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        with self._write() as db:
+            cur = db.execute(f"INSERT INTO messages({names}) VALUES ({marks})", tuple(columns.values()))
+            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+            if role == "user":
+                db.execute(
+                    "UPDATE conversations SET title = ? WHERE id = ? AND title = '' AND title_set = 0",
+                    (_title_from(content), conversation_id),
+                )
+        return int(cur.lastrowid or 0)
+
+    def save_reply(self, conversation_id: int, reply: Reply, message_id: int | None = None) -> int:
+        """Insert (message_id None) or rewrite the assistant row for `reply` as it stands now."""
+        usage = reply.usage
+        fields: dict[str, Any] = {
+            "content": reply.content,
+            "reasoning": reply.reasoning,
+            "model": reply.model,
+            "preset": reply.preset,
+            "status": reply.status,
+            "finish_reason": reply.finish_reason,
+            "error": reply.error,
+            "prompt_tokens": usage.prompt_tokens if usage else None,
+            "completion_tokens": usage.completion_tokens if usage else None,
+            "reasoning_tokens": usage.reasoning_tokens if usage else None,
+            "cached_tokens": usage.cached_tokens if usage else None,
+            "usage_json": json.dumps(usage.raw, sort_keys=True) if usage else None,
+            "ttft": reply.ttft,
+            "reasoning_seconds": reply.reasoning_seconds,
+            "writer_pid": os.getpid() if reply.status == "streaming" else None,
+        }
+        if message_id is None:
+            return self.add_message(conversation_id, "assistant", **fields)
+        now = time.time()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self._write() as db:
+            db.execute(f"UPDATE messages SET {assignments}, updated_at = ? WHERE id = ?",
+                       (*fields.values(), now, message_id))
+            db.execute("UPDATE conversations SET updated_at = ?, model = ? WHERE id = ?",
+                       (now, reply.model, conversation_id))
+        return message_id
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self.require(conversation_id)
+        with self._write() as db:
+            db.execute("UPDATE conversations SET title = ?, title_set = 1 WHERE id = ?",
+                       (" ".join(title.split()), conversation_id))
+
+    def delete(self, conversation_id: int) -> None:
+        self.require(conversation_id)
+        with self._write() as db:
+            db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+            db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    def _recover_orphans(self) -> None:
+        """Rows still "streaming" whose writer process is gone were cut off by a crash or kill -9."""
+        rows = self.conn.execute("SELECT DISTINCT writer_pid FROM messages WHERE status = 'streaming'").fetchall()
+        dead = [pid for (pid,) in rows if not _alive(pid)]
+        if not dead:
+            return
+        with self._write() as db:
+            for pid in dead:
+                db.execute(
+                    "UPDATE messages SET status = 'interrupted', error = coalesce(error, ?), writer_pid = NULL "
+                    "WHERE status = 'streaming' AND writer_pid IS ?",
+                    (INTERRUPTED_BY_EXIT, pid),
+                )
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def require(self, conversation_id: int) -> ConversationSummary:
+        row = self.conn.execute(_SUMMARY + " WHERE c.id = ?", (conversation_id,)).fetchone()
+        if row is None:
+            raise UsageError(f"no conversation {conversation_id} — see `reasonchat history`")
+        return ConversationSummary(*row)
+
+    def last_conversation_id(self) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def list_conversations(self, limit: int = 50, offset: int = 0) -> list[ConversationSummary]:
+        rows = self.conn.execute(
+            _SUMMARY + " ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+        return [ConversationSummary(*row) for row in rows]
+
+    def messages(self, conversation_id: int) -> list[StoredMessage]:
+        rows = self.conn.execute(
+            "SELECT id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error,"
+            " prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft,"
+            " reasoning_seconds, created_at, updated_at FROM messages WHERE conversation_id = ? ORDER BY id",
+            (conversation_id,),
+        ).fetchall()
+        out = []
+        for row in rows:
+            values = list(row)
+            values[14] = json.loads(values[14]) if values[14] else None
+            out.append(StoredMessage(*values))
+        return out
+
+    def search(self, text: str, *, limit: int = 50, reasoning: bool = False) -> list[SearchHit]:
+        """Full-text search over user messages and answers (and reasoning if asked), newest first.
+
+        The trigram index needs three characters; shorter queries (two Chinese characters are a word)
+        fall back to a plain scan, which is slower but still right.
+        """
+        needle = " ".join(text.split())
+        if not needle:
+            return []
+        columns = "{content reasoning}" if reasoning else "{content}"
+        if len(needle) >= 3:
+            query = f'{columns} : "{needle.replace(chr(34), chr(34) * 2)}"'
+            sql = (
+                f"SELECT m.conversation_id, m.id, m.role, "
+                f"snippet(messages_fts, -1, '[', ']', '…', 10) FROM messages_fts "
+                f"JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ? "
+                f"ORDER BY m.updated_at DESC LIMIT ?"
+            )
+            rows = self.conn.execute(sql, (query, limit)).fetchall()
+        else:
+            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where = "(content LIKE ? ESCAPE '\\'" + (" OR reasoning LIKE ? ESCAPE '\\')" if reasoning else ")")
+            params: tuple[Any, ...] = (pattern, pattern) if reasoning else (pattern,)
+            raw = self.conn.execute(
+                f"SELECT conversation_id, id, role, content, reasoning FROM messages WHERE {where} "
+                f"AND status != 'streaming' ORDER BY updated_at DESC LIMIT ?", (*params, limit)
+            ).fetchall()
+            rows = [(c, m, r, _snippet(content if needle in content else reasoning_text, needle))
+                    for c, m, r, content, reasoning_text in raw]
+        hits = []
+        summaries: dict[int, ConversationSummary] = {}
+        for conversation_id, message_id, role, snippet in rows:
+            if conversation_id not in summaries:
+                summaries[conversation_id] = self.require(conversation_id)
+            hits.append(SearchHit(summaries[conversation_id], message_id, role, " ".join(snippet.split())))
+        return hits
+
+
+def _snippet(text: str, needle: str, width: int = 30) -> str:
+    at = text.find(needle)
+    if at < 0:
+        return text[: width * 2]
+    start = max(0, at - width)
+    end = at + len(needle) + width
+    return ("…" if start else "") + text[start:at] + "[" + needle + "]" + text[at + len(needle) : end] + (
+        "…" if end < len(text) else "")
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
