@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated REASONCHAT_HOME, a real demo server on 127.0.0.1, and CLI runners.
+
+Nothing here mocks `openai` or `httpx`: every request goes over loopback HTTP to `DemoServer`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reasonchat.cli import main
+from reasonchat.demo_server import DemoServer
+
+KEY_VARS = ("OPENAI_API_KEY", "DEEPSEEK_API_KEY", "SILICONFLOW_API_KEY", "DASHSCOPE_API_KEY", "QIANFAN_API_KEY",
+            "ARK_API_KEY", "VLLM_API_KEY", "NO_COLOR")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh REASONCHAT_HOME with no keys in the environment."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("REASONCHAT_HOME", str(path))
+    for var in KEY_VARS:
+        monkeypatch.delenv(var, raising=False)
+    return path
+
+
+@pytest.fixture
+def server() -> Iterator[DemoServer]:
+    with DemoServer() as demo:
+        yield demo
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(home: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run `reasonchat ARGS…` in this process (fast); returns exit code, stdout, stderr."""
+
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def spawn_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in KEY_VARS}
+    env.update({"REASONCHAT_HOME": str(home), "PYTHONUNBUFFERED": "1"}, **extra)
+    return env
+
+
+@pytest.fixture
+def run_process(home: Path) -> Any:
+    """Run the real program in a subprocess (`python -m reasonchat`), for exit codes, signals and stdin."""
+
+    def run(*args: str, stdin: str | None = None, timeout: float = 60, **env: str) -> Result:
+        done = subprocess.run([sys.executable, "-m", "reasonchat", *args], input=stdin, capture_output=True,
+                              text=True, timeout=timeout, env=spawn_env(home, **env))
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return run
