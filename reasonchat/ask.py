@@ -117,9 +117,11 @@ async def run(
     provider: Provider,
     options: AskOptions,
     store: TranscriptStore | None,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     conversation_id, history = _history(store, options)
     request = build_request(history, options.prompt, system=options.system,
                             send_reasoning=provider.send_reasoning)

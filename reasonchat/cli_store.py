@@ -64,7 +64,9 @@ def _int_id(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise UsageError(f"'{clean_line(text, 40)}' is not a conversation id (a number from `reasonchat history`)") from None
+        raise UsageError(
+            f"'{clean_line(text, 40)}' is not a conversation id (a number from `reasonchat history`)"
+        ) from None
 
 
 def _delete(store: TranscriptStore, conversation_id: int, yes: bool) -> int:

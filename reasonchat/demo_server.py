@@ -9,6 +9,7 @@ Scenarios live in `demo_scenarios`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -45,7 +46,7 @@ class DemoServer:
         """Serve in a daemon thread; returns at once, ready for requests."""
         self._httpd = _Server((self.host, self.port), _Handler)
         self._httpd.demo = self
-        threading.Thread(target=self._httpd.serve_forever, name="demo-server", daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="demo-server", daemon=True).start()
         return self
 
     def serve_forever_announcing(self) -> None:
@@ -186,10 +187,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _drop(self) -> None:
         self.close_connection = True
         self.wfile.flush()
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 _shared: DemoServer | None = None

@@ -37,7 +37,7 @@ def key_source(preset: Preset) -> tuple[str, bool]:
         return "api_key_cmd", True
     if preset.api_key:
         return "api_key (config)" if preset.source == "config" else "built-in placeholder", True
-    return preset.api_key_env or "no key configured", False
+    return preset.api_key_env or "none (no auth)", not preset.api_key_env
 
 
 def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, str]:
@@ -53,7 +53,9 @@ def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, 
             f"preset '{preset.name}' needs an API key: set {preset.api_key_env} "
             f"(or api_key_cmd in {config_path}), or try --demo"
         )
-    raise ConfigError(f"preset '{preset.name}' has no API key: set api_key_env or api_key_cmd in {config_path}")
+    # A preset with no key source at all is a server without auth (a local vLLM, SGLang, llama.cpp): send
+    # the placeholder such servers accept; a 401 then says to set api_key_env.
+    return "EMPTY", f"no key configured: set api_key_env in {config_path}"
 
 
 def _run_key_command(preset: Preset) -> str:

@@ -9,7 +9,7 @@ arrive as a final `StreamFailed` event with a one-line message.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx2
 import openai
@@ -19,6 +19,9 @@ from reasonchat.core.events import StreamEvent, StreamFailed
 from reasonchat.core.failures import Context, describe_broken, describe_connect, describe_status
 from reasonchat.core.provider import Provider
 from reasonchat.errors import ProviderError
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 _BROKEN = (httpx2.TransportError, httpx2.StreamError, httpx2.DecodingError)
 
@@ -88,21 +91,20 @@ class ChatClient:
             yield StreamFailed(str(exc))
             return
         ctx = self.context(model)
-        options: dict[str, Any] = {}
+        extras = p.request_extras(thinking)
         if p.max_tokens is not None:
-            options["max_tokens"] = p.max_tokens
+            extras["max_tokens"] = p.max_tokens
         if p.temperature is not None:
-            options["temperature"] = p.temperature
+            extras["temperature"] = p.temperature
         decoder = StreamDecoder()
         started = False
         try:
             async with self._sdk.chat.completions.with_streaming_response.create(
                 model=model,
-                messages=list(messages),  # type: ignore[arg-type]
+                messages=cast("list[ChatCompletionMessageParam]", list(messages)),
                 stream=True,
                 stream_options={"include_usage": True},
-                extra_body=p.request_extras(thinking) or None,
-                **options,
+                extra_body=extras or None,
             ) as response:
                 started = True
                 if "json" in response.headers.get("content-type", ""):

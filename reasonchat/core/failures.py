@@ -7,6 +7,8 @@ provider echoed back.
 
 from __future__ import annotations
 
+import errno
+import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,16 +71,20 @@ def describe_status(status: int, body: Any, raw: str, ctx: Context) -> str:
 def describe_connect(exc: BaseException, ctx: Context) -> str:
     """The request never got an answer: refused, unresolvable host, connect/read timeout."""
     host = urlsplit(ctx.base_url).netloc or ctx.base_url
-    chain = " ".join(str(e) for e in _causes(exc)).lower()
+    causes = _causes(exc)
+    chain = " ".join(str(e) for e in causes).lower()
+    refused = any(isinstance(e, ConnectionRefusedError) or getattr(e, "errno", None) == errno.ECONNREFUSED
+                  for e in causes)
+    unresolved = any(isinstance(e, socket.gaierror) for e in causes)
     if "timed out" in chain or "timeout" in type(exc).__name__.lower():
         text = (
             f"no response from {host} within {ctx.timeout:g} s — check the network, "
             f"or raise `timeout` for preset '{ctx.preset}'"
         )
-    elif any(s in chain for s in ("name or service not known", "nodename nor servname", "getaddrinfo",
-                                  "temporary failure in name resolution", "no address associated")):
+    elif unresolved or any(s in chain for s in ("name or service not known", "nodename nor servname",
+                                                "temporary failure in name resolution", "no address associated")):
         text = f"cannot resolve host '{host}' — check base_url for preset '{ctx.preset}' and the network"
-    elif "refused" in chain:
+    elif refused or "refused" in chain:
         text = f"cannot connect to {ctx.base_url}: connection refused — is the server running?"
     else:
         reason = clean_line(str(_causes(exc)[-1]), 120) or type(exc).__name__

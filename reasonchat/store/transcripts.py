@@ -250,43 +250,41 @@ class TranscriptStore:
         needle = " ".join(text.split())
         if not needle:
             return []
-        columns = "{content reasoning}" if reasoning else "{content}"
         if len(needle) >= 3:
+            columns = "{content reasoning}" if reasoning else "{content}"
             query = f'{columns} : "{needle.replace(chr(34), chr(34) * 2)}"'
-            sql = (
-                f"SELECT m.conversation_id, m.id, m.role, "
-                f"snippet(messages_fts, -1, '[', ']', '…', 10) FROM messages_fts "
-                f"JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ? "
-                f"ORDER BY m.updated_at DESC LIMIT ?"
-            )
-            rows = self.conn.execute(sql, (query, limit)).fetchall()
+            rows = self.conn.execute(
+                "SELECT m.conversation_id, m.id, m.role, m.content, m.reasoning FROM messages_fts "
+                "JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ? "
+                "ORDER BY m.updated_at DESC, m.id DESC LIMIT ?", (query, limit)
+            ).fetchall()
         else:
             pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where = "(content LIKE ? ESCAPE '\\'" + (" OR reasoning LIKE ? ESCAPE '\\')" if reasoning else ")")
+            where = "content LIKE ? ESCAPE '\\'" + (" OR reasoning LIKE ? ESCAPE '\\'" if reasoning else "")
             params: tuple[Any, ...] = (pattern, pattern) if reasoning else (pattern,)
-            raw = self.conn.execute(
-                f"SELECT conversation_id, id, role, content, reasoning FROM messages WHERE {where} "
-                f"AND status != 'streaming' ORDER BY updated_at DESC LIMIT ?", (*params, limit)
+            rows = self.conn.execute(
+                f"SELECT conversation_id, id, role, content, reasoning FROM messages WHERE ({where}) "
+                "AND status != 'streaming' ORDER BY updated_at DESC, id DESC LIMIT ?", (*params, limit)
             ).fetchall()
-            rows = [(c, m, r, _snippet(content if needle in content else reasoning_text, needle))
-                    for c, m, r, content, reasoning_text in raw]
         hits = []
         summaries: dict[int, ConversationSummary] = {}
-        for conversation_id, message_id, role, snippet in rows:
+        for conversation_id, message_id, role, content, reasoning_text in rows:
             if conversation_id not in summaries:
                 summaries[conversation_id] = self.require(conversation_id)
-            hits.append(SearchHit(summaries[conversation_id], message_id, role, " ".join(snippet.split())))
+            found = content if needle.lower() in content.lower() or not reasoning else reasoning_text
+            hits.append(SearchHit(summaries[conversation_id], message_id, role, _snippet(found, needle)))
         return hits
 
 
-def _snippet(text: str, needle: str, width: int = 30) -> str:
-    at = text.find(needle)
+def _snippet(text: str, needle: str, width: int = 40) -> str:
+    """The hit with some context either side, marked with [brackets], on one line."""
+    at = text.lower().find(needle.lower())
     if at < 0:
-        return text[: width * 2]
-    start = max(0, at - width)
-    end = at + len(needle) + width
-    return ("…" if start else "") + text[start:at] + "[" + needle + "]" + text[at + len(needle) : end] + (
-        "…" if end < len(text) else "")
+        return " ".join(text[: width * 2].split())
+    start, end = max(0, at - width), min(len(text), at + len(needle) + width)
+    found = text[at : at + len(needle)]
+    around = ("…" if start else "") + text[start:at] + "[" + found + "]" + text[at + len(needle) : end]
+    return " ".join((around + ("…" if end < len(text) else "")).split())
 
 
 def _alive(pid: int | None) -> bool:

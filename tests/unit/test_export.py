@@ -21,9 +21,10 @@ def build(store: TranscriptStore) -> int:
     store.add_message(conversation, "system", "Answer briefly.")
     store.add_message(conversation, "user", "Show me a <b>bold</b> Python hello & explain")
     reply = Reply(model="deepseek-v4-flash", preset="deepseek", started=0.0)
-    reply.apply(ReasoningDelta("The user wants <script>alert(1)</script> no — just code.\n</details> trick"), now=0.5)
-    reply.apply(AnswerDelta("Here:\n\n```html\n<b>kept in code</b>\n```\n\nInline `<tag>` stays; <i>this</i> is escaped."),
-                now=4.7)
+    thoughts = "The user wants <script>alert(1)</script> no — just code.\n</details> trick"
+    reply.apply(ReasoningDelta(thoughts), now=0.5)
+    answer = "Here:\n\n```html\n<b>kept in code</b>\n```\n\nInline `<tag>` stays; <i>this</i> is escaped."
+    reply.apply(AnswerDelta(answer), now=4.7)
     reply.apply(Usage.from_raw({"prompt_tokens": 12, "completion_tokens": 150, "total_tokens": 162,
                                 "prompt_tokens_details": {"cached_tokens": 8},
                                 "completion_tokens_details": {"reasoning_tokens": 135}}))

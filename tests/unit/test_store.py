@@ -137,5 +137,6 @@ def test_two_processes_writing_lose_nothing(tmp_path: Path) -> None:
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     with TranscriptStore(path) as store:
         assert store.conn.execute("SELECT count(*) FROM conversations").fetchone()[0] == 300
-        assert store.conn.execute("SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete'").fetchone()[0] == 300
+        complete = "SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete'"
+        assert store.conn.execute(complete).fetchone()[0] == 300
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,112 @@
+"""The fault matrix for `ask`: each failure is one clear line, the right exit code, and what arrived is saved."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reasonchat.demo_server import DemoServer
+
+
+def last_assistant(home: Path) -> sqlite3.Row:
+    conn = sqlite3.connect(home / "reasonchat.db")
+    conn.row_factory = sqlite3.Row
+    row = conn.execute("SELECT * FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1").fetchone()
+    conn.close()
+    return row
+
+
+def one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.startswith("reasonchat:")]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize(("model", "code", "says", "status", "has_text"), [
+    ("fault-drop", 1, "connection dropped mid-answer", "interrupted", True),
+    ("fault-malformed", 1, "malformed chunk", "interrupted", True),
+    ("fault-midstream", 1, "error mid-stream: upstream model crashed", "interrupted", True),
+    ("fault-error-line", 1, "upstream overloaded", "interrupted", True),
+    ("fault-no-finish", 1, "ended before the model finished", "interrupted", True),
+    ("fault-401", 1, "authentication failed (HTTP 401", "error", False),
+    ("fault-402", 1, "Insufficient Balance) — top up", "error", False),
+    ("fault-403", 1, "access denied (HTTP 403", "error", False),
+    ("fault-404", 1, "not found (HTTP 404", "error", False),
+    ("fault-422", 1, "rejected the request (HTTP 422", "error", False),
+    ("fault-500", 1, "the provider failed (HTTP 500", "error", False),
+    ("fault-html", 1, "HTML page, not JSON", "error", False),
+    ("fault-html200", 1, "did not send an event stream", "interrupted", False),
+    ("fault-moderation", 1, "content moderation blocked", "error", False),
+])
+def test_fault(cli: Any, server: DemoServer, home: Path, model: str, code: int, says: str, status: str,
+               has_text: bool) -> None:
+    result = cli("ask", "--base-url", server.base_url, "--model", model, "hello")
+    assert result.code == code
+    assert says in one_line(result.err)
+    row = last_assistant(home)
+    assert row["status"] == status and says in row["error"]
+    assert bool(row["reasoning"] or row["content"]) is has_text
+    if has_text:
+        assert row["content"] in result.out  # what was printed is what was saved
+
+
+def test_fault_json_reports_interrupted(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-drop", "hello")
+    record = result.json()
+    assert result.code == 1 and record["interrupted"] is True and record["content"] and "dropped" in record["error"]
+
+
+def test_429_is_retried_then_succeeds(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-429", "hello")
+    assert result.code == 0 and result.json()["finish_reason"] == "stop"
+    attempts = [r for r in server.requests if r.path.endswith("/chat/completions")]
+    assert [r.headers.get("x-stainless-retry-count") for r in attempts] == ["0", "1"]
+
+
+def test_length_says_cut(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--base-url", server.base_url, "--model", "fault-length", "hello")
+    assert result.code == 0 and "cut at the max tokens" in one_line(result.err)
+
+
+def test_stall_hits_read_timeout(cli: Any, server: DemoServer, home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'[presets.slow]\nbase_url = "{server.base_url}"\nmodel = "fault-stall"\ntimeout = 1\n', encoding="utf-8")
+    result = cli("ask", "--preset", "slow", "hello")
+    assert result.code == 1 and "sent nothing for 1 s" in one_line(result.err)
+    assert last_assistant(home)["status"] == "interrupted"
+
+
+def test_connection_refused(cli: Any, home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (home / "config.toml").write_text(
+        f'[presets.gone]\nbase_url = "http://127.0.0.1:{port}/v1"\nmodel = "m"\nmax_retries = 0\n'
+        'api_key = "sk-test-key"\n', encoding="utf-8")
+    (home / "config.toml").chmod(0o600)
+    result = cli("ask", "--preset", "gone", "hello")
+    assert result.code == 1 and "connection refused — is the server running?" in one_line(result.err)
+    assert last_assistant(home)["status"] == "error"
+
+
+def test_controls_stripped_unless_raw(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--base-url", server.base_url, "--model", "fault-controls", "hello")
+    for part in (result.out, result.err):
+        assert not any(ch in part for ch in "\x1b\x07\u202e")
+    assert "Safe red text  and evil end." in result.out
+    raw = cli("ask", "--raw", "--base-url", server.base_url, "--model", "fault-controls", "hello")
+    assert "\x1b[31m" in raw.out
+    record = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-controls", "hello").json()
+    assert "\x1b" not in record["content"] and "\x1b" not in record["reasoning"]
+
+
+def test_invalid_utf8_is_replaced_not_fatal(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-utf8", "hello")
+    assert result.code == 0 and "bad \ufffd\ufffd bytes" in result.json()["content"]

@@ -1,0 +1,81 @@
+"""Every provider wire shape, replayed by the demo server over HTTP, gives the same reasoning and answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reasonchat import demo_scenarios
+from reasonchat.demo_server import DemoServer
+
+PROMPT = "Explain CRDTs in one paragraph"
+SHAPES = ["deepseek", "qianfan", "siliconflow", "bailian", "volcano", "vllm", "vllm-old", "ollama", "openrouter",
+          "think-tags", "think-close"]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_shape_through_ask_json(cli: Any, server: DemoServer, shape: str) -> None:
+    result = cli("ask", "--json", "--base-url", server.base_url, "--model", f"shape-{shape}", PROMPT)
+    assert result.code == 0, result.err
+    record = result.json()
+    reasoning, answer = demo_scenarios.friendly(PROMPT, 1)
+    assert record["reasoning"] == reasoning
+    assert record["content"] == answer
+    assert record["finish_reason"] == "stop" and record["interrupted"] is False and record["error"] is None
+    tokens = len(demo_scenarios.tokens(reasoning)) + len(demo_scenarios.tokens(answer))
+    assert record["usage"]["completion_tokens"] == tokens
+    assert record["usage"]["completion_tokens_details"]["reasoning_tokens"] == len(demo_scenarios.tokens(reasoning))
+    assert record["model"] == f"shape-{shape}" and record["preset"] == "ad-hoc"
+    assert record["reasoning_seconds"] is not None and record["conversation_id"] == 1
+    body = server.chat_bodies()[-1]
+    assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
+
+
+def test_plain_model_without_reasoning(cli: Any, server: DemoServer) -> None:
+    record = cli("ask", "--json", "--base-url", server.base_url, "--model", "shape-plain", PROMPT).json()
+    assert record["reasoning"] == "" and record["reasoning_seconds"] is None
+    assert record["content"] == demo_scenarios.friendly(PROMPT, 1)[1]
+
+
+def test_text_mode_splits_stdout_and_stderr(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--base-url", server.base_url, "--model", "shape-volcano", PROMPT)
+    reasoning, answer = demo_scenarios.friendly(PROMPT, 1)
+    assert result.out == answer + "\n"
+    assert reasoning in result.err and answer not in result.err
+    assert "\x1b" not in result.out + result.err  # not a terminal: nothing of ours is coloured
+
+
+def test_hide_reasoning(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--hide-reasoning", "--base-url", server.base_url, "--model", "shape-deepseek", PROMPT)
+    assert result.code == 0 and result.err == "" and "CRDTs" in result.out
+
+
+def test_non_streaming_server(cli: Any) -> None:
+    """A server that ignores `stream: true` and answers with one JSON completion still works."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["content-length"]))
+            plan = demo_scenarios.Plan("m", ["because"], ["fine"])
+            body = json.dumps(plan.completion()).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        record = cli("ask", "--json", "--base-url", f"http://127.0.0.1:{httpd.server_address[1]}/v1",
+                     "--model", "m", "hi").json()
+    finally:
+        httpd.shutdown()
+    assert (record["reasoning"], record["content"], record["finish_reason"]) == ("because", "fine", "stop")

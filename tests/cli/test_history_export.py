@@ -1,0 +1,79 @@
+"""`reasonchat history` and `reasonchat export` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from reasonchat.demo_server import DemoServer
+
+
+def ask(cli: Any, server: DemoServer, prompt: str, *extra: str) -> dict[str, Any]:
+    result = cli("ask", "--json", "--base-url", server.base_url, "--model", "shape-deepseek", *extra, prompt)
+    assert result.code == 0, result.err
+    return result.json()  # type: ignore[no-any-return]
+
+
+def test_history_lists_newest_first(cli: Any, server: DemoServer) -> None:
+    ask(cli, server, "first topic: gardening")
+    ask(cli, server, "second topic: 数据库索引")
+    rows = cli("history", "--json").json()
+    assert [r["title"] for r in rows] == ["second topic: 数据库索引", "first topic: gardening"]
+    assert rows[0]["messages"] == 2 and rows[0]["preset"] == "ad-hoc" and rows[0]["model"] == "shape-deepseek"
+    text = cli("history", "--limit", "1").out
+    assert "数据库索引" in text and "gardening" not in text
+
+
+def test_search_latin_chinese_and_reasoning(cli: Any, server: DemoServer) -> None:
+    ask(cli, server, "tell me about gardening")
+    ask(cli, server, "解释一下数据库索引")
+    assert [h["title"] for h in cli("history", "--search", "gardening", "--json").json()] == [
+        "tell me about gardening"] * 2  # the question and the answer that quotes it
+    assert {h["role"] for h in cli("history", "--search", "数据库", "--json").json()} == {"user", "assistant"}
+    assert cli("history", "--search", "restate the question", "--json").json() == []
+    hits = cli("history", "--search", "restate the question", "--reasoning", "--json").json()
+    assert len(hits) == 2 and "[restate the question]" in hits[0]["snippet"]
+    assert "no messages match" in cli("history", "--search", "zebra").err
+
+
+def test_rename_and_delete(cli: Any, server: DemoServer) -> None:
+    first = ask(cli, server, "keep me")["conversation_id"]
+    second = ask(cli, server, "delete me")["conversation_id"]
+    assert cli("history", "--rename", str(first), "My title").code == 0
+    assert cli("history", "--json").json()[-1]["title"] == "My title"
+    refused = cli("history", "--delete", str(second))
+    assert refused.code == 2 and "--yes" in refused.err
+    assert cli("history", "--delete", str(second), "--yes").code == 0
+    assert [r["id"] for r in cli("history", "--json").json()] == [first]
+    assert cli("history", "--delete", "99", "--yes").code == 2
+
+
+def test_export_formats(cli: Any, server: DemoServer, tmp_path: Path) -> None:
+    record = ask(cli, server, "export this please")
+    ask(cli, server, "and a follow-up", "-c")
+    markdown = cli("export", "last").out
+    assert markdown.startswith("# export this please\n") and markdown.count("## You") == 2
+    assert "<details><summary>Thought for" in markdown and "```python" in markdown
+    assert cli("export", "last", "--no-reasoning").out.count("<details>") == 0
+    target = tmp_path / "out.json"
+    result = cli("export", str(record["conversation_id"]), "--format", "json", "-o", str(target))
+    assert result.code == 0 and str(target) in result.err
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["version"] == 1 and len(document["messages"]) == 4
+    assert document["messages"][1]["reasoning"] == record["reasoning"]
+    assert cli("export", "last").out == markdown  # deterministic
+    assert cli("export", "nope").code == 2
+
+
+def test_config_commands(cli: Any, home: Path) -> None:
+    assert cli("config", "path").out.strip() == str(home / "config.toml")
+    assert cli("config", "init").code == 0
+    assert (home / "config.toml").read_text(encoding="utf-8").startswith("# reasonchat configuration")
+    again = cli("config", "init")
+    assert again.code == 2 and "exists already" in again.err
+    check = cli("config", "check")
+    assert check.code == 0 and "config ok" in check.out and "mylab" in check.out
+    (home / "config.toml").write_text("[ui]\nreasoning = 'sometimes'\n", encoding="utf-8")
+    bad = cli("config", "check")
+    assert bad.code == 2 and ":2:" in bad.err and "ui.reasoning must be one of" in bad.err
