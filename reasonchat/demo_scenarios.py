@@ -364,8 +364,24 @@ def _fault(name: str, plan: Plan, shape: Shape) -> Iterator[Step] | None:
     return None
 
 
-def resolve(model: str, messages: list[dict[str, Any]], retry_count: int = 0) -> Scenario | Refusal:
-    """The scenario a request's model name asks for (unknown names get the friendly demo)."""
+def thinking_off(body: dict[str, Any]) -> bool:
+    """Whether a request switched thinking off, in any provider's dialect."""
+    thinking = body.get("thinking")
+    kwargs = body.get("chat_template_kwargs")
+    return (
+        (isinstance(thinking, dict) and thinking.get("type") == "disabled")
+        or body.get("enable_thinking") is False
+        or (isinstance(kwargs, dict) and kwargs.get("enable_thinking") is False)
+    )
+
+
+def resolve(
+    model: str, messages: list[dict[str, Any]], retry_count: int = 0, *, think: bool = True
+) -> Scenario | Refusal:
+    """The scenario a request's model name asks for (unknown names get the friendly demo).
+
+    With `think=False` (the request switched thinking off) answers come without reasoning.
+    """
     name, rate = _split_rate(model)
     prompt, turn = _prompt_of(messages)
     prompt_tokens = sum(len(tokens(str(m.get("content") or ""))) for m in messages if isinstance(m, dict))
@@ -408,6 +424,8 @@ def resolve(model: str, messages: list[dict[str, Any]], retry_count: int = 0) ->
         if name == "shape-plain":
             plan.reasoning = []
 
+    if not think and not name.startswith(("fault-", "bench-")):
+        plan.reasoning = []
     steps = _fault(name, plan, shape) if name.startswith("fault-") else None
     return Scenario(plan, steps or shape(plan), default_rate if rate is None else rate)
 

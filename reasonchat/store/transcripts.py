@@ -242,7 +242,7 @@ class TranscriptStore:
         return out
 
     def search(self, text: str, *, limit: int = 50, reasoning: bool = False) -> list[SearchHit]:
-        """Full-text search over user messages and answers (and reasoning if asked), newest first.
+        """Full-text search over user messages and answers (and reasoning if asked), newest message first.
 
         The trigram index needs three characters; shorter queries (two Chinese characters are a word)
         fall back to a plain scan, which is slower but still right.
@@ -253,10 +253,12 @@ class TranscriptStore:
         if len(needle) >= 3:
             columns = "{content reasoning}" if reasoning else "{content}"
             query = f'{columns} : "{needle.replace(chr(34), chr(34) * 2)}"'
+            # Newest first by message id: FTS5 walks its index in rowid order and stops at the limit,
+            # where sorting by a column would first collect every match of a common word.
             rows = self.conn.execute(
-                "SELECT m.conversation_id, m.id, m.role, m.content, m.reasoning FROM messages_fts "
-                "JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ? "
-                "ORDER BY m.updated_at DESC, m.id DESC LIMIT ?", (query, limit)
+                "SELECT conversation_id, id, role, content, reasoning FROM messages WHERE id IN "
+                "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                "ORDER BY id DESC", (query, limit)
             ).fetchall()
         else:
             pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -264,7 +266,7 @@ class TranscriptStore:
             params: tuple[Any, ...] = (pattern, pattern) if reasoning else (pattern,)
             rows = self.conn.execute(
                 f"SELECT conversation_id, id, role, content, reasoning FROM messages WHERE ({where}) "
-                "AND status != 'streaming' ORDER BY updated_at DESC, id DESC LIMIT ?", (*params, limit)
+                "AND status != 'streaming' ORDER BY id DESC LIMIT ?", (*params, limit)
             ).fetchall()
         hits = []
         summaries: dict[int, ConversationSummary] = {}

@@ -79,3 +79,9 @@ def test_non_streaming_server(cli: Any) -> None:
     finally:
         httpd.shutdown()
     assert (record["reasoning"], record["content"], record["finish_reason"]) == ("because", "fine", "stop")
+
+
+def test_demo_preset_honours_the_thinking_switch(cli: Any) -> None:
+    on = cli("ask", "--json", "--demo", "--model", "demo@0", "--think", "hi").json()
+    off = cli("ask", "--json", "--demo", "--model", "demo@0", "--no-think", "hi").json()
+    assert on["reasoning"] and off["reasoning"] == "" and off["content"] == on["content"]
