@@ -21,8 +21,11 @@ from reasonchat.store import TranscriptStore
 CONVERSATIONS = 10_000
 MESSAGES = 500_000
 BIG = 200  # messages in the conversation we open
-WORDS = ("stream reasoning token answer model provider latency cache index query table render markdown "
-         "terminal config preset thinking budget 推理 模型 数据库 索引 查询 缓存 回答 思考").split()
+WORDS = [
+    "stream", "reasoning", "token", "answer", "model", "provider", "latency", "cache", "index", "query", "table",
+    "render", "markdown", "terminal", "config", "preset", "thinking", "budget",
+    "推理", "模型", "数据库", "索引", "查询", "缓存", "回答", "思考",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:
