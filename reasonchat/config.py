@@ -18,7 +18,7 @@ from typing import Any
 from reasonchat import paths
 from reasonchat.core.provider import deep_merge
 from reasonchat.errors import ConfigError
-from reasonchat.presets import BUILTIN
+from reasonchat.presets import BUILTIN, DEMO_BASE_URL
 
 REASONING_MODES = ("auto", "expanded", "collapsed", "hidden")
 KEY_FIELDS = ("api_key_env", "api_key_cmd", "api_key")
@@ -236,6 +236,10 @@ def _check_table(table: dict[str, Any], schema: dict[str, tuple[tuple[type, ...]
             ok = all(isinstance(item, str) for item in value.values())
         if ok and key in ("timeout", "max_tokens") and value <= 0:
             raise ConfigError(f"{where(label, key)}: {label}.{key} must be greater than 0, not {value}")
+        if ok and key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
+            raise ConfigError(
+                f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not '{value}'"
+            )
         if ok and key == "max_retries" and value < 0:
             raise ConfigError(f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}")
         if not ok:

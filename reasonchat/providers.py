@@ -8,13 +8,14 @@ command, never the value.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, replace
 
 from reasonchat.config import Config, Preset
 from reasonchat.core.provider import Provider
-from reasonchat.errors import ConfigError
+from reasonchat.errors import ConfigError, UsageError
 from reasonchat.presets import DEMO_BASE_URL
 
 
@@ -92,6 +93,8 @@ def choose_preset(config: Config, options: ProviderOptions) -> Preset:
     else:
         preset = config.preset(config.default_preset)
     if options.base_url:
+        if not re.match(r"https?://[^/\s]+", options.base_url):
+            raise UsageError(f"--base-url must be an http:// or https:// URL, not '{options.base_url}'")
         preset = replace(preset, base_url=options.base_url)
     if options.api_key_env:
         preset = replace(preset, api_key_env=options.api_key_env, api_key_cmd="", api_key="")

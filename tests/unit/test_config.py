@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reasonchat import config
-from reasonchat.errors import ConfigError
+from reasonchat.errors import ConfigError, UsageError
 from reasonchat.providers import ProviderOptions, resolve, resolve_key
 
 
@@ -97,6 +97,14 @@ def test_wrong_type_names_expected_and_given(tmp_path: Path) -> None:
 def test_out_of_range_numbers(tmp_path: Path) -> None:
     assert "greater than 0" in error_of(tmp_path, "[presets.deepseek]\ntimeout = 0\n")
     assert "0 or more" in error_of(tmp_path, "[presets.deepseek]\nmax_retries = -1\n")
+
+
+def test_base_url_must_be_http(tmp_path: Path) -> None:
+    message = error_of(tmp_path, '[presets.deepseek]\nbase_url = "api.deepseek.com"\n')
+    assert ":2:" in message and "must be an http:// or https:// URL" in message
+    cfg = config.load(tmp_path / "none.toml")
+    with pytest.raises(UsageError, match="--base-url must be an http"):
+        resolve(cfg, ProviderOptions(base_url="localhost:8000"))
 
 
 def test_unknown_default_preset(tmp_path: Path) -> None:
