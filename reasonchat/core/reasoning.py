@@ -94,15 +94,14 @@ class ThinkTagSplitter:
             self._emit_answer(body, out)
 
     def _emit_reasoning(self, text: str, out: list[Piece]) -> None:
-        if self._lead:
-            text = text.lstrip()
-            self._lead = not text
-        if text:
-            out.append(ReasoningDelta(text))
+        self._emit(text, out, ReasoningDelta)
 
     def _emit_answer(self, text: str, out: list[Piece]) -> None:
-        if self._lead:
+        self._emit(text, out, AnswerDelta)
+
+    def _emit(self, text: str, out: list[Piece], kind: type[ReasoningDelta] | type[AnswerDelta]) -> None:
+        if self._lead:  # dropping the part's leading whitespace until its first visible character
             text = text.lstrip()
             self._lead = not text
         if text:
-            out.append(AnswerDelta(text))
+            out.append(kind(text))
