@@ -204,9 +204,8 @@ def _demo_server(args: argparse.Namespace) -> int:
 
 
 def _tui(args: argparse.Namespace) -> int:
-    print(
-        'reasonchat: the terminal UI is not built yet — try `reasonchat ask --demo "hello"` '
-        "(see `reasonchat --help`)",
-        file=sys.stderr,
-    )
-    return 2
+    from reasonchat.tui.app import make_app  # Textual is imported only here
+
+    app = make_app(load_config(args), _options(args))
+    app.run()
+    return 0

@@ -38,6 +38,7 @@ class Reply:
     reasoning_ended_at: float | None = None
     ended_at: float | None = None
     version: int = 0  # bumped on every text change: cheap "has anything changed since I looked?"
+    reasoning_chunks: int = 0  # most providers send one token a chunk: a live count without a tokenizer
     _reasoning: list[str] = field(default_factory=list, repr=False)
     _answer: list[str] = field(default_factory=list, repr=False)
 
@@ -90,6 +91,7 @@ class Reply:
             if self.reasoning_started_at is None:
                 self.reasoning_started_at = now
             self._reasoning.append(event.text)
+            self.reasoning_chunks += 1
             self.version += 1
         elif isinstance(event, AnswerWasReasoning):
             self._reasoning.extend(self._answer)
@@ -124,8 +126,7 @@ class Reply:
 
     @property
     def reasoning_tokens(self) -> tuple[int, bool] | None:
-        """(count, exact): the provider's reasoning_tokens when given, else an estimate (~4 chars a token)."""
+        """(count, exact): the provider's reasoning_tokens when given, else an estimate (chunks received)."""
         if self.usage is not None and self.usage.reasoning_tokens is not None:
             return self.usage.reasoning_tokens, True
-        text = self.reasoning
-        return (max(1, round(len(text) / 4)), False) if text else None
+        return (self.reasoning_chunks, False) if self.reasoning_chunks else None

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reasonchat import paths
+from reasonchat.core.events import AnswerDelta, ReasoningDelta, Usage
 from reasonchat.core.reply import Reply
 from reasonchat.errors import StoreError, UsageError
 from reasonchat.store.migrations import migrate
@@ -58,6 +59,24 @@ class StoredMessage:
     reasoning_seconds: float | None
     created_at: float
     updated_at: float
+
+    def to_reply(self) -> Reply:
+        """The finished `Reply` this assistant message was, to show it exactly like a live one."""
+        reply = Reply(model=self.model or "", preset=self.preset or "", started=0.0)
+        ttft = self.ttft or 0.0
+        if self.reasoning:
+            reply.apply(ReasoningDelta(self.reasoning), now=ttft)
+            reply.reasoning_chunks = self.reasoning_tokens or max(1, round(len(self.reasoning) / 4))
+        if self.content:
+            reply.apply(AnswerDelta(self.content), now=ttft + (self.reasoning_seconds or 0.0))
+        if self.usage is not None:
+            reply.usage = Usage.from_raw(self.usage)
+        reply.finish_reason, reply.error = self.finish_reason, self.error
+        reply.status = "interrupted" if self.status == "streaming" else self.status  # type: ignore[assignment]
+        reply.ended_at = reply.first_token_at
+        if reply.reasoning_started_at is not None and self.reasoning_seconds is not None:
+            reply.reasoning_ended_at = reply.reasoning_started_at + self.reasoning_seconds
+        return reply
 
 
 @dataclass(frozen=True)
@@ -186,6 +205,11 @@ class TranscriptStore:
         with self._write() as db:
             db.execute("UPDATE conversations SET title = ?, title_set = 1 WHERE id = ?",
                        (" ".join(title.split()), conversation_id))
+
+    def delete_message(self, message_id: int) -> None:
+        """Remove one message (regenerate and edit replace the last exchange)."""
+        with self._write() as db:
+            db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
 
     def delete(self, conversation_id: int) -> None:
         self.require(conversation_id)

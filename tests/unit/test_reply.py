@@ -10,7 +10,7 @@ def test_timings_and_tokens() -> None:
     reply.apply(AnswerDelta("x"), now=3.5)
     reply.apply(Finished("stop", model="served-model"))
     assert reply.ttft == 1.0 and reply.reasoning_seconds == 2.5
-    assert reply.reasoning_tokens == (2, False) and reply.model == "served-model"
+    assert reply.reasoning_tokens == (1, False) and reply.model == "served-model"
     reply.apply(Usage.from_raw({"completion_tokens_details": {"reasoning_tokens": 135}}))
     assert reply.reasoning_tokens == (135, True)
 

@@ -1,0 +1,1 @@
+"""The Textual TUI. Imported only when `reasonchat` starts without a sub-command."""

@@ -1,0 +1,121 @@
+"""`ReasonChatApp`: wires the session to the screens. Behaviour lives in the screens, not here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reasonchat.config import Config
+from reasonchat.errors import ReasonChatError
+from reasonchat.providers import ProviderOptions
+from reasonchat.state import load_state
+from reasonchat.store.transcripts import TranscriptStore
+from reasonchat.tui import commands
+from reasonchat.tui.screens.chat import ChatScreen
+from reasonchat.tui.screens.help import HelpScreen
+from reasonchat.tui.screens.history import HistoryScreen
+from reasonchat.tui.screens.presets import Choice, PresetPicker
+from reasonchat.tui.session import ChatSession
+
+_FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.DOTALL | re.MULTILINE)
+
+
+class ReasonChatApp(App[None]):
+    TITLE = "reasonchat"
+    BINDINGS = [Binding("f1", "help", "Help"), Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, session: ChatSession) -> None:
+        super().__init__()
+        self.session = session
+        self.chat = ChatScreen(session)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.chat)
+        self.call_after_refresh(self._check_provider)
+
+    def _check_provider(self) -> None:
+        """A missing key opens the picker with the reason instead of failing the start."""
+        try:
+            self.session.provider()
+        except ReasonChatError as exc:
+            self.action_picker(reason=str(exc))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from commands.chat_commands(self)
+        yield from super().get_system_commands(screen)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_history(self) -> None:
+        async def opened(conversation_id: int | None) -> None:
+            if conversation_id is not None:
+                await self.chat.open_conversation(conversation_id)
+
+        self.push_screen(HistoryScreen(self.session.store), opened)
+
+    def action_picker(self, reason: str = "") -> None:
+        preset, model = self.session.describe()
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self.session.thinking = choice.thinking
+                self.session.switch(choice.preset, choice.model)
+                self.chat.refresh_header()
+                self.notify(f"Next message goes to {choice.preset} · {choice.model or 'first served model'}")
+
+        self.push_screen(PresetPicker(self.session.config, preset, model, self.session.thinking, reason), chosen)
+
+    def use_preset(self, name: str) -> None:
+        self.session.switch(name, None)
+        self.chat.refresh_header()
+        self.notify(f"Next message goes to {name}")
+
+    def action_toggle_thinking(self) -> None:
+        self.session.toggle_thinking()
+        self.chat.refresh_header()
+        self.notify(f"Thinking {'on' if self.session.thinking else 'off'}", timeout=2)
+
+    def _last_answer(self) -> str:
+        from reasonchat.tui.widgets.turn import AssistantTurn
+
+        turns = [t for t in self.chat.query(AssistantTurn) if t.reply.content]
+        return turns[-1].reply.content if turns else ""
+
+    def action_copy_answer(self) -> None:
+        answer = self._last_answer()
+        if answer:
+            self.copy_to_clipboard(answer)
+            self.notify("Copied the last answer")
+        else:
+            self.notify("No answer to copy yet", severity="warning")
+
+    def action_copy_code(self) -> None:
+        blocks = _FENCE.findall(self._last_answer())
+        if blocks:
+            self.copy_to_clipboard(blocks[-1][1])
+            self.notify("Copied the last code block")
+        else:
+            self.notify("The last answer has no code block", severity="warning")
+
+    def on_unmount(self) -> None:
+        self.session.store.close()
+
+
+def make_app(config: Config, options: ProviderOptions, store_path: Path | None = None,
+             remember: bool = True) -> ReasonChatApp:
+    """The app for these options; with none given, the preset/model/thinking used last time."""
+    state = load_state() if remember else None
+    thinking = state.thinking if state is not None else True
+    if state is not None and not any((options.preset, options.base_url, options.demo)) \
+            and state.preset in config.presets:
+        options = ProviderOptions(preset=state.preset, model=options.model or state.model or None)
+    session = ChatSession(config=config, options=options, store=TranscriptStore(store_path), thinking=thinking,
+                          reasoning_mode=config.ui.reasoning, remember=remember)
+    return ReasonChatApp(session)

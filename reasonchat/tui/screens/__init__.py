@@ -1,0 +1,1 @@
+"""Screens own behaviour: the chat, history, the preset picker, help."""

@@ -1,0 +1,47 @@
+"""F1: every key, and where the rest lives (the command palette)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# reasonchat — keys
+
+| key | what it does |
+|---|---|
+| **Enter** | send the message |
+| **ctrl+j** (or shift+enter) | new line in the message |
+| **Up** (empty prompt) | edit and resend your last message |
+| **Escape** | stop the answer in flight (what arrived is kept and saved) |
+| **ctrl+t** | reasoning display for all turns: auto → expanded → collapsed → hidden |
+| **Enter / click** on a reasoning title | open or close that one |
+| **ctrl+r** | regenerate the last answer |
+| **ctrl+n** | new conversation |
+| **ctrl+o** | conversation history: search, open, continue, delete |
+| **ctrl+k** | switch preset / model, thinking on or off |
+| **ctrl+e** | export this conversation as Markdown |
+| **ctrl+p** | command palette: every action, including copy answer / code block |
+| **F1** | this help |
+| **ctrl+q** | quit |
+
+Every conversation is saved as it streams. `reasonchat ask`, `history` and `export` work on the same store.
+
+*Escape or F1 closes this.*
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90; max-width: 95%; height: auto; max-height: 90%;
+                                  background: $panel; border: round $accent; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("f1", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(HELP)

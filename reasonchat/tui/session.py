@@ -1,0 +1,76 @@
+"""What the TUI is talking to right now: preset, model, thinking switch, conversation — no widgets.
+
+Switching preset or model applies to the next message of the same conversation, and is remembered (with
+the thinking switch) in the state file so the next start picks up where the user left off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from reasonchat import providers
+from reasonchat.config import Config, Preset
+from reasonchat.core.provider import Provider
+from reasonchat.errors import ReasonChatError
+from reasonchat.providers import ProviderOptions
+from reasonchat.state import State, save_state
+from reasonchat.store.transcripts import TranscriptStore
+
+REASONING_CYCLE = ("auto", "expanded", "collapsed", "hidden")
+
+
+@dataclass
+class ChatSession:
+    config: Config
+    options: ProviderOptions
+    store: TranscriptStore
+    thinking: bool = True
+    reasoning_mode: str = "auto"
+    conversation_id: int | None = None
+    remember: bool = True
+    _provider: Provider | None = field(default=None, repr=False)
+
+    def preset(self) -> Preset:
+        return providers.choose_preset(self.config, self.options)
+
+    def describe(self) -> tuple[str, str]:
+        """(preset name, model) for the header, without resolving keys."""
+        try:
+            preset = self.preset()
+        except ReasonChatError:
+            return self.options.preset or "?", self.options.model or ""
+        return preset.name, preset.model
+
+    def provider(self) -> Provider:
+        """The resolved provider (keys looked up once per switch); ReasonChatError says what is missing."""
+        if self._provider is None:
+            self._provider = providers.resolve(self.config, self.options)
+        return self._provider
+
+    def switch(self, preset: str, model: str | None) -> None:
+        self.options = ProviderOptions(preset=preset, model=model or None)
+        self._provider = None
+        self.save()
+
+    def set_model(self, model: str) -> None:
+        self.options = replace(self.options, model=model)
+        self._provider = None
+        self.save()
+
+    def toggle_thinking(self) -> None:
+        self.thinking = not self.thinking
+        self.save()
+
+    def cycle_reasoning(self) -> str:
+        index = REASONING_CYCLE.index(self.reasoning_mode) if self.reasoning_mode in REASONING_CYCLE else 0
+        self.reasoning_mode = REASONING_CYCLE[(index + 1) % len(REASONING_CYCLE)]
+        return self.reasoning_mode
+
+    def save(self) -> None:
+        if not self.remember:
+            return
+        name, _ = self.describe()
+        try:
+            save_state(State(preset=name, model=self.options.model or "", thinking=self.thinking))
+        except OSError:
+            pass  # remembering is a convenience; never fail a switch over it

@@ -1,0 +1,50 @@
+"""The answer of one turn, rendered as Markdown.
+
+Streaming goes through `Markdown.get_stream()`, which batches appends; new text is handed over at most
+20 times a second by the turn's timer (never per token), and when the answer ends the whole document is
+rendered once more in full, so the final result does not depend on how the stream was cut.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown
+from textual.widgets.markdown import MarkdownStream
+
+from reasonchat.sanitize import clean
+
+
+class AnswerView(Markdown):
+    DEFAULT_CSS = """
+    AnswerView { margin: 0 0 0 0; padding: 0 1; background: $background; }
+    """
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(clean(text))
+        self._stream: MarkdownStream | None = None
+        self._shown = 0  # characters of the answer already handed to the stream
+
+    async def feed(self, content: str) -> None:
+        """Append what is new in `content` since the last call."""
+        if len(content) < self._shown:  # the answer so far was re-labelled as reasoning
+            await self._reset()
+        if len(content) == self._shown:
+            return
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self)
+        fresh, self._shown = content[self._shown :], len(content)
+        await self._stream.write(clean(fresh))
+
+    async def finish(self, content: str) -> None:
+        """Stop streaming and render the complete answer once."""
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        self._shown = len(content)
+        await self.update(clean(content))
+
+    async def _reset(self) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        self._shown = 0
+        await self.update("")

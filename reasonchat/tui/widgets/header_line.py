@@ -1,0 +1,23 @@
+"""One line at the top: preset · model · thinking on/off, and the conversation's title."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from reasonchat.sanitize import clean_line
+
+
+class HeaderLine(Static):
+    DEFAULT_CSS = """
+    HeaderLine { height: 1; padding: 0 1; background: $primary-background; color: $text; text-style: bold; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", markup=False)
+
+    def show(self, preset: str, model: str, thinking: bool, title: str = "") -> None:
+        switch = "thinking on" if thinking else "thinking off"
+        line = f"{preset} · {model or '(first served)'} · {switch}"
+        if title:
+            line += f"   —   {title}"
+        self.update(clean_line(line, 200))
