@@ -154,10 +154,12 @@ class ChatScreen(Screen[None]):
         finally:
             flusher.cancel()
             timer.stop()
-            turn.message_id = writer.flush()
-            await turn.finish()
-            self.query_one(StatusBar).show_reply(reply)
-            self.generating = False
+            try:
+                turn.message_id = writer.flush()
+                await turn.finish()
+                self.query_one(StatusBar).show_reply(reply)
+            finally:
+                self.generating = False
             if reply.error:
                 self.notify(reply.error, title="The answer failed", severity="error", timeout=8)
         if cancelled:

@@ -7,6 +7,8 @@ rendered once more in full, so the final result does not depend on how the strea
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
@@ -36,15 +38,24 @@ class AnswerView(Markdown):
 
     async def finish(self, content: str) -> None:
         """Stop streaming and render the complete answer once."""
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+        await self._stop_stream()
         self._shown = len(content)
         await self.update(clean(content))
 
     async def _reset(self) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+        await self._stop_stream()
         self._shown = 0
         await self.update("")
+
+    async def _stop_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            await stream.stop()
+        except asyncio.CancelledError:
+            # A stream stopped before its task ever ran re-raises that task's cancellation; only a
+            # cancellation of *this* task must travel on.
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise

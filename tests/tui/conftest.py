@@ -1,0 +1,68 @@
+"""Helpers for driving the real app headless with `App.run_test()` against the demo server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reasonchat import config
+from reasonchat.demo_server import DemoServer
+from reasonchat.providers import ProviderOptions
+from reasonchat.tui.app import ReasonChatApp, make_app
+from reasonchat.tui.screens.chat import ChatScreen
+
+
+def write_config(home: Path, server: DemoServer, extra: str = "") -> config.Config:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'default_preset = "a"\n[ui]\nexport_dir = "{home / "exports"}"\n'
+        f'[presets.a]\nbase_url = "{server.base_url}"\nmodel = "shape-deepseek"\n'
+        f'[presets.b]\nbase_url = "{server.base_url}"\nmodel = "shape-volcano"\n' + extra,
+        encoding="utf-8",
+    )
+    return config.load(home / "config.toml")
+
+
+@pytest.fixture
+def app_for(home: Path, server: DemoServer) -> Any:
+    def build(model: str | None = None, preset: str = "a", extra: str = "") -> ReasonChatApp:
+        cfg = write_config(home, server, extra)
+        return make_app(cfg, ProviderOptions(preset=preset, model=model), remember=False)
+
+    return build
+
+
+async def send(pilot: Any, text: str) -> None:
+    """Type `text` into the prompt and press Enter."""
+    prompt = pilot.app.chat.query_one("#prompt")
+    prompt.text = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def settle(pilot: Any, timeout: float = 20) -> None:
+    """Wait until no answer is streaming."""
+    chat: ChatScreen = pilot.app.chat
+    for _ in range(int(timeout / 0.05)):
+        await pilot.pause(0.05)
+        if not chat.generating:
+            await pilot.pause()
+            return
+    from reasonchat.tui.widgets.turn import AssistantTurn
+
+    turns = [(t.reply.status, t.reply.version, t.reply.error) for t in chat.query(AssistantTurn)]
+    raise AssertionError(f"the answer did not finish: turns {turns}, workers {list(pilot.app.workers)}")
+
+
+async def until(pilot: Any, condition: Any, timeout: float = 10) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not met in time")
+
+
+__all__ = ["asyncio", "send", "settle", "until", "write_config"]

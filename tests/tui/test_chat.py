@@ -1,0 +1,225 @@
+"""Pilot tests of the chat screen: the real app, headless, streaming from the demo server over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.tui.conftest import send, settle, until
+
+from reasonchat import demo_scenarios
+from reasonchat.demo_server import DemoServer
+from reasonchat.store import TranscriptStore
+from reasonchat.tui.screens.presets import PresetPicker
+from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
+from reasonchat.tui.widgets.turn import AssistantTurn
+from reasonchat.tui.widgets.user_message import UserMessage
+
+SIZE = (110, 40)
+
+
+def stored(home: Path, conversation_id: int) -> list[Any]:
+    with TranscriptStore(home / "reasonchat.db") as store:
+        return store.messages(conversation_id)
+
+
+async def test_send_streams_reasoning_and_answer(app_for: Any, home: Path) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "What is a CRDT?")
+        await settle(pilot)
+        turn = app.chat.query_one(AssistantTurn)
+        reasoning, answer = demo_scenarios.friendly("What is a CRDT?", 1)
+        assert turn.reply.reasoning == reasoning and turn.reply.content == answer
+        assert turn.answer.source == answer
+        block = turn.query_one(ReasoningBlock)
+        assert block.collapsed and str(block.title).startswith("Thought for")
+        assert "tokens" in str(block.title)
+        assert "completion" in str(app.chat.query_one("StatusBar").render())
+        messages = stored(home, app.session.conversation_id)
+        assert [(m.role, m.status) for m in messages] == [("user", "complete"), ("assistant", "complete")]
+        assert messages[1].reasoning == reasoning and messages[1].content == answer
+
+
+async def test_expanded_while_thinking_then_escape_stops_and_saves(app_for: Any, home: Path) -> None:
+    app = app_for(model="bench-6000@500")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "think long")
+        turn = app.chat.query_one(AssistantTurn)
+        await until(pilot, lambda: turn.reply.reasoning_chunks > 50)
+        await pilot.pause(0.2)
+        block = turn.query_one(ReasoningBlock)
+        assert not block.collapsed and "Thinking…" in str(block.title) and turn.reply.content == ""
+        assert block._body.render()  # the tail is on screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert turn.reply.status == "stopped" and "stopped" in str(turn.note.render())
+        saved = stored(home, app.session.conversation_id)[-1]
+        assert saved.status == "stopped" and saved.reasoning == turn.reply.reasoning and saved.reasoning
+        # still usable: the next message streams normally
+        app.session.set_model("shape-deepseek")
+        await send(pilot, "and now?")
+        await settle(pilot)
+        assert app.chat.query(AssistantTurn).last().reply.status == "complete"
+
+
+async def test_ctrl_t_cycles_reasoning_display(app_for: Any) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hi")
+        await settle(pilot)
+        block = app.chat.query_one(ReasoningBlock)
+        assert block.collapsed and block.display
+        seen = []
+        for _ in range(4):
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            seen.append((app.session.reasoning_mode, block.collapsed, block.display))
+        assert seen == [("expanded", False, True), ("collapsed", True, True), ("hidden", True, False),
+                        ("auto", True, True)]
+        await pilot.click(block._title)
+        assert not block.collapsed  # one block toggled by itself
+
+
+async def test_regenerate_replaces_last_answer(app_for: Any, home: Path, server: DemoServer) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "first")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await settle(pilot)
+        assert len(app.chat.query(AssistantTurn)) == 1 and len(app.chat.query(UserMessage)) == 1
+        bodies = server.chat_bodies()
+        assert len(bodies) == 2 and bodies[0]["messages"] == bodies[1]["messages"]
+        messages = stored(home, app.session.conversation_id)
+        assert [m.role for m in messages] == ["user", "assistant"] and messages[1].status == "complete"
+
+
+async def test_preset_switch_mid_conversation(app_for: Any, server: DemoServer, home: Path) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "first question")
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, PresetPicker))
+        picker = app.screen
+        presets = picker.query_one("#presets")
+        presets.highlighted = list(app.session.config.presets).index("b")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # choose the preset: focus moves to its models
+        await until(pilot, lambda: picker.query_one("#models").option_count > 0)
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # its default model, first in the list
+        await until(pilot, lambda: not isinstance(app.screen, PresetPicker))
+        assert app.session.describe() == ("b", "shape-volcano")
+        await send(pilot, "second question")
+        await settle(pilot)
+        last = server.chat_bodies()[-1]
+        assert last["model"] == "shape-volcano"
+        assert [m["role"] for m in last["messages"]] == ["user", "assistant", "user"]
+        assert "reasoning_content" not in last["messages"][1]
+        messages = stored(home, app.session.conversation_id)
+        assert [m.model for m in messages if m.role == "assistant"] == ["shape-deepseek", "shape-volcano"]
+
+
+async def test_history_open_and_continue(app_for: Any, server: DemoServer, home: Path) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "about gardening")
+        await settle(pilot)
+        first = app.session.conversation_id
+        await pilot.press("ctrl+n")
+        await send(pilot, "about databases")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        await pilot.press(*"gardening")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.session.conversation_id == first)
+        await pilot.pause(0.2)
+        assert [u.text for u in app.chat.query(UserMessage)] == ["about gardening"]
+        await send(pilot, "follow-up")
+        await settle(pilot)
+        assert [m["content"] for m in server.chat_bodies()[-1]["messages"] if m["role"] == "user"] == [
+            "about gardening", "follow-up"]
+        assert len(stored(home, first)) == 4
+
+
+async def test_export_writes_markdown(app_for: Any, home: Path) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "export me")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        files = list((home / "exports").glob("*.md"))
+        assert len(files) == 1 and files[0].name.startswith(f"reasonchat-{app.session.conversation_id}-export-me")
+        text = files[0].read_text(encoding="utf-8")
+        assert text.startswith("# export me") and "<details><summary>Thought for" in text
+
+
+async def test_fault_shows_error_and_app_stays_usable(app_for: Any, home: Path) -> None:
+    app = app_for(model="fault-401")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot)
+        turn = app.chat.query_one(AssistantTurn)
+        note = str(turn.note.render())
+        assert turn.reply.status == "error" and "authentication failed (HTTP 401" in note and "\n" not in note
+        assert any("authentication failed" in n.message for n in app._notifications)
+        app.session.set_model("fault-drop")
+        await send(pilot, "again")
+        await settle(pilot)
+        dropped = app.chat.query(AssistantTurn).last()
+        assert dropped.reply.status == "interrupted" and dropped.reply.content
+        assert stored(home, app.session.conversation_id)[-1].status == "interrupted"
+        app.session.set_model("shape-deepseek")
+        await send(pilot, "third time")
+        await settle(pilot)
+        assert app.chat.query(AssistantTurn).last().reply.status == "complete"
+
+
+async def test_edit_last_message_and_resend(app_for: Any, home: Path, server: DemoServer) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "tpyo question")
+        await settle(pilot)
+        await pilot.press("up")
+        await pilot.pause()
+        prompt = app.chat.query_one("#prompt")
+        assert prompt.text == "tpyo question" and not app.chat.query(UserMessage)
+        await send(pilot, "typo question")
+        await settle(pilot)
+        messages = stored(home, app.session.conversation_id)
+        assert [m.content for m in messages if m.role == "user"] == ["typo question"]
+        assert server.chat_bodies()[-1]["messages"] == [{"role": "user", "content": "typo question"}]
+
+
+async def test_missing_key_opens_picker_with_reason(app_for: Any) -> None:
+    app = app_for(preset="deepseek")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, PresetPicker))
+        assert "DEEPSEEK_API_KEY" in str(app.screen.query_one("#reason").render())
+
+
+async def test_copy_last_answer_and_code_block(app_for: Any) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "code please")
+        await settle(pilot)
+        app.action_copy_answer()
+        assert app.clipboard == app.chat.query_one(AssistantTurn).reply.content
+        app.action_copy_code()
+        assert app.clipboard.startswith("def greet(name: str) -> str:")
+
+
+async def test_model_text_controls_never_reach_the_screen(app_for: Any) -> None:
+    app = app_for(model="fault-controls")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "x")
+        await settle(pilot)
+        turn = app.chat.query_one(AssistantTurn)
+        assert "\x1b" not in turn.answer.source and "\x07" not in turn.answer.source
+        assert "red" in turn.answer.source
