@@ -38,6 +38,10 @@ class ReasonChatApp(App[None]):
         self.push_screen(self.chat)
         self.call_after_refresh(self._check_provider)
 
+    def on_ready(self) -> None:
+        """After the first frame: load the HTTP stack in the background so the first answer starts fast."""
+        self.run_worker(_preload_client, thread=True, group="preload")
+
     def _check_provider(self) -> None:
         """A missing key opens the picker with the reason instead of failing the start."""
         try:
@@ -106,6 +110,10 @@ class ReasonChatApp(App[None]):
 
     def on_unmount(self) -> None:
         self.session.store.close()
+
+
+def _preload_client() -> None:
+    import reasonchat.core.client  # noqa: F401  (imports openai: ~0.5 s that the first message need not pay)
 
 
 def make_app(config: Config, options: ProviderOptions, store_path: Path | None = None,

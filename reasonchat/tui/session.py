@@ -6,6 +6,7 @@ the thinking switch) in the state file so the next start picks up where the user
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 
 from reasonchat import providers
@@ -70,7 +71,5 @@ class ChatSession:
         if not self.remember:
             return
         name, _ = self.describe()
-        try:
+        with contextlib.suppress(OSError):  # remembering is a convenience; never fail a switch over it
             save_state(State(preset=name, model=self.options.model or "", thinking=self.thinking))
-        except OSError:
-            pass  # remembering is a convenience; never fail a switch over it

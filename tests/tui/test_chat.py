@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.tui.conftest import send, settle, until
-
 from reasonchat import demo_scenarios
 from reasonchat.demo_server import DemoServer
 from reasonchat.store import TranscriptStore
@@ -14,6 +12,7 @@ from reasonchat.tui.screens.presets import PresetPicker
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
 from reasonchat.tui.widgets.turn import AssistantTurn
 from reasonchat.tui.widgets.user_message import UserMessage
+from tests.tui.conftest import send, settle, until
 
 SIZE = (110, 40)
 

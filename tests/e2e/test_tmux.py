@@ -1,0 +1,89 @@
+"""End to end: the real `reasonchat` in a real terminal (tmux), against the demo server over HTTP."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reasonchat.demo_server import DemoServer
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+class Terminal:
+    def __init__(self, command: str, width: int = 120, height: int = 40) -> None:
+        self.socket = f"rc-{uuid.uuid4().hex[:8]}"
+        self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command)
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "main")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "main", *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "main", "-l", text)
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(home: Path, server: DemoServer, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    exports = tmp_path / "exports"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'default_preset = "local"\n[ui]\nexport_dir = "{exports}"\n'
+        f'[presets.local]\nbase_url = "{server.base_url}"\nmodel = "demo@150"\n', encoding="utf-8")
+    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+               f"{shlex.quote(sys.executable)} -m reasonchat; sleep 5")
+    term = Terminal(command, height=60)
+    try:
+        yield term, exports
+    finally:
+        term.close()
+
+
+def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> None:
+    term, exports = terminal
+    term.wait_for("local · demo@150 · thinking on")
+    term.type("Explain backpressure")
+    term.keys("Enter")
+    term.wait_for("Thinking…", timeout=15)  # the live title while it reasons
+    screen = term.wait_for("Ask a follow-up to see a multi-turn conversation.")
+    assert "Thought for" in screen and "About “Explain backpressure”" in screen
+    assert "The user wrote:" not in screen  # auto: collapsed once the answer came
+    assert "prompt " in screen and "tok/s" in screen  # the status line's usage
+    term.keys("C-t")
+    assert "The user wrote: “Explain backpressure”" in term.wait_for("The user wrote:")  # expanded
+    term.keys("C-e")
+    term.wait_for("Exported to")
+    files = list(exports.glob("reasonchat-*.md"))
+    assert len(files) == 1
+    text = files[0].read_text(encoding="utf-8")
+    assert text.startswith("# Explain backpressure") and "<details><summary>Thought for" in text
+    assert "## About “Explain backpressure”" in text
+    term.keys("C-q")
+    time.sleep(0.5)
+    assert "Explain backpressure" not in term.screen()  # the app has left the screen
