@@ -204,6 +204,10 @@ def _demo_server(args: argparse.Namespace) -> int:
 
 
 def _tui(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from reasonchat.errors import UsageError
+
+        raise UsageError('the chat UI needs a terminal — in scripts and pipes use `reasonchat ask "…"`')
     from reasonchat.tui.app import make_app  # Textual is imported only here
 
     app = make_app(load_config(args), _options(args))

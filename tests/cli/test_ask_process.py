@@ -44,9 +44,9 @@ def test_usage_errors_are_one_line_exit_2(run_process: Any, home: Path) -> None:
     assert bad.code == 2 and bad.err.count("\n") == 1 and "did you mean 'model'" in bad.err
 
 
-def test_bare_command_points_to_ask(run_process: Any) -> None:
-    result = run_process(stdin="")
-    assert result.code == 2 and "reasonchat ask --demo" in result.err
+def test_tui_without_a_terminal_points_to_ask(run_process: Any) -> None:
+    result = run_process("--demo", stdin="")
+    assert result.code == 2 and result.err.count("\n") == 1 and "reasonchat ask" in result.err
 
 
 def test_continue_sends_answers_without_reasoning(run_process: Any, cli: Any, server: DemoServer) -> None:

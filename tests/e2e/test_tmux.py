@@ -71,10 +71,11 @@ def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> Non
     term.type("Explain backpressure")
     term.keys("Enter")
     term.wait_for("Thinking…", timeout=15)  # the live title while it reasons
-    screen = term.wait_for("Ask a follow-up to see a multi-turn conversation.")
+    term.wait_for("Ask a follow-up to see a multi-turn conversation.")
+    screen = term.wait_for("tok/s")  # the status line's usage, once the answer is complete
     assert "Thought for" in screen and "About “Explain backpressure”" in screen
     assert "The user wrote:" not in screen  # auto: collapsed once the answer came
-    assert "prompt " in screen and "tok/s" in screen  # the status line's usage
+    assert "prompt " in screen and "first token" in screen
     term.keys("C-t")
     assert "The user wrote: “Explain backpressure”" in term.wait_for("The user wrote:")  # expanded
     term.keys("C-e")

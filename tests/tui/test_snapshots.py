@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import write_config
-
 from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta, StreamFailed, Usage
 from reasonchat.core.reply import Reply
 from reasonchat.demo_server import DemoServer
@@ -22,6 +20,7 @@ from reasonchat.store import TranscriptStore
 from reasonchat.tui import clock
 from reasonchat.tui.app import ReasonChatApp, make_app
 from reasonchat.tui.widgets.turn import AssistantTurn
+from tests.tui.conftest import write_config
 
 SIZE = (100, 34)
 REASONING = ("The user asks how to reverse a list in Python. Slicing with [::-1] makes a copy; list.reverse() "
