@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_RATE = 400.0  # tokens/s for the friendly demo: quick, but slow enough to watch it think
+DEFAULT_RATE = 120.0  # tokens/s for the friendly demo: a couple of seconds of visible thinking
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,12 @@ def friendly(prompt: str, turn: int) -> tuple[str, str]:
         "Wait — I should also mention the trade-offs, not only the happy path. "
         "Let me also double-check the numbers in the table before I answer. "
         "Okay, 2 + 2 = 4 and the list has three items, so the table has three rows. That is consistent. "
+        "Hmm, is there an edge case I am missing? An empty input, a very long one, or text in another "
+        "language such as 中文 should all still work, so the example must not assume ASCII. "
+        "Another thought: the reader is in a terminal, so wide tables wrap badly; three short columns "
+        "are the most I should use. And code blocks need a language tag so they get highlighted. "
+        "Let me reconsider the order once more. Summary first, because most readers stop there; details "
+        "after, for the ones who want them. Yes, that is the right shape. "
         "I'll structure the answer as: a one-line summary, a list of key points, the code, then the table."
     )
     answer = (

@@ -222,3 +222,26 @@ async def test_model_text_controls_never_reach_the_screen(app_for: Any) -> None:
         turn = app.chat.query_one(AssistantTurn)
         assert "\x1b" not in turn.answer.source and "\x07" not in turn.answer.source
         assert "red" in turn.answer.source
+
+
+async def test_history_delete_with_confirmation(app_for: Any, home: Path) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "delete me later")
+        await settle(pilot)
+        doomed = app.session.conversation_id
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+d")
+        await pilot.pause(0.2)
+        await pilot.press("n")  # asked, and refused: nothing happens
+        await pilot.pause(0.2)
+        with TranscriptStore(home / "reasonchat.db") as store:
+            assert store.list_conversations()[0].id == doomed
+        await pilot.press("ctrl+d")
+        await pilot.pause(0.2)
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        with TranscriptStore(home / "reasonchat.db") as store:
+            assert store.list_conversations() == []
+        assert app.screen.query_one("#conversations").option_count == 0
