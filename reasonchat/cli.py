@@ -7,17 +7,25 @@ one line on stderr with its exit code; a usage mistake is one line too, never ar
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING
 
 from reasonchat import __version__
 
+if TYPE_CHECKING:  # argparse and typing stay off the `--version` path
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any, NoReturn
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+    return _Parser
 
 
 def _provider_options(parser: argparse.ArgumentParser, default: Any = None) -> None:
@@ -32,6 +40,9 @@ def _provider_options(parser: argparse.ArgumentParser, default: Any = None) -> N
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    _Parser = _parser_class()
     parser = _Parser(prog="reasonchat", description="A terminal chat client for reasoning models.")
     parser.add_argument("--version", action="version", version=f"reasonchat {__version__}")
     _provider_options(parser)

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reasonchat import export as exporting
+from reasonchat.atomic import write_atomically
 from reasonchat.errors import UsageError
 from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
@@ -99,7 +100,7 @@ def export(args: argparse.Namespace) -> int:
     if args.output:
         path = Path(args.output).expanduser()
         try:
-            exporting.write_atomically(path, text)
+            write_atomically(path, text)
         except OSError as exc:
             raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         print(f"exported conversation {conversation_id} to {path}", file=sys.stderr)

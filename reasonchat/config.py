@@ -6,7 +6,6 @@ the key, what was expected, and the closest valid name when a name is misspelt.
 
 from __future__ import annotations
 
-import difflib
 import re
 import stat
 import tomllib
@@ -99,6 +98,8 @@ def _type_name(value: Any) -> str:
 
 
 def _did_you_mean(name: str, choices: Any) -> str:
+    import difflib  # only ever needed to explain a mistake
+
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else ""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import tomli_w
 
 from reasonchat import paths
-from reasonchat.export import write_atomically
+from reasonchat.atomic import write_atomically
 
 
 @dataclass(frozen=True)

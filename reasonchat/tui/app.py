@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -14,13 +15,12 @@ from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.state import load_state
-from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.tui import commands
 from reasonchat.tui.screens.chat import ChatScreen
-from reasonchat.tui.screens.help import HelpScreen
-from reasonchat.tui.screens.history import HistoryScreen
-from reasonchat.tui.screens.presets import Choice, PresetPicker
 from reasonchat.tui.session import ChatSession
+
+if TYPE_CHECKING:
+    from reasonchat.tui.screens.presets import Choice
 
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.DOTALL | re.MULTILINE)
 
@@ -36,10 +36,11 @@ class ReasonChatApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.chat)
-        self.call_after_refresh(self._check_provider)
 
     def on_ready(self) -> None:
-        """After the first frame: load the HTTP stack in the background so the first answer starts fast."""
+        """After the first frame: check the provider, and load the HTTP stack in the background so the
+        first answer starts fast."""
+        self._check_provider()
         self.run_worker(_preload_client, thread=True, group="preload")
 
     def _check_provider(self) -> None:
@@ -54,10 +55,14 @@ class ReasonChatApp(App[None]):
         yield from super().get_system_commands(screen)
 
     def action_help(self) -> None:
+        from reasonchat.tui.screens.help import HelpScreen  # screens load when first opened
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_history(self) -> None:
+        from reasonchat.tui.screens.history import HistoryScreen
+
         async def opened(conversation_id: int | None) -> None:
             if conversation_id is not None:
                 await self.chat.open_conversation(conversation_id)
@@ -65,6 +70,8 @@ class ReasonChatApp(App[None]):
         self.push_screen(HistoryScreen(self.session.store), opened)
 
     def action_picker(self, reason: str = "") -> None:
+        from reasonchat.tui.screens.presets import PresetPicker
+
         preset, model = self.session.describe()
 
         def chosen(choice: Choice | None) -> None:
@@ -109,7 +116,7 @@ class ReasonChatApp(App[None]):
             self.notify("The last answer has no code block", severity="warning")
 
     def on_unmount(self) -> None:
-        self.session.store.close()
+        self.session.close()
 
 
 def _preload_client() -> None:
@@ -124,6 +131,6 @@ def make_app(config: Config, options: ProviderOptions, store_path: Path | None =
     if state is not None and not any((options.preset, options.base_url, options.demo)) \
             and state.preset in config.presets:
         options = ProviderOptions(preset=state.preset, model=options.model or state.model or None)
-    session = ChatSession(config=config, options=options, store=TranscriptStore(store_path), thinking=thinking,
+    session = ChatSession(config=config, options=options, store_path=store_path, thinking=thinking,
                           reasoning_mode=config.ui.reasoning, remember=remember)
     return ReasonChatApp(session)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reasonchat import providers
 from reasonchat.config import Config, Preset
@@ -15,7 +17,9 @@ from reasonchat.core.provider import Provider
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.state import State, save_state
-from reasonchat.store.transcripts import TranscriptStore
+
+if TYPE_CHECKING:
+    from reasonchat.store.transcripts import TranscriptStore
 
 REASONING_CYCLE = ("auto", "expanded", "collapsed", "hidden")
 
@@ -24,12 +28,26 @@ REASONING_CYCLE = ("auto", "expanded", "collapsed", "hidden")
 class ChatSession:
     config: Config
     options: ProviderOptions
-    store: TranscriptStore
+    store_path: Path | None = None
     thinking: bool = True
     reasoning_mode: str = "auto"
     conversation_id: int | None = None
     remember: bool = True
     _provider: Provider | None = field(default=None, repr=False)
+    _store: TranscriptStore | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> TranscriptStore:
+        """Opened on first use, after the first frame: SQLite is not needed to draw the screen."""
+        if self._store is None:
+            from reasonchat.store.transcripts import TranscriptStore
+
+            self._store = TranscriptStore(self.store_path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
 
     def preset(self) -> Preset:
         return providers.choose_preset(self.config, self.options)

@@ -30,10 +30,10 @@ async def test_send_streams_reasoning_and_answer(app_for: Any, home: Path) -> No
         turn = app.chat.query_one(AssistantTurn)
         reasoning, answer = demo_scenarios.friendly("What is a CRDT?", 1)
         assert turn.reply.reasoning == reasoning and turn.reply.content == answer
-        assert turn.answer.source == answer
+        assert turn.final is not None and turn.final.text == answer and turn.live is None
         block = turn.query_one(ReasoningBlock)
-        assert block.collapsed and str(block.title).startswith("Thought for")
-        assert "tokens" in str(block.title)
+        assert block.collapsed and block.title_text.startswith("▶ Thought for")
+        assert "tokens" in block.title_text
         assert "completion" in str(app.chat.query_one("StatusBar").render())
         messages = stored(home, app.session.conversation_id)
         assert [(m.role, m.status) for m in messages] == [("user", "complete"), ("assistant", "complete")]
@@ -48,8 +48,8 @@ async def test_expanded_while_thinking_then_escape_stops_and_saves(app_for: Any,
         await until(pilot, lambda: turn.reply.reasoning_chunks > 50)
         await pilot.pause(0.2)
         block = turn.query_one(ReasoningBlock)
-        assert not block.collapsed and "Thinking…" in str(block.title) and turn.reply.content == ""
-        assert block._body.render()  # the tail is on screen
+        assert not block.collapsed and "Thinking…" in block.title_text and turn.reply.content == ""
+        assert str(block.body.render()).strip()  # the tail is on screen
         await pilot.press("escape")
         await settle(pilot)
         assert turn.reply.status == "stopped" and "stopped" in str(turn.note.render())
@@ -76,7 +76,7 @@ async def test_ctrl_t_cycles_reasoning_display(app_for: Any) -> None:
             seen.append((app.session.reasoning_mode, block.collapsed, block.display))
         assert seen == [("expanded", False, True), ("collapsed", True, True), ("hidden", True, False),
                         ("auto", True, True)]
-        await pilot.click(block._title)
+        await pilot.click(block.title_line)
         assert not block.collapsed  # one block toggled by itself
 
 
@@ -220,8 +220,9 @@ async def test_model_text_controls_never_reach_the_screen(app_for: Any) -> None:
         await send(pilot, "x")
         await settle(pilot)
         turn = app.chat.query_one(AssistantTurn)
-        assert "\x1b" not in turn.answer.source and "\x07" not in turn.answer.source
-        assert "red" in turn.answer.source
+        shown = turn.final.shown  # the Markdown source the screen renders
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "Safe red text" in shown
 
 
 async def test_history_delete_with_confirmation(app_for: Any, home: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reasonchat import export
+from reasonchat.atomic import write_atomically
 from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta, StreamFailed, Usage
 from reasonchat.core.reply import Reply
 from reasonchat.store import TranscriptStore
@@ -90,6 +91,6 @@ def test_json_schema_fields(conversation: tuple[TranscriptStore, int]) -> None:
 
 def test_write_atomically(tmp_path: Path) -> None:
     target = tmp_path / "out" / "c.md"
-    export.write_atomically(target, "one")
-    export.write_atomically(target, "two")
+    write_atomically(target, "one")
+    write_atomically(target, "two")
     assert target.read_text() == "two" and [p.name for p in target.parent.iterdir()] == ["c.md"]

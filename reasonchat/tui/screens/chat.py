@@ -19,12 +19,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from reasonchat import export as exporting
+from reasonchat.atomic import write_atomically
 from reasonchat.core.conversation import Message, build_request
 from reasonchat.core.events import StreamFailed
 from reasonchat.core.reply import Reply
 from reasonchat.errors import ReasonChatError
-from reasonchat.store.writer import ReplyWriter, run_flusher
 from reasonchat.tui.session import ChatSession
 from reasonchat.tui.widgets.header_line import HeaderLine
 from reasonchat.tui.widgets.prompt import PromptInput
@@ -127,6 +126,7 @@ class ChatScreen(Screen[None]):
     @work(exclusive=True, group="generation")
     async def generate(self, turn: AssistantTurn, request: list[dict[str, object]]) -> None:
         from reasonchat.core.client import ChatClient  # the SDK loads here, never before the first paint
+        from reasonchat.store.writer import ReplyWriter, run_flusher
 
         session, reply = self.session, turn.reply
         assert session.conversation_id is not None
@@ -192,6 +192,8 @@ class ChatScreen(Screen[None]):
         self.app.action_picker()  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
+        from reasonchat import export as exporting
+
         conversation_id = self.session.conversation_id
         if conversation_id is None:
             self.notify("Nothing to export yet", severity="warning")
@@ -201,7 +203,7 @@ class ChatScreen(Screen[None]):
         slug = re.sub(r"[^\w-]+", "-", summary.title.lower(), flags=re.UNICODE).strip("-")[:40] or "conversation"
         path = Path(self.session.config.ui.export_dir).expanduser() / f"reasonchat-{conversation_id}-{slug}.md"
         try:
-            exporting.write_atomically(path, exporting.to_markdown(summary, store.messages(conversation_id)))
+            write_atomically(path, exporting.to_markdown(summary, store.messages(conversation_id)))
         except OSError as exc:
             self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error")
             return

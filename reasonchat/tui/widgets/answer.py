@@ -1,8 +1,9 @@
 """The answer of one turn, rendered as Markdown.
 
 Streaming goes through `Markdown.get_stream()`, which batches appends; new text is handed over at most
-20 times a second by the turn's timer (never per token), and when the answer ends the whole document is
-rendered once more in full, so the final result does not depend on how the stream was cut.
+20 times a second by the turn's timer (never per token). When the answer ends the turn replaces this
+widget with the whole answer rendered once in full (`FinalAnswer`), so the final result does not depend on
+how the stream was cut.
 """
 
 from __future__ import annotations
@@ -36,11 +37,9 @@ class AnswerView(Markdown):
         fresh, self._shown = content[self._shown :], len(content)
         await self._stream.write(clean(fresh))
 
-    async def finish(self, content: str) -> None:
-        """Stop streaming and render the complete answer once."""
+    async def stop(self) -> None:
+        """No more text is coming (the turn then shows the finished answer in one piece)."""
         await self._stop_stream()
-        self._shown = len(content)
-        await self.update(clean(content))
 
     async def _reset(self) -> None:
         await self._stop_stream()

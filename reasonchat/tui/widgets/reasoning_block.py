@@ -1,89 +1,142 @@
 """The reasoning of one answer: dimmed, collapsible, with a live title.
 
-While the model thinks the title reads "⠋ Thinking… 3.2 s · 120 tokens" and the body shows only the
-tail of the text (cheap to redraw at 20 Hz however long the reasoning gets); once it is done the title
-reads "Thought for 4.2 s · 135 tokens" (~ marks an estimate) and the full text is rendered when shown.
+While the model thinks the title reads "⠋ Thinking… 3.2 s · 120 tokens" and the body shows only the last
+few rows of the text, pre-wrapped to the block's width so each update has the same height and needs no
+layout pass (cheap at 20 Hz however long the reasoning gets). Once done the title reads "Thought for
+4.2 s · 135 tokens" (~ marks an estimate) and the full text is laid out only when the block is open.
+This is a small widget of our own rather than Textual's `Collapsible`, whose title update re-lays out
+the whole conversation on every tick.
 """
 
 from __future__ import annotations
 
-from textual.markup import escape
-from textual.widgets import Collapsible, Static
+import textwrap
+
+from rich.cells import cell_len, chop_cells
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Static
 
 from reasonchat.core.reply import Reply
 from reasonchat.sanitize import clean
 from reasonchat.tui import clock
+from reasonchat.tui.widgets.reasoning_title import ReasoningTitle
 
-TAIL_LINES = 8
-TAIL_CHARS = 1200
+TAIL_ROWS = 6
+TAIL_CHARS = 2000
 
 
-class ReasoningBlock(Collapsible):
+def tail_rows(text: str, width: int, rows: int = TAIL_ROWS) -> str:
+    """The last `rows` screen rows of `text` wrapped at `width` cells (CJK counts double)."""
+    width = max(8, width)
+    out: list[str] = []
+    for line in reversed(text[-TAIL_CHARS:].split("\n")):
+        pieces: list[str] = []
+        for piece in textwrap.wrap(line, width, drop_whitespace=True) or [""]:
+            pieces.extend(chop_cells(piece, width) if cell_len(piece) > width else [piece])
+        out[:0] = pieces
+        if len(out) >= rows:
+            break
+    return "\n".join(out[-rows:])
+
+
+class ReasoningBlock(Vertical):
     DEFAULT_CSS = """
-    ReasoningBlock {
-        background: $background;
-        border-top: none;
-        padding: 0 0 0 0;
-        margin: 0 0 0 0;
-        color: $text-muted;
-    }
-    ReasoningBlock > Contents { padding: 0 0 0 2; }
-    ReasoningBlock .reasoning-text { color: $text-muted; text-style: italic; }
-    ReasoningBlock CollapsibleTitle { color: $text-muted; padding: 0 0; }
+    ReasoningBlock { height: auto; padding: 0 1; }
+    ReasoningBlock .reasoning-text { color: $text-muted; text-style: italic; padding: 0 0 0 2; }
+    ReasoningBlock.-collapsed .reasoning-text { display: none; }
     """
 
-    def __init__(self, mode: str) -> None:
-        self._body = Static("", classes="reasoning-text", markup=False)
-        super().__init__(self._body, title="Waiting…", collapsed=mode == "collapsed")
-        self.mode = mode
-        self.chosen: bool | None = None  # the user toggled this one: keep it until the next ctrl+t
-        self._shown_version = -1
-        self._full = False
+    collapsed: reactive[bool] = reactive(False, init=False)
 
-    def on_collapsible_toggled(self, event: Collapsible.Toggled) -> None:
-        if event.collapsible is self:
-            self.chosen = self.collapsed
-            self._shown_version = -1  # expanding a finished block renders its full text
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+        self.title_line = ReasoningTitle()
+        self.body = Static("", classes="reasoning-text", markup=False)
+        self.chosen: bool | None = None  # the user toggled this one: keep it until the next ctrl+t
+        self._reply: Reply | None = None
+        self._title = ""
+        self._shown: tuple[int, bool, int] = (-1, False, 0)  # (version, done, width) on screen
+        self._auto_answering: bool | None = None  # the state `auto` last acted on
+        self.collapsed = mode == "collapsed"
+        self.set_class(self.collapsed, "-collapsed")
+
+    def compose(self) -> ComposeResult:
+        yield self.title_line
+        yield self.body
+
+    @property
+    def title_text(self) -> str:
+        return self._title
+
+    def on_reasoning_title_toggle(self, event: ReasoningTitle.Toggle) -> None:
+        event.stop()
+        self.collapsed = not self.collapsed
+        self.chosen = self.collapsed
+
+    def watch_collapsed(self, collapsed: bool) -> None:
+        self.set_class(collapsed, "-collapsed")
+        if self._reply is not None:
+            self._title = ""  # the ▶/▼ mark changed
+            self.show(self._reply)
+
+    def on_resize(self) -> None:
+        if self._reply is not None:  # re-wrap the tail for the new width (and the first real one)
+            self.show(self._reply)
 
     def set_mode(self, mode: str, answering: bool) -> None:
         """Apply the display mode (ctrl+t or [ui] reasoning) to this block."""
         self.mode = mode
         self.chosen = None
-        self.display = mode != "hidden"
+        self.display = mode != "hidden" and (self._reply is None or bool(self._reply.reasoning_chunks)
+                                             or not self._reply.done)
         if mode == "expanded":
             self.collapsed = False
         elif mode == "collapsed":
             self.collapsed = True
         elif mode == "auto":
             self.collapsed = answering
+            self._auto_answering = answering
 
     def show(self, reply: Reply) -> None:
         """Refresh the title and body from `reply` (called on a timer while it streams, once after)."""
-        self.title = escape(self._title_for(reply))  # titles are markup; model ids are not
-        if not reply.reasoning_chunks and reply.done:
-            self.display = False
+        self._reply = reply
+        if not reply.reasoning_chunks and (reply.done or reply.content):
+            self.display = False  # a model that did not reason: no block at all
             return
-        if self.mode == "auto" and self.chosen is None:
-            self.collapsed = bool(reply.content) or (reply.done and bool(reply.reasoning))
-        if reply.version == self._shown_version and self._full == reply.done:
+        answering = bool(reply.content) or reply.done
+        if self.mode == "auto" and self.chosen is None and answering != self._auto_answering:
+            self._auto_answering = answering  # act on the change only, never against the user's click
+            self.collapsed = answering
+        title = ("▶ " if self.collapsed else "▼ ") + self._title_for(reply)
+        if title != self._title:
+            self._title = title
+            self.title_line.show(title)
+        if self.collapsed:
             return
-        self._shown_version = reply.version
-        self._full = reply.done
-        if self.collapsed and not reply.done:
+        width = self.body.content_region.width
+        if not width and not reply.done:
+            return  # not laid out yet: on_resize brings the first real width
+        state = (reply.version, reply.done, width)
+        if state == self._shown:
             return
-        text = reply.reasoning
-        if not reply.done and len(text) > TAIL_CHARS:
-            tail = text[-TAIL_CHARS:].split("\n")[-TAIL_LINES:]
-            text = "…" + "\n".join(tail)
-        self._body.update(clean(text))
+        steady = self._shown[1] == reply.done and self._shown[2] == width and not reply.done
+        self._shown = state
+        if reply.done:
+            self.body.update(clean(reply.reasoning))
+            return
+        rows = tail_rows(clean(reply.reasoning), width)
+        # While live the tail keeps a constant height once it fills TAIL_ROWS rows: no layout needed.
+        self.body.update(rows, layout=not (steady and rows.count("\n") == TAIL_ROWS - 1))
 
     def _title_for(self, reply: Reply) -> str:
         count = reply.reasoning_tokens
         tokens = "" if count is None else f" · {'' if count[1] else '~'}{count[0]} tokens"
-        seconds = reply.reasoning_seconds
         if not reply.done and not reply.content:
             if not reply.reasoning_chunks:
                 return f"{clock.spinner()} Waiting for {clean(reply.model)}…"
             start = reply.reasoning_started_at or clock.now()
             return f"{clock.spinner()} Thinking… {max(0.0, clock.now() - start):.1f} s{tokens}"
-        return f"Thought for {seconds or 0.0:.1f} s{tokens}"
+        return f"Thought for {reply.reasoning_seconds or 0.0:.1f} s{tokens}"

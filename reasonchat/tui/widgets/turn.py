@@ -2,10 +2,13 @@
 badly (error, stopped, interrupted, cut at max tokens).
 
 The worker that streams never touches widgets: it folds events into a `Reply`, and `tick()` — run by a
-timer while the turn is live — copies what changed onto the screen.
+timer while the turn is live — copies what changed onto the screen. When the answer ends, the live
+Markdown widget is replaced by one static renderable of the whole answer (see `final_answer`).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,8 +16,11 @@ from textual.widgets import Static
 
 from reasonchat.core.reply import Reply
 from reasonchat.sanitize import clean_line
-from reasonchat.tui.widgets.answer import AnswerView
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
+
+if TYPE_CHECKING:
+    from reasonchat.tui.widgets.answer import AnswerView
+    from reasonchat.tui.widgets.final_answer import FinalAnswer
 
 
 def ending_note(status: str, finish_reason: str | None, error: str | None) -> str:
@@ -43,31 +49,58 @@ class AssistantTurn(Vertical):
         self.reply = reply
         self.message_id = message_id
         self.reasoning = ReasoningBlock(mode)
-        self.answer = AnswerView()
+        # Live while streaming; a finished (or stored) answer is one static renderable instead. Both
+        # Markdown engines are imported on first use, keeping them off the start-up path.
+        self.live: AnswerView | None = None
+        self.final: FinalAnswer | None = None
+        if not reply.done:
+            from reasonchat.tui.widgets.answer import AnswerView
+
+            self.live = AnswerView()
+        elif reply.content:
+            from reasonchat.tui.widgets.final_answer import FinalAnswer
+
+            self.final = FinalAnswer(reply.content)
         self.note = Static("", classes="note", markup=False)
-        self.note.display = False
+        self._note()
 
     def compose(self) -> ComposeResult:
         yield self.reasoning
-        yield self.answer
+        if self.live is not None:
+            yield self.live
+        if self.final is not None:
+            yield self.final
         yield self.note
 
     def on_mount(self) -> None:
-        self.reasoning.set_mode(self.reasoning.mode, answering=bool(self.reply.content))
+        self.reasoning.set_mode(self.reasoning.mode, answering=bool(self.reply.content) or self.reply.done)
         self.reasoning.show(self.reply)
 
     async def tick(self) -> None:
         """Copy new text from the reply onto the screen (a timer calls this while the answer streams)."""
         self.reasoning.show(self.reply)
-        await self.answer.feed(self.reply.content)
+        if self.live is not None:
+            await self.live.feed(self.reply.content)
 
     async def finish(self) -> None:
-        """The answer ended: full render once, the final title, and a note if it ended badly."""
+        """The answer ended: the final title, the whole answer rendered once, a note if it ended badly."""
         reply = self.reply
         self.reasoning.show(reply)
-        await self.answer.finish(reply.content)
-        self.answer.display = bool(reply.content)
-        note = ending_note(reply.status, reply.finish_reason, reply.error)
+        live, self.live = self.live, None
+        if live is not None:
+            await live.stop()
+        if reply.content and self.final is None:
+            from reasonchat.tui.widgets.final_answer import FinalAnswer
+
+            self.final = FinalAnswer(reply.content)
+            await self.mount(self.final, before=self.note)
+        if live is not None:
+            await live.remove()
+        self._note()
+
+    def _note(self) -> None:
+        reply = self.reply
+        note = ending_note(reply.status, reply.finish_reason, reply.error) if reply.done else ""
         self.note.update(note)
         self.note.display = bool(note)
         self.note.set_class(reply.status in ("error", "interrupted"), "-error")
