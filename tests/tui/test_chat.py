@@ -30,7 +30,10 @@ async def test_send_streams_reasoning_and_answer(app_for: Any, home: Path) -> No
         turn = app.chat.query_one(AssistantTurn)
         reasoning, answer = demo_scenarios.friendly("What is a CRDT?", 1)
         assert turn.reply.reasoning == reasoning and turn.reply.content == answer
-        assert turn.final is not None and turn.final.text == answer and turn.live is None
+        shown = turn.shown_markdown()
+        assert [line for line in shown.split("\n") if line.strip()] == [
+            line for line in answer.split("\n") if line.strip()]  # every line, in settled blocks
+        assert turn.query("FinalAnswer") and not turn.query("Markdown")  # nothing left live
         block = turn.query_one(ReasoningBlock)
         assert block.collapsed and block.title_text.startswith("▶ Thought for")
         assert "tokens" in block.title_text
@@ -38,6 +41,21 @@ async def test_send_streams_reasoning_and_answer(app_for: Any, home: Path) -> No
         messages = stored(home, app.session.conversation_id)
         assert [(m.role, m.status) for m in messages] == [("user", "complete"), ("assistant", "complete")]
         assert messages[1].reasoning == reasoning and messages[1].content == answer
+
+
+async def test_long_answer_settles_block_by_block(app_for: Any) -> None:
+    """While a long answer streams, finished blocks become static text and only the last stays live."""
+    app = app_for(model="bench-1600@400")  # 1200 tokens of reasoning, then 400 of Markdown over a second
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "a long answer")
+        turn = app.chat.query_one(AssistantTurn)
+        await until(pilot, lambda: len(turn.query("FinalAnswer")) >= 2, timeout=20)
+        assert app.chat.generating and len(turn.query("Markdown")) == 1
+        await settle(pilot)
+        shown = turn.shown_markdown()
+        assert [ln for ln in shown.split("\n") if ln.strip()] == [
+            ln for ln in turn.reply.content.split("\n") if ln.strip()]
+        assert not turn.query("Markdown")
 
 
 async def test_expanded_while_thinking_then_escape_stops_and_saves(app_for: Any, home: Path) -> None:
@@ -220,7 +238,7 @@ async def test_model_text_controls_never_reach_the_screen(app_for: Any) -> None:
         await send(pilot, "x")
         await settle(pilot)
         turn = app.chat.query_one(AssistantTurn)
-        shown = turn.final.shown  # the Markdown source the screen renders
+        shown = turn.shown_markdown()  # the Markdown source the screen renders
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
         assert "Safe red text" in shown
 

@@ -153,12 +153,14 @@ class ChatScreen(Screen[None]):
             reply.apply(StreamFailed(str(exc)))
         finally:
             flusher.cancel()
-            timer.stop()
+            timer.pause()  # not stop(): a tick in flight finishes its update rather than break off midway
             try:
                 turn.message_id = writer.flush()
-                await turn.finish()
-                self.query_one(StatusBar).show_reply(reply)
+                if self.is_attached:  # the app may be closing under us: the store matters, the screen not
+                    await turn.finish()
+                    self.query_one(StatusBar).show_reply(reply)
             finally:
+                timer.stop()
                 self.generating = False
             if reply.error:
                 self.notify(reply.error, title="The answer failed", severity="error", timeout=8)

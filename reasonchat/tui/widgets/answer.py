@@ -1,50 +1,114 @@
-"""The answer of one turn, rendered as Markdown.
+"""The answer of one turn while it streams: settled blocks as static Markdown, the block being written live.
 
-Streaming goes through `Markdown.get_stream()`, which batches appends; new text is handed over at most
-20 times a second by the turn's timer (never per token). When the answer ends the turn replaces this
-widget with the whole answer rendered once in full (`FinalAnswer`), so the final result does not depend on
-how the stream was cut.
+Only the block still being written streams through `Markdown.get_stream()`, fed at most 20 times a second
+by the turn's timer (never per token). As soon as a block is complete — a blank line outside a code fence,
+followed by a line that does not continue it — it moves into a static renderable (`FinalAnswer`),
+rendered once in full. A live `Markdown` widget is a tree of block widgets (every paragraph, table cell and
+code fence), so keeping only the last block live keeps the cost of each update flat however long the
+answer grows, and nothing has to be rebuilt when the answer ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
 from reasonchat.sanitize import clean
+from reasonchat.tui.widgets.final_answer import FinalAnswer
+
+_FENCES = ("```", "~~~")
 
 
-class AnswerView(Markdown):
+def settle_point(text: str) -> int:
+    """Where the complete blocks at the start of `text` end (0 if none is complete yet).
+
+    A block is complete at a blank line outside a fenced code block, when the next line has started and
+    does not continue the block (an indented line could still belong to a list item above it).
+    """
+    point = 0
+    fence = ""
+    position = 0
+    lines = text.split("\n")
+    for index, line in enumerate(lines[:-1]):  # the last line may still be growing
+        position += len(line) + 1
+        stripped = line.lstrip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = ""
+            continue
+        if stripped.startswith(_FENCES):
+            fence = stripped[:3]
+            continue
+        following = lines[index + 1]
+        if not stripped and following and not following[0].isspace():
+            point = position
+    return point
+
+
+class AnswerView(Vertical):
     DEFAULT_CSS = """
-    AnswerView { margin: 0 0 0 0; padding: 0 1; background: $background; }
+    AnswerView { height: auto; }
+    AnswerView > FinalAnswer { margin: 0 0 1 0; }
+    AnswerView > Markdown { margin: 0 0 0 0; padding: 0 1; background: $background; }
     """
 
-    def __init__(self, text: str = "") -> None:
-        super().__init__(clean(text))
+    def __init__(self) -> None:
+        super().__init__()
+        self._live = Markdown("")
         self._stream: MarkdownStream | None = None
-        self._shown = 0  # characters of the answer already handed to the stream
+        self._settled = 0  # characters of the answer already in static blocks
+        self._written = 0  # characters of the answer handed to the live block
+        self._lock = asyncio.Lock()  # the timer's feed and the final stop never interleave
+
+    def compose(self) -> ComposeResult:
+        yield self._live
 
     async def feed(self, content: str) -> None:
-        """Append what is new in `content` since the last call."""
-        if len(content) < self._shown:  # the answer so far was re-labelled as reasoning
-            await self._reset()
-        if len(content) == self._shown:
+        """Show what is new in `content` since the last call."""
+        async with self._lock:
+            await self._feed(content)
+
+    async def _feed(self, content: str) -> None:
+        if len(content) < self._written:  # the answer so far was re-labelled as reasoning
+            await self._restart()
+        if len(content) == self._written:
+            return
+        point = self._settled + settle_point(content[self._settled :])
+        if point > self._settled:
+            await self._settle(content[self._settled : point])
+            self._settled = point
+            await self._stop_stream()
+            rest = content[point:]
+            await self._live.update(clean(rest))
+            self._written = len(content)
             return
         if self._stream is None:
-            self._stream = Markdown.get_stream(self)
-        fresh, self._shown = content[self._shown :], len(content)
+            self._stream = Markdown.get_stream(self._live)
+        fresh, self._written = content[self._written :], len(content)
         await self._stream.write(clean(fresh))
 
-    async def stop(self) -> None:
-        """No more text is coming (the turn then shows the finished answer in one piece)."""
-        await self._stop_stream()
+    async def stop(self, content: str) -> None:
+        """The answer is complete: the last block settles too, and nothing stays live."""
+        async with self._lock:
+            await self._stop_stream()
+            if len(content) > self._settled:
+                await self._settle(content[self._settled :])
+                self._settled = self._written = len(content)
+            await self._live.remove()
 
-    async def _reset(self) -> None:
+    async def _settle(self, text: str) -> None:
+        if text.strip():
+            await self.mount(FinalAnswer(text.strip("\n")), before=self._live)
+
+    async def _restart(self) -> None:
         await self._stop_stream()
-        self._shown = 0
-        await self.update("")
+        await self.query(FinalAnswer).remove()
+        await self._live.update("")
+        self._settled = self._written = 0
 
     async def _stop_stream(self) -> None:
         stream, self._stream = self._stream, None

@@ -17,7 +17,7 @@ from reasonchat.sanitize import clean
 
 class FinalAnswer(Static):
     DEFAULT_CSS = """
-    FinalAnswer { padding: 0 1; margin: 1 0 0 0; }
+    FinalAnswer { padding: 0 1; margin: 1 0 0 0; height: auto; }
     """
 
     def __init__(self, text: str) -> None:

@@ -2,8 +2,8 @@
 badly (error, stopped, interrupted, cut at max tokens).
 
 The worker that streams never touches widgets: it folds events into a `Reply`, and `tick()` — run by a
-timer while the turn is live — copies what changed onto the screen. When the answer ends, the live
-Markdown widget is replaced by one static renderable of the whole answer (see `final_answer`).
+timer while the turn is live — copies what changed onto the screen. A live answer keeps only its last
+block as a live Markdown widget (see `answer`); a stored one is a single static renderable.
 """
 
 from __future__ import annotations
@@ -83,20 +83,18 @@ class AssistantTurn(Vertical):
             await self.live.feed(self.reply.content)
 
     async def finish(self) -> None:
-        """The answer ended: the final title, the whole answer rendered once, a note if it ended badly."""
+        """The answer ended: the final title, the last block settled, a note if it ended badly."""
         reply = self.reply
         self.reasoning.show(reply)
-        live, self.live = self.live, None
-        if live is not None:
-            await live.stop()
-        if reply.content and self.final is None:
-            from reasonchat.tui.widgets.final_answer import FinalAnswer
-
-            self.final = FinalAnswer(reply.content)
-            await self.mount(self.final, before=self.note)
-        if live is not None:
-            await live.remove()
+        if self.live is not None:
+            await self.live.stop(reply.content)
         self._note()
+
+    def shown_markdown(self) -> str:
+        """The Markdown the finished turn shows, as its static blocks hold it (controls removed)."""
+        from reasonchat.tui.widgets.final_answer import FinalAnswer
+
+        return "\n\n".join(block.shown for block in self.query(FinalAnswer))
 
     def _note(self) -> None:
         reply = self.reply
