@@ -8,10 +8,10 @@ one line on stderr with its exit code; a usage mistake is one line too, never ar
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from reasonchat import __version__
 
+TYPE_CHECKING = False  # mypy reads this as true; importing `typing` would cost `--version` ~10 ms
 if TYPE_CHECKING:  # argparse and typing stay off the `--version` path
     import argparse
     from collections.abc import Sequence
