@@ -108,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ReasonChatError as exc:
-        print(f"reasonchat: {exc}", file=sys.stderr)
+        from reasonchat.sanitize import clean_line
+
+        print(f"reasonchat: {clean_line(str(exc), 2000)}", file=sys.stderr)  # one line, nothing but text
         return exc.exit_code
     except KeyboardInterrupt:
         print("reasonchat: cancelled", file=sys.stderr)

@@ -6,6 +6,7 @@ the key, what was expected, and the closest valid name when a name is misspelt.
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 import tomllib
@@ -61,7 +62,9 @@ class Config:
 
     def preset(self, name: str) -> Preset:
         if name not in self.presets:
-            raise ConfigError(f"unknown preset '{name}'{_did_you_mean(name, self.presets)} (see `reasonchat presets`)")
+            raise ConfigError(
+                f"unknown preset {_q(name)}{_did_you_mean(name, self.presets)} (see `reasonchat presets`)"
+            )
         return self.presets[name]
 
 
@@ -95,6 +98,11 @@ def _type_name(value: Any) -> str:
     names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
              dict: "a table"}
     return names.get(type(value), type(value).__name__)
+
+
+def _q(text: str) -> str:
+    """A user's key or value inside a message: quoted, with newlines and controls shown escaped."""
+    return "'" + json.dumps(text, ensure_ascii=False)[1:-1] + "'"
 
 
 def _did_you_mean(name: str, choices: Any) -> str:
@@ -171,7 +179,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
     where = source.where if source else (lambda table, key=None: "config")
     for key in data:
         if key not in _TOP_KEYS:
-            raise ConfigError(f"{where('', key)}: unknown key '{key}'{_did_you_mean(key, _TOP_KEYS)}")
+            raise ConfigError(f"{where('', key)}: unknown key {_q(key)}{_did_you_mean(key, _TOP_KEYS)}")
 
     ui_data = data.get("ui", {})
     if not isinstance(ui_data, dict):
@@ -181,7 +189,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
     if ui.reasoning not in REASONING_MODES:
         raise ConfigError(
             f"{where('ui', 'reasoning')}: ui.reasoning must be one of {', '.join(REASONING_MODES)}, "
-            f"not '{ui.reasoning}'"
+            f"not {_q(ui.reasoning)}"
         )
 
     presets_data = data.get("presets", {})
@@ -191,7 +199,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
     for name, table in BUILTIN.items():
         presets[name] = _preset(name, table, "built-in")
     for name, table in presets_data.items():
-        label = f"presets.{name}"
+        label = f"presets.{json.dumps(name, ensure_ascii=False)[1:-1]}"
         if not isinstance(table, dict):
             raise ConfigError(f"{where('presets', name)}: {label} must be a table, not {_type_name(table)}")
         _check_table(table, _PRESET_KEYS, label, where)
@@ -215,7 +223,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
         raise ConfigError(f"{where('', 'default_preset')}: default_preset must be a string, not {_type_name(default)}")
     if default not in presets:
         raise ConfigError(
-            f"{where('', 'default_preset')}: default_preset '{default}' is not a preset"
+            f"{where('', 'default_preset')}: default_preset {_q(default)} is not a preset"
             f"{_did_you_mean(default, presets)}"
         )
     readable = False
@@ -228,7 +236,7 @@ def _check_table(table: dict[str, Any], schema: dict[str, tuple[tuple[type, ...]
                  where: Any) -> None:
     for key, value in table.items():
         if key not in schema:
-            raise ConfigError(f"{where(label, key)}: unknown key '{key}' in [{label}]{_did_you_mean(key, schema)}")
+            raise ConfigError(f"{where(label, key)}: unknown key {_q(key)} in [{label}]{_did_you_mean(key, schema)}")
         types, expected = schema[key]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if ok and key == "models":
@@ -239,7 +247,7 @@ def _check_table(table: dict[str, Any], schema: dict[str, tuple[tuple[type, ...]
             raise ConfigError(f"{where(label, key)}: {label}.{key} must be greater than 0, not {value}")
         if ok and key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
             raise ConfigError(
-                f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not '{value}'"
+                f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not {_q(value)}"
             )
         if ok and key == "max_retries" and value < 0:
             raise ConfigError(f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}")

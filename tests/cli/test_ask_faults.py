@@ -110,3 +110,9 @@ def test_controls_stripped_unless_raw(cli: Any, server: DemoServer) -> None:
 def test_invalid_utf8_is_replaced_not_fatal(cli: Any, server: DemoServer) -> None:
     result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-utf8", "hello")
     assert result.code == 0 and "bad \ufffd\ufffd bytes" in result.json()["content"]
+
+
+def test_five_megabyte_chunk(cli: Any, server: DemoServer, home: Path) -> None:
+    result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-big", "hello")
+    assert result.code == 0 and len(result.json()["content"]) == 5 * 1024 * 1024
+    assert len(last_assistant(home)["content"]) == 5 * 1024 * 1024
