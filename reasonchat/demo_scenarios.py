@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from reasonchat.demo_text import prompt_of, bench_text, friendly, tokens
+
 DEFAULT_RATE = 120.0  # tokens/s for the friendly demo: a couple of seconds of visible thinking
 
 
@@ -87,97 +89,6 @@ class Plan:
             "choices": [{"index": 0, "message": message, "finish_reason": self.finish_reason}],
             "usage": self.usage(),
         }
-
-
-# -- text ---------------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"\s*\S+|\s+")
-
-
-def tokens(text: str) -> list[str]:
-    """Split into word-sized tokens that join back to exactly `text`."""
-    return _TOKEN.findall(text)
-
-
-def _prompt_of(messages: list[dict[str, Any]]) -> tuple[str, int]:
-    users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
-    last = users[-1].get("content", "") if users else ""
-    if isinstance(last, list):  # content parts
-        last = " ".join(str(p.get("text", "")) for p in last if isinstance(p, dict))
-    return str(last), len(users)
-
-
-def friendly(prompt: str, turn: int) -> tuple[str, str]:
-    """A believable reasoning + Markdown answer that refers to the user's prompt."""
-    quoted = " ".join(prompt.split())[:120] or "(an empty message)"
-    follow = (
-        f"This is message {turn} of the conversation, so I should build on what came before rather than "
-        "start over. "
-        if turn > 1
-        else ""
-    )
-    reasoning = (
-        f"The user wrote: “{quoted}”. {follow}Let me think about what they actually need here. "
-        "First, I should restate the question in my own words to be sure I understood it. "
-        "Then I can pick an example that is small enough to read in a terminal but still shows the idea. "
-        "A short code sample would help, and a table can compare the options side by side. "
-        "Wait — I should also mention the trade-offs, not only the happy path. "
-        "Let me also double-check the numbers in the table before I answer. "
-        "Okay, 2 + 2 = 4 and the list has three items, so the table has three rows. That is consistent. "
-        "Hmm, is there an edge case I am missing? An empty input, a very long one, or text in another "
-        "language such as 中文 should all still work, so the example must not assume ASCII. "
-        "Another thought: the reader is in a terminal, so wide tables wrap badly; three short columns "
-        "are the most I should use. And code blocks need a language tag so they get highlighted. "
-        "Let me reconsider the order once more. Summary first, because most readers stop there; details "
-        "after, for the ones who want them. Yes, that is the right shape. "
-        "I'll structure the answer as: a one-line summary, a list of key points, the code, then the table."
-    )
-    answer = (
-        f"## About “{quoted}”\n\n"
-        + ("Building on our earlier messages, here is the next step.\n\n" if turn > 1 else "")
-        + "Here is a short answer from the **offline demo** model — no network, no key needed.\n\n"
-        "- It streams *reasoning* first, then this answer.\n"
-        "- The answer is Markdown: lists, `inline code`, code blocks and tables.\n"
-        "- Every token is saved as it arrives.\n\n"
-        "```python\n"
-        "def greet(name: str) -> str:\n"
-        '    """Say hello."""\n'
-        '    return f"Hello, {name}!"\n'
-        "```\n\n"
-        "| option | speed | notes |\n"
-        "|---|---|---|\n"
-        "| demo | instant | runs offline |\n"
-        "| local vLLM | fast | needs a GPU box |\n"
-        "| hosted API | varies | needs an API key |\n\n"
-        "Ask a follow-up to see a multi-turn conversation."
-    )
-    return reasoning, answer
-
-
-_MD_BLOCKS = [
-    "## Section {i}\n\nThe engine decodes each `data:` line once and batches UI updates, so a fast stream "
-    "stays smooth. Item {i} of the benchmark answer.\n\n",
-    "- point {i}.1 with **bold** text\n- point {i}.2 with `code`\n- point {i}.3 with *emphasis*\n\n",
-    "```python\ndef f_{i}(x: int) -> int:\n    return x * {i} + 1\n```\n\n",
-    "| col a | col b | col c |\n|---|---|---|\n| {i} | {i}.5 | done |\n| next | row | here |\n\n",
-]
-
-
-def bench_text(count: int, *, markdown: bool) -> list[str]:
-    """Exactly `count` tokens of reasoning-like prose or of Markdown-heavy answer text."""
-    out: list[str] = []
-    i = 0
-    while len(out) < count:
-        if markdown:
-            block = _MD_BLOCKS[i % len(_MD_BLOCKS)].format(i=i)
-        else:
-            block = (
-                f"Step {i}: consider the next part of the problem, check it against what we know, "
-                "and note anything that does not add up before moving on. "
-            )
-        out.extend(tokens(block))
-        i += 1
-    return out[:count]
 
 
 # -- shapes: how each provider puts a plan on the wire ----------------------------------------------------
@@ -389,7 +300,7 @@ def resolve(
     With `think=False` (the request switched thinking off) answers come without reasoning.
     """
     name, rate = _split_rate(model)
-    prompt, turn = _prompt_of(messages)
+    prompt, turn = prompt_of(messages)
     prompt_tokens = sum(len(tokens(str(m.get("content") or ""))) for m in messages if isinstance(m, dict))
     reasoning, answer = friendly(prompt, turn)
     plan = Plan(model=model, reasoning=tokens(reasoning), answer=tokens(answer), prompt_tokens=prompt_tokens)

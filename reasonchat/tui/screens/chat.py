@@ -243,7 +243,8 @@ class ChatScreen(Screen[None]):
         if not users:
             return
         last_user = users[-1]
-        turns = [t for t in self.query(AssistantTurn) if t.region.y >= last_user.region.y]
+        after = list(self.conversation.children)
+        turns = [w for w in after[after.index(last_user) + 1 :] if isinstance(w, AssistantTurn)]
         prompt = self.query_one(PromptInput)
         prompt.text = last_user.text
         prompt.move_cursor(prompt.document.end)
