@@ -264,3 +264,28 @@ async def test_history_delete_with_confirmation(app_for: Any, home: Path) -> Non
         with TranscriptStore(home / "reasonchat.db") as store:
             assert store.list_conversations() == []
         assert app.screen.query_one("#conversations").option_count == 0
+
+
+async def test_thinking_switch_from_palette_and_picker_reaches_the_request(
+        app_for: Any, server: DemoServer) -> None:
+    extra = (f'[presets.c]\nbase_url = "{server.base_url}"\nmodel = "shape-deepseek"\n'
+             'think_on = { thinking = { type = "enabled" } }\nthink_off = { thinking = { type = "disabled" } }\n')
+    app = app_for(preset="c", extra=extra)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "one")
+        await settle(pilot)
+        app.action_toggle_thinking()  # the palette's "Toggle thinking"
+        assert "thinking off" in str(app.chat.query_one("HeaderLine").render())
+        await send(pilot, "two")
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, PresetPicker))
+        await until(pilot, lambda: app.screen.query_one("#models").option_count > 0)
+        await pilot.press("ctrl+t")  # thinking back on, in the picker
+        app.screen.query_one("#models").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, PresetPicker))
+        await send(pilot, "three")
+        await settle(pilot)
+    switches = [body.get("thinking") for body in server.chat_bodies()]
+    assert switches == [{"type": "enabled"}, {"type": "disabled"}, {"type": "enabled"}]
