@@ -40,15 +40,16 @@ class ReasonChatApp(App[None]):
     def on_ready(self) -> None:
         """After the first frame: check the provider, and load the HTTP stack in the background so the
         first answer starts fast."""
-        self._check_provider()
+        self.run_worker(self._check_provider, thread=True, group="preload")
         self.run_worker(_preload_client, thread=True, group="preload")
 
     def _check_provider(self) -> None:
-        """A missing key opens the picker with the reason instead of failing the start."""
+        """A missing key opens the picker with the reason instead of failing the start. In a thread: an
+        `api_key_cmd` (a password manager) may take its time without freezing the screen."""
         try:
             self.session.provider()
         except ReasonChatError as exc:
-            self.action_picker(reason=str(exc))
+            self.call_from_thread(self.action_picker, reason=str(exc))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from commands.chat_commands(self)

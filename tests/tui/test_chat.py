@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reasonchat import demo_scenarios
 from reasonchat.demo_server import DemoServer
 from reasonchat.store import TranscriptStore
@@ -217,7 +219,8 @@ async def test_edit_last_message_and_resend(app_for: Any, home: Path, server: De
 async def test_missing_key_opens_picker_with_reason(app_for: Any) -> None:
     app = app_for(preset="deepseek")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, PresetPicker))
+        await until(pilot, lambda: isinstance(app.screen, PresetPicker) and bool(app.screen.query("#reason")))
+        await pilot.pause(0.2)
         assert "DEEPSEEK_API_KEY" in str(app.screen.query_one("#reason").render())
 
 
@@ -289,3 +292,31 @@ async def test_thinking_switch_from_palette_and_picker_reaches_the_request(
         await settle(pilot)
     switches = [body.get("thinking") for body in server.chat_bodies()]
     assert switches == [{"type": "enabled"}, {"type": "disabled"}, {"type": "enabled"}]
+
+
+@pytest.mark.parametrize(("model", "status", "says"), [
+    ("fault-500", "error", "the provider failed (HTTP 500"),
+    ("fault-malformed", "interrupted", "malformed chunk"),
+    ("fault-midstream", "interrupted", "upstream model crashed"),
+    ("fault-error-line", "interrupted", "upstream overloaded"),
+    ("fault-html", "error", "HTML page"),
+    ("fault-no-finish", "interrupted", "ended before the model finished"),
+    ("fault-stall", "interrupted", "sent nothing for 1 s"),
+    ("fault-length", "complete", "cut at the max tokens limit"),
+])
+async def test_fault_matrix_in_the_tui(app_for: Any, server: DemoServer, home: Path, model: str, status: str,
+                                       says: str) -> None:
+    extra = f'[presets.slow]\nbase_url = "{server.base_url}"\nmodel = "{model}"\ntimeout = 1\nmax_retries = 0\n'
+    app = app_for(preset="slow", extra=extra)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot, timeout=30)
+        turn = app.chat.query_one(AssistantTurn)
+        note = str(turn.note.render())
+        assert turn.reply.status == status and says in note and "\n" not in note.strip()
+        saved = stored(home, app.session.conversation_id)[-1]
+        assert saved.status == status and saved.content == turn.reply.content
+        app.session.set_model("shape-deepseek")  # and the app is still usable
+        await send(pilot, "next")
+        await settle(pilot)
+        assert app.chat.query(AssistantTurn).last().reply.status == "complete"

@@ -111,7 +111,7 @@ class PresetPicker(ModalScreen[Choice | None]):
         self.show_models(name, models, note)
 
     def show_models(self, name: str, models: list[str], note: str) -> None:
-        if name != self.chosen_preset:
+        if name != self.chosen_preset or not self.is_attached:  # another preset, or the picker is gone
             return
         box = self.query_one("#models", OptionList)
         box.clear_options()
