@@ -161,3 +161,11 @@ def test_interrupt_saves_as_stopped(home: Path, server: DemoServer, sig: int, co
     row = stored(home)
     assert row["status"] == "stopped" and row["reasoning"]
     assert b"stopped \xe2\x80\x94 what arrived is saved" in reader.data and b"Traceback" not in reader.data
+
+
+def test_megabyte_prompt_from_stdin(run_process: Any) -> None:
+    prompt = "a long paste 中文 " * 70_000  # ~1.3 MB
+    result = run_process("ask", "--demo", "--model", "demo@0", "--json", "-", stdin=prompt)
+    assert result.code == 0 and result.json()["finish_reason"] == "stop"
+    listed = run_process("history", "--json")
+    assert listed.json()[0]["title"].startswith("a long paste 中文") and len(listed.json()[0]["title"]) <= 60
