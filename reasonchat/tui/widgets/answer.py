@@ -18,7 +18,7 @@ from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
 from reasonchat.sanitize import clean
-from reasonchat.tui.widgets.final_answer import FinalAnswer
+from reasonchat.tui.widgets.final_answer import PADDING, FinalAnswer, prerender
 
 _FENCES = ("```", "~~~")
 
@@ -101,8 +101,15 @@ class AnswerView(Vertical):
             await self._live.remove()
 
     async def _settle(self, text: str) -> None:
-        if text.strip():
-            await self.mount(FinalAnswer(text.strip("\n")), before=self._live)
+        text = text.strip("\n")
+        if not text.strip():
+            return
+        width = self.content_region.width - PADDING
+        ready = None
+        if width > 0:  # render in a thread: the loop keeps drawing while Rich and Pygments work
+            lines = await asyncio.to_thread(prerender, self.app.console, clean(text), width)
+            ready = (width + PADDING, lines)
+        await self.mount(FinalAnswer(text, ready), before=self._live)
 
     async def _restart(self) -> None:
         await self._stop_stream()
