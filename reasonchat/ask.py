@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import signal
 import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from reasonchat.core.conversation import Message, build_request
-from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDelta
+from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDelta, StreamFailed
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
-from reasonchat.errors import UsageError
+from reasonchat.errors import ProviderError, UsageError
 from reasonchat.sanitize import clean
 from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.store.writer import ReplyWriter, run_flusher
@@ -128,12 +129,12 @@ async def run(
     from reasonchat.core.client import ChatClient  # the SDK is imported only when a request is made
 
     async with ChatClient(provider) as client:
-        model = provider.model
-        if not model:
-            reply_model = await _first_model(client)
-            if isinstance(reply_model, Reply):
-                return _finish(reply_model, options, provider, None, None, out, err)
-            model = reply_model
+        try:
+            model = provider.model or await client.resolve_model()
+        except ProviderError as exc:  # the server lists no model: reported like any other failed request
+            failed = Reply(model="", preset=provider.name)
+            failed.apply(StreamFailed(str(exc)))
+            return _finish(failed, options, provider, None, None, out, err)
         writer = None
         if store is not None:
             if conversation_id is None:
@@ -145,24 +146,13 @@ async def run(
         reply = Reply(model=model, preset=provider.name)
         if store is not None and conversation_id is not None:
             writer = ReplyWriter(store, conversation_id, reply)
-        colour = err.isatty() and not _no_colour()
+        colour = err.isatty() and not os.environ.get("NO_COLOR")
         printer = _Printer(options, out, err, colour)
         code = await _consume(client, request, model, options, reply, writer, printer)
         printer.close()
         message_id = writer.flush() if writer is not None else None
         result = _finish(reply, options, provider, conversation_id, message_id, out, err)
         return code or result
-
-
-async def _first_model(client: Any) -> str | Reply:
-    from reasonchat.errors import ProviderError
-
-    try:
-        return str(await client.resolve_model())
-    except ProviderError as exc:
-        reply = Reply(model="", preset=client.provider.name)
-        reply.error, reply.status = str(exc), "error"
-        return reply
 
 
 async def _consume(client: Any, request: list[dict[str, Any]], model: str, options: AskOptions, reply: Reply,
@@ -236,8 +226,3 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
         err.write(f"reasonchat: the answer ended early (finish_reason: {tidy(reply.finish_reason)})\n")
     return 0
 
-
-def _no_colour() -> bool:
-    import os
-
-    return bool(os.environ.get("NO_COLOR"))

@@ -21,7 +21,7 @@ def _local(timestamp: float) -> str:
 
 def _summary_json(c: ConversationSummary) -> dict[str, object]:
     return {"id": c.id, "title": c.title, "preset": c.preset, "model": c.model, "messages": c.message_count,
-            "created_at": exporting._iso(c.created_at), "updated_at": exporting._iso(c.updated_at)}
+            "created_at": exporting.iso_time(c.created_at), "updated_at": exporting.iso_time(c.updated_at)}
 
 
 def history(args: argparse.Namespace) -> int:

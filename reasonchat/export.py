@@ -28,7 +28,8 @@ def _when(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _iso(timestamp: float) -> str:
+def iso_time(timestamp: float) -> str:
+    """A stored time as ISO 8601 in UTC (`2026-01-01T00:00:00Z`): the same on every machine."""
     return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -148,8 +149,8 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
             } if m.role == "assistant" else None,
             "ttft_seconds": m.ttft,
             "reasoning_seconds": m.reasoning_seconds,
-            "created_at": _iso(m.created_at),
-            "updated_at": _iso(m.updated_at),
+            "created_at": iso_time(m.created_at),
+            "updated_at": iso_time(m.updated_at),
         }
         return record
 
@@ -160,8 +161,8 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
         "title": conversation.title,
         "preset": conversation.preset,
         "model": conversation.model,
-        "created_at": _iso(conversation.created_at),
-        "updated_at": _iso(conversation.updated_at),
+        "created_at": iso_time(conversation.created_at),
+        "updated_at": iso_time(conversation.updated_at),
         "messages": [message_record(m) for m in messages],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

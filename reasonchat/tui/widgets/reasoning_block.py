@@ -41,6 +41,11 @@ def tail_rows(text: str, width: int, rows: int = TAIL_ROWS) -> str:
     return "\n".join(out[-rows:])
 
 
+def _no_reasoning(reply: Reply) -> bool:
+    """The model answered (or ended) without reasoning: the block has nothing to show at all."""
+    return not reply.reasoning_chunks and (reply.done or bool(reply.content))
+
+
 class ReasoningBlock(Vertical):
     DEFAULT_CSS = """
     ReasoningBlock { height: auto; padding: 0 1; }
@@ -90,8 +95,7 @@ class ReasoningBlock(Vertical):
         """Apply the display mode (ctrl+t or [ui] reasoning) to this block."""
         self.mode = mode
         self.chosen = None
-        self.display = mode != "hidden" and (self._reply is None or bool(self._reply.reasoning_chunks)
-                                             or not self._reply.done)
+        self.display = mode != "hidden" and not (self._reply is not None and _no_reasoning(self._reply))
         if mode == "expanded":
             self.collapsed = False
         elif mode == "collapsed":
@@ -103,8 +107,8 @@ class ReasoningBlock(Vertical):
     def show(self, reply: Reply) -> None:
         """Refresh the title and body from `reply` (called on a timer while it streams, once after)."""
         self._reply = reply
-        if not reply.reasoning_chunks and (reply.done or reply.content):
-            self.display = False  # a model that did not reason: no block at all
+        if _no_reasoning(reply):
+            self.display = False
             return
         answering = bool(reply.content) or reply.done
         if self.mode == "auto" and self.chosen is None and answering != self._auto_answering:
