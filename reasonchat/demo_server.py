@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import socket
 import threading
 import time
@@ -84,6 +85,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     demo: DemoServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client that hung up (a stop, a closed error response) is not the server's failure
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -2,7 +2,8 @@
 
 The official `openai` SDK does HTTP, auth, retries (429 with Retry-After, 5xx, connection errors),
 timeouts and error types. Its typed chunk parsing is slow, so the body is read through
-`with_streaming_response` and decoded by `StreamDecoder`. Failures never raise out of `stream()`: they
+`with_streaming_response` and decoded by `StreamDecoder`. The network itself is read by httpx's sync
+transport on a thread (`transport.py` says why), behind the async client. Failures never raise out of `stream()`: they
 arrive as a final `StreamFailed` event with a one-line message.
 """
 
@@ -18,12 +19,21 @@ from reasonchat.core.decoder import StreamDecoder
 from reasonchat.core.events import StreamEvent, StreamFailed
 from reasonchat.core.failures import Context, describe_broken, describe_connect, describe_status
 from reasonchat.core.provider import Provider
+from reasonchat.core.transport import ThreadedTransport
 from reasonchat.errors import ProviderError
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
 
 _BROKEN = (httpx2.TransportError, httpx2.StreamError, httpx2.DecodingError)
+
+
+def warm_up() -> None:
+    """Load what a first request would otherwise load on the UI's time (the SDK's HTTP stack and its chat
+    and models resources); the TUI calls this on a thread once its first frame is up."""
+    sdk = openai.AsyncOpenAI(api_key="EMPTY", base_url="http://127.0.0.1/v1")
+    _ = sdk.chat.completions.with_streaming_response, sdk.models.with_raw_response
+    httpx2.HTTPTransport().close()
 
 
 class ChatClient:
@@ -35,6 +45,7 @@ class ChatClient:
             timeout=httpx2.Timeout(provider.timeout, connect=min(provider.timeout, 15.0)),
             max_retries=provider.max_retries,
             default_headers=dict(provider.headers),
+            http_client=openai.DefaultAsyncHttpxClient(transport=ThreadedTransport(openai.DEFAULT_CONNECTION_LIMITS)),
         )
 
     async def aclose(self) -> None:

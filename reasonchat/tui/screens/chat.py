@@ -36,7 +36,7 @@ TICK = 1 / 20  # how often a live answer is copied to the screen
 
 class ChatScreen(Screen[None]):
     DEFAULT_CSS = """
-    ChatScreen #conversation { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    ChatScreen #conversation { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
     ChatScreen #welcome { color: $text-muted; padding: 1 2; }
     """
     BINDINGS = [

@@ -108,7 +108,7 @@ class AnswerView(Vertical):
         ready = None
         if width > 0:  # render in a thread: the loop keeps drawing while Rich and Pygments work
             lines = await asyncio.to_thread(prerender, self.app.console, clean(text), width)
-            ready = (width + PADDING, lines)
+            ready = (width, lines)
         await self.mount(FinalAnswer(text, ready), before=self._live)
 
     async def _restart(self) -> None:

@@ -10,13 +10,12 @@ worker thread (`prerender`), so Markdown parsing and syntax highlighting stay ou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
-from textual import events
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
 
 from reasonchat.sanitize import clean
 
@@ -32,33 +31,42 @@ def prerender(console: Console, text: str, width: int) -> list[list[Segment]]:
     return console.render_lines(markdown(text), console.options.update_width(width), pad=False)
 
 
-class Prerendered:
-    """Lines rendered ahead of time: measuring and drawing them is cheap, whatever the Markdown was."""
+class FinalAnswer(Widget):
+    """Drawn line by line from lines rendered once per width (Textual's line API).
 
-    def __init__(self, lines: list[list[Segment]]) -> None:
-        self.lines = lines
+    Measuring and drawing it then costs a list lookup, however long the Markdown was: the layout pass
+    that follows every block settling never renders Markdown again.
+    """
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in self.lines:
-            yield from line
-            yield Segment.line()
-
-    def __iter__(self) -> Iterator[list[Segment]]:
-        return iter(self.lines)
-
-
-class FinalAnswer(Static):
     DEFAULT_CSS = """
     FinalAnswer { padding: 0 1; margin: 1 0 0 0; height: auto; }
     """
 
     def __init__(self, text: str, prerendered: tuple[int, list[list[Segment]]] | None = None) -> None:
+        super().__init__()
         self.text = text
         self.shown = clean(text)  # what is rendered: the text without terminal controls
-        self._width = prerendered[0] if prerendered else 0
-        super().__init__(Prerendered(prerendered[1]) if prerendered else markdown(self.shown))
+        self._width = 0
+        self._strips: list[Strip] = []
+        if prerendered is not None:
+            self._keep(*prerendered)
 
-    def on_resize(self, event: events.Resize) -> None:
-        if self._width and event.size.width != self._width:
-            self._width = 0  # rendered for another width: render for this one (and any later one)
-            self.update(markdown(self.shown))
+    def _keep(self, width: int, lines: list[list[Segment]]) -> None:
+        self._width = width
+        self._strips = [Strip(line) for line in lines]
+
+    def _lines(self, width: int) -> list[Strip]:
+        if width != self._width and width > 0:  # first shown, or shown at another width: render for this one
+            self._keep(width, prerender(self.app.console, self.shown, width))
+        return self._strips
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips  # rendered for the width the last layout measured (`get_content_height`)
+        strip = strips[y] if y < len(strips) else Strip.blank(self._width)
+        return strip.apply_style(self.rich_style)  # the widget's colours under the Markdown's own
