@@ -21,7 +21,7 @@ import httpx2
 from reasonchat.core.handoff import Pump, in_thread, start_daemon
 
 # After a read that waited longer than WAITED, rest REST before the next: at most REST of added latency
-# (the screen redraws every 50 ms); a body that is already buffered never waits, so never rests.
+# (the screen redraws every 67 ms); a body that is already buffered never waits, so never rests.
 WAITED = 0.0003
 REST = 0.01
 

@@ -118,7 +118,17 @@ def test_help_screen(snap_compare: Any, home: Path, server: DemoServer) -> None:
 
 def test_history_screen(snap_compare: Any, home: Path, server: DemoServer) -> None:
     app, _ = seeded_app(home, server)
-    assert snap_compare(app, terminal_size=SIZE, run_before=opened(None, "ctrl+o"))
+
+    async def run_before(pilot: Any) -> None:
+        await opened(None, "ctrl+o")(pilot)
+        for _ in range(100):  # the list fills in after the screen opens: wait for it, however busy the machine
+            lists = pilot.app.screen.query("#conversations")
+            if lists and lists.first().option_count:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_picker(snap_compare: Any, home: Path, server: DemoServer) -> None:

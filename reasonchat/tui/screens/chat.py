@@ -1,7 +1,7 @@
 """The chat screen: conversation, prompt, header and status line, and every action on a conversation.
 
 One async worker per generation (`@work(exclusive=True, group="generation")`) streams over `AsyncOpenAI`;
-it folds events into a `Reply` and the store, and a 20 Hz timer copies what changed onto the screen, so
+it folds events into a `Reply` and the store, and a 15 Hz timer copies what changed onto the screen, so
 the UI never redraws per token. `openai` is imported inside the worker, after the first paint.
 """
 
@@ -31,7 +31,7 @@ from reasonchat.tui.widgets.status_bar import StatusBar
 from reasonchat.tui.widgets.turn import AssistantTurn
 from reasonchat.tui.widgets.user_message import UserMessage
 
-TICK = 1 / 20  # how often a live answer is copied to the screen
+TICK = 1 / 15  # how often a live answer is copied to the screen: smooth to read; 20 Hz cost ~0.03 CPU more
 
 
 class ChatScreen(Screen[None]):

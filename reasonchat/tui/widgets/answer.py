@@ -1,6 +1,6 @@
 """The answer of one turn while it streams: settled blocks as static Markdown, the block being written live.
 
-Only the block still being written streams through `Markdown.get_stream()`, fed at most 20 times a second
+Only the block still being written streams through `Markdown.get_stream()`, fed at most 15 times a second
 by the turn's timer (never per token). As soon as a block is complete — a blank line outside a code fence,
 followed by a line that does not continue it — it moves into a static renderable (`FinalAnswer`),
 rendered once in full. A live `Markdown` widget is a tree of block widgets (every paragraph, table cell and

@@ -2,7 +2,7 @@
 
 While the model thinks the title reads "⠋ Thinking… 3.2 s · 120 tokens" and the body shows only the last
 few rows of the text, pre-wrapped to the block's width so each update has the same height and needs no
-layout pass (cheap at 20 Hz however long the reasoning gets). Once done the title reads "Thought for
+layout pass (cheap at 15 Hz however long the reasoning gets). Once done the title reads "Thought for
 4.2 s · 135 tokens" (~ marks an estimate) and the full text is laid out only when the block is open.
 This is a small widget of our own rather than Textual's `Collapsible`, whose title update re-lays out
 the whole conversation on every tick.
