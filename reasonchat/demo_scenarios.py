@@ -312,6 +312,8 @@ def resolve(
         if status != 429 or retry_count == 0:
             return _refusal(status, model) if status != 429 else Refusal(
                 429, _refusal(429, model).body, headers={"Retry-After": "1"})
+    elif name == "fault-429-always":  # a rate limit that outlasts the client's retries
+        return Refusal(429, _refusal(429, model).body, headers={"Retry-After": "1"})
     elif name == "fault-html":
         page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
         return Refusal(502, page, content_type="text/html")
@@ -350,5 +352,5 @@ def resolve(
 def model_ids() -> list[str]:
     """What `GET /models` lists: the friendly demo first, then shapes, faults and a benchmark."""
     faults = ["drop", "stall", "malformed", "midstream", "error-line", "no-finish", "length", "controls",
-              "utf8", "big", "html", "html200", "moderation", *map(str, sorted(_ERRORS))]
+              "utf8", "big", "html", "html200", "moderation", "429-always", *map(str, sorted(_ERRORS))]
     return ["demo", *(f"shape-{s}" for s in SHAPES), *(f"fault-{f}" for f in faults), "bench-20000@3000"]

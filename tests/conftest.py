@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -77,3 +78,21 @@ def run_process(home: Path) -> Any:
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+UNRESOLVABLE = "api.reasonchat-test.invalid"
+
+
+@pytest.fixture
+def unresolvable(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A host name whose lookup fails as a DNS failure does (`socket.gaierror`), without asking any
+    resolver: the test never leaves the machine, and the failure is the operating system's own error type."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == UNRESOLVABLE:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return UNRESOLVABLE

@@ -39,6 +39,8 @@ def one_line(err: str) -> str:
     ("fault-404", 1, "not found (HTTP 404", "error", False),
     ("fault-422", 1, "rejected the request (HTTP 422", "error", False),
     ("fault-500", 1, "the provider failed (HTTP 500", "error", False),
+    ("fault-503", 1, "the provider failed (HTTP 503", "error", False),
+    ("fault-429-always", 1, "rate limited (HTTP 429", "error", False),
     ("fault-html", 1, "HTML page, not JSON", "error", False),
     ("fault-html200", 1, "did not send an event stream", "interrupted", False),
     ("fault-moderation", 1, "content moderation blocked", "error", False),
@@ -66,6 +68,22 @@ def test_429_is_retried_then_succeeds(cli: Any, server: DemoServer) -> None:
     assert result.code == 0 and result.json()["finish_reason"] == "stop"
     attempts = [r for r in server.requests if r.path.endswith("/chat/completions")]
     assert [r.headers.get("x-stainless-retry-count") for r in attempts] == ["0", "1"]
+
+
+def test_429_retries_are_bounded(cli: Any, server: DemoServer) -> None:
+    result = cli("ask", "--base-url", server.base_url, "--model", "fault-429-always", "hello")
+    assert result.code == 1 and "retried already" in one_line(result.err)
+    attempts = [r for r in server.requests if r.path.endswith("/chat/completions")]
+    assert [r.headers.get("x-stainless-retry-count") for r in attempts] == ["0", "1", "2"]
+
+
+def test_dns_failure(cli: Any, home: Path, unresolvable: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'[presets.typo]\nbase_url = "http://{unresolvable}/v1"\nmodel = "m"\nmax_retries = 0\n', encoding="utf-8")
+    result = cli("ask", "--preset", "typo", "hello")
+    assert result.code == 1 and f"cannot resolve host '{unresolvable}'" in one_line(result.err)
+    assert "base_url for preset 'typo'" in result.err and last_assistant(home)["status"] == "error"
 
 
 def test_length_says_cut(cli: Any, server: DemoServer) -> None:

@@ -303,6 +303,13 @@ async def test_thinking_switch_from_palette_and_picker_reaches_the_request(
     ("fault-no-finish", "interrupted", "ended before the model finished"),
     ("fault-stall", "interrupted", "sent nothing for 1 s"),
     ("fault-length", "complete", "cut at the max tokens limit"),
+    ("fault-402", "error", "Insufficient Balance) — top up"),
+    ("fault-403", "error", "access denied (HTTP 403"),
+    ("fault-404", "error", "not found (HTTP 404"),
+    ("fault-422", "error", "rejected the request (HTTP 422"),
+    ("fault-429-always", "error", "rate limited (HTTP 429"),
+    ("fault-503", "error", "the provider failed (HTTP 503"),
+    ("fault-drop", "interrupted", "connection dropped mid-answer"),
 ])
 async def test_fault_matrix_in_the_tui(app_for: Any, server: DemoServer, home: Path, model: str, status: str,
                                        says: str) -> None:
@@ -318,5 +325,35 @@ async def test_fault_matrix_in_the_tui(app_for: Any, server: DemoServer, home: P
         assert saved.status == status and saved.content == turn.reply.content
         app.session.set_model("shape-deepseek")  # and the app is still usable
         await send(pilot, "next")
+        await settle(pilot)
+        assert app.chat.query(AssistantTurn).last().reply.status == "complete"
+
+
+async def test_dns_failure_in_the_tui(app_for: Any, home: Path, unresolvable: str) -> None:
+    extra = f'[presets.typo]\nbase_url = "http://{unresolvable}/v1"\nmodel = "m"\nmax_retries = 0\n'
+    app = app_for(preset="typo", extra=extra)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot)
+        turn = app.chat.query_one(AssistantTurn)
+        assert turn.reply.status == "error" and f"cannot resolve host '{unresolvable}'" in str(turn.note.render())
+        assert stored(home, app.session.conversation_id)[-1].status == "error"
+
+
+@pytest.mark.parametrize(("model", "check"), [
+    ("fault-big", lambda content: len(content) == 5 * 1024 * 1024),
+    ("fault-utf8", lambda content: "bad \ufffd\ufffd bytes" in content),
+])
+async def test_big_chunk_and_invalid_utf8_in_the_tui(app_for: Any, server: DemoServer, home: Path, model: str,
+                                                     check: Any) -> None:
+    app = app_for(model=model)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot, timeout=60)
+        turn = app.chat.query_one(AssistantTurn)
+        assert turn.reply.status == "complete" and check(turn.reply.content)
+        assert check(stored(home, app.session.conversation_id)[-1].content)
+        app.session.set_model("shape-deepseek")
+        await send(pilot, "still usable")
         await settle(pilot)
         assert app.chat.query(AssistantTurn).last().reply.status == "complete"
