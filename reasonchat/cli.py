@@ -225,4 +225,4 @@ def _tui(args: argparse.Namespace) -> int:
 
     app = make_app(load_config(args), _options(args))
     app.run()
-    return 0
+    return app.return_code or 0

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field

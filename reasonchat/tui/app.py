@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +25,7 @@ from reasonchat.tui.session import ChatSession
 if TYPE_CHECKING:
     from reasonchat.tui.screens.presets import Choice
 
+_QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.DOTALL | re.MULTILINE)
 
 
@@ -36,6 +40,19 @@ class ReasonChatApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.chat)
+        loop = asyncio.get_running_loop()
+        for signum in _QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._on_quit_signal, signum)
+
+    def _on_quit_signal(self, signum: int) -> None:
+        """SIGTERM / SIGHUP: stop the answer (saved as stopped, like Escape), restore the terminal, exit
+        with 128 + the signal's number — never killed mid-write with the terminal left in raw mode."""
+        self.run_worker(self._quit_saving(signum), group="quit", exclusive=True)
+
+    async def _quit_saving(self, signum: int) -> None:
+        await self.chat.stop_and_wait()
+        self.exit(return_code=128 + signum)
 
     def on_ready(self) -> None:
         """After the first frame: check the provider, and load the HTTP stack in the background so the
@@ -118,6 +135,10 @@ class ReasonChatApp(App[None]):
 
     def on_unmount(self) -> None:
         self.session.close()
+        loop = asyncio.get_running_loop()
+        for signum in _QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
 
 
 def _preload_client() -> None:

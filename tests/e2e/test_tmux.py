@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,3 +91,79 @@ def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> Non
     term.keys("C-q")
     time.sleep(0.5)
     assert "Explain backpressure" not in term.screen()  # the app has left the screen
+
+
+def _slow_tui(home: Path, server: DemoServer, tmp_path: Path) -> tuple[Terminal, Path]:
+    """The real program mid-answer (a 15 s stream), its pid in a file, its exit code printed afterwards."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'default_preset = "local"\n[presets.local]\nbase_url = "{server.base_url}"\nmodel = "{SLOW}"\n',
+        encoding="utf-8")
+    pidfile = tmp_path / "pid"
+    program = f"echo $$ > {shlex.quote(str(pidfile))}; exec {shlex.quote(sys.executable)} -m reasonchat"
+    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+               f"sh -c {shlex.quote(program)}; echo exit=$?; sleep 30")
+    term = Terminal(command)
+    term.wait_for(f"local · {SLOW}")
+    term.type("a slow question")
+    term.keys("Enter")
+    term.wait_for("Thinking…", timeout=15)
+    return term, pidfile
+
+
+SLOW = "bench-3000@200"
+
+
+def _last_assistant(home: Path) -> Any:
+    import sqlite3
+
+    from reasonchat.store import TranscriptStore
+
+    TranscriptStore(home / "reasonchat.db").close()  # opening recovers rows left by a dead process
+    conn = sqlite3.connect(home / "reasonchat.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT * FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("signame", "code"), [("TERM", 143), ("HUP", 129)])
+def test_sigterm_saves_as_stopped_and_restores_the_terminal(home: Path, server: DemoServer, tmp_path: Path,
+                                                             signame: str, code: int) -> None:
+    term, pidfile = _slow_tui(home, server, tmp_path)
+    try:
+        time.sleep(1.0)
+        os.kill(int(pidfile.read_text()), getattr(signal, f"SIG{signame}"))
+        screen = term.wait_for(f"exit={code}", timeout=15)
+        assert "Thinking…" not in screen  # the alternate screen is gone: the shell's own lines are back
+        row = _last_assistant(home)
+        assert row["status"] == "stopped" and row["reasoning"]
+    finally:
+        term.close()
+
+
+def test_sigkill_mid_stream_loses_at_most_a_second(home: Path, server: DemoServer, tmp_path: Path) -> None:
+    from reasonchat import demo_scenarios
+
+    term, pidfile = _slow_tui(home, server, tmp_path)
+    try:
+        asked = next(r for r in server.requests if r.path.endswith("/chat/completions"))
+        started = time.monotonic()  # the request is already in: its stream started before this
+        time.sleep(2.0)
+        killed_at = time.monotonic()
+        os.kill(int(pidfile.read_text()), signal.SIGKILL)
+        term.wait_for("exit=137", timeout=15)
+        row = _last_assistant(home)
+        assert row["status"] == "interrupted"
+        scenario = demo_scenarios.resolve(SLOW, asked.body["messages"])
+        assert not isinstance(scenario, demo_scenarios.Refusal)
+        full = "".join(scenario.plan.reasoning)
+        # The stream was sent at 200 tok/s from before `started`; what had arrived a second before the kill
+        # (less a 0.3 s margin for a busy machine) must be in the store.
+        due = int((killed_at - 1.0 - 0.3 - started) * 200)
+        saved = row["reasoning"]
+        assert full.startswith(saved) and len(saved) >= len("".join(scenario.plan.reasoning[:due]))
+    finally:
+        term.close()

@@ -8,6 +8,7 @@ the UI never redraws per token. `openai` is imported inside the worker, after th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from pathlib import Path
 
@@ -172,6 +173,14 @@ class ChatScreen(Screen[None]):
     def action_stop(self) -> None:
         if self.generating:
             self.workers.cancel_group(self, "generation")
+
+    async def stop_and_wait(self) -> None:
+        """Stop the answer being written and wait until it is saved (as stopped)."""
+        running = [w for w in self.workers if w.group == "generation" and not w.is_finished]
+        self.action_stop()
+        for worker in running:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await worker.wait()
 
     def action_cycle_reasoning(self) -> None:
         mode = self.session.cycle_reasoning()
