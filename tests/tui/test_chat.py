@@ -357,3 +357,26 @@ async def test_big_chunk_and_invalid_utf8_in_the_tui(app_for: Any, server: DemoS
         await send(pilot, "still usable")
         await settle(pilot)
         assert app.chat.query(AssistantTurn).last().reply.status == "complete"
+
+
+async def test_one_megabyte_paste(app_for: Any, server: DemoServer, home: Path) -> None:
+    from textual import events
+
+    big = ("all work and no play makes a long prompt. " * 25_000)[: 1024 * 1024]
+    app = app_for(model="shape-deepseek")
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.chat.query_one("#prompt")
+        prompt.text = "Summarise this: "
+        prompt.move_cursor(prompt.document.end)
+        app.post_message(events.Paste(big))  # as a terminal's bracketed paste arrives
+        await until(pilot, lambda: "[pasted 1,048,576 characters #1]" in prompt.text)
+        assert len(prompt.text) < 100  # held aside, not laid out in the text area
+        await pilot.press("enter")
+        await settle(pilot, timeout=60)
+        assert app.chat.query_one(AssistantTurn).reply.status == "complete"
+        sent = server.chat_bodies()[-1]["messages"][-1]["content"]
+        assert sent == "Summarise this: " + big
+        saved = stored(home, app.session.conversation_id)
+        assert saved[0].content == sent and len(saved) == 2
+        assert "characters in all, sent and saved in full" in str(app.chat.query_one(UserMessage).render())
+        assert prompt.text == "" and not prompt.message()

@@ -1,11 +1,19 @@
 """The multi-line prompt: Enter sends, ctrl+j (or shift+enter where the terminal reports it) is a newline,
-Up in an empty prompt brings back the last message to edit and resend."""
+Up in an empty prompt brings back the last message to edit and resend.
+
+A large paste (a log, a file: over LARGE_PASTE characters) is held aside and shown as one line,
+"[pasted 1,048,576 characters #1]", which the message expands when sent: the text area would otherwise
+re-wrap a megabyte on every key. Deleting that line drops the paste.
+"""
 
 from __future__ import annotations
 
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import EditResult
+
+LARGE_PASTE = 10_000  # characters
 
 
 class PromptInput(TextArea):
@@ -24,13 +32,33 @@ class PromptInput(TextArea):
     def __init__(self) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus", id="prompt")
         self.border_title = "Message · Enter sends · ctrl+j newline"
+        self._pasted: dict[str, str] = {}
+
+    def message(self) -> str:
+        """The text to send: the prompt with each held paste put back in its place."""
+        text = self.text
+        for token, pasted in self._pasted.items():
+            text = text.replace(token, pasted, 1)
+        return text
+
+    def clear(self) -> EditResult:
+        self._pasted.clear()
+        return super().clear()
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if len(event.text) <= LARGE_PASTE:
+            return  # TextArea's own handler inserts it
+        event.prevent_default()
+        token = f"[pasted {len(event.text):,} characters #{len(self._pasted) + 1}]"
+        self._pasted[token] = event.text
+        self.insert(token)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.prevent_default()
             event.stop()
             if self.text.strip():
-                self.post_message(self.Submitted(self.text))
+                self.post_message(self.Submitted(self.message()))
             return
         if event.key in ("ctrl+j", "shift+enter"):
             event.prevent_default()
