@@ -243,6 +243,10 @@ def _refusal(status: int, model: str) -> Refusal:
     return Refusal(status, json.dumps(body))
 
 
+def _rate_limited(model: str) -> Refusal:
+    return Refusal(429, _refusal(429, model).body, headers={"Retry-After": "1"})
+
+
 @dataclass
 class Scenario:
     plan: Plan
@@ -309,11 +313,12 @@ def resolve(
 
     if match := re.fullmatch(r"fault-(\d{3})", name):
         status = int(match.group(1))
-        if status != 429 or retry_count == 0:
-            return _refusal(status, model) if status != 429 else Refusal(
-                429, _refusal(429, model).body, headers={"Retry-After": "1"})
+        if status != 429:
+            return _refusal(status, model)
+        if retry_count == 0:
+            return _rate_limited(model)
     elif name == "fault-429-always":  # a rate limit that outlasts the client's retries
-        return Refusal(429, _refusal(429, model).body, headers={"Retry-After": "1"})
+        return _rate_limited(model)
     elif name == "fault-html":
         page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
         return Refusal(502, page, content_type="text/html")

@@ -2,9 +2,9 @@
 
 The official `openai` SDK does HTTP, auth, retries (429 with Retry-After, 5xx, connection errors),
 timeouts and error types. Its typed chunk parsing is slow, so the body is read through
-`with_streaming_response` and decoded by `StreamDecoder`. The network itself is read by httpx's sync
-transport on a thread (`transport.py` says why), behind the async client. Failures never raise out of `stream()`: they
-arrive as a final `StreamFailed` event with a one-line message.
+`with_streaming_response` and decoded by `StreamDecoder`. Below the async client, the network is read by
+httpx's sync transport on a thread (`transport.py` says why). Failures never raise out of `stream()`:
+they arrive as a final `StreamFailed` event with a one-line message.
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ _BROKEN = (httpx2.TransportError, httpx2.StreamError, httpx2.DecodingError)
 
 
 def warm_up() -> None:
-    """Load what a first request would otherwise load on the UI's time (the SDK's HTTP stack and its chat
-    and models resources); the TUI calls this on a thread once its first frame is up."""
-    sdk = openai.AsyncOpenAI(api_key="EMPTY", base_url="http://127.0.0.1/v1")
+    """Load what a first request would otherwise load on the UI's time (the SDK, its chat and models
+    resources, the sync HTTP stack and TLS certificates); the TUI calls this on a thread after its first frame."""
+    sdk = ChatClient(Provider(name="warm-up", base_url="http://127.0.0.1/v1", model=""))._sdk
     _ = sdk.chat.completions.with_streaming_response, sdk.models.with_raw_response
-    httpx2.HTTPTransport().close()
+    httpx2.HTTPTransport().close()  # what `ThreadedTransport` builds on its thread for the first request
 
 
 class ChatClient:

@@ -72,12 +72,10 @@ class Pump(Generic[T]):
 
     # -- producer side (any thread) ---------------------------------------------------------------
 
-    def put(self, items: list[T]) -> None:
-        if not items:
-            return
+    def put(self, item: T) -> None:
         with self._lock:
             was_empty = not self._items
-            self._items.extend(items)
+            self._items.append(item)
         if was_empty and not _deliver(self._loop, self._wake.set):
             self.cancelled = True
 

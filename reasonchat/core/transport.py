@@ -84,10 +84,10 @@ class _ThreadedBody(httpx2.AsyncByteStream):
         pump.on_cancel(_interrupter(self._response))
         try:
             for chunk in _gathered(self._response.iter_raw(), pump):
-                pump.put([chunk])
+                pump.put(chunk)
         except Exception as exc:  # raised on the loop, where httpx and the SDK expect it
             if not pump.cancelled:
-                pump.put([exc])
+                pump.put(exc)
         finally:
             pump.on_cancel(None)  # the connection may go back to the pool: never shut it after this
             with contextlib.suppress(Exception):

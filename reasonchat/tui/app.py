@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import re
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,9 +41,7 @@ class ReasonChatApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.chat)
         loop = asyncio.get_running_loop()
-        for signum in _QUIT_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._on_quit_signal, signum)
+        _each_quit_signal(lambda signum: loop.add_signal_handler(signum, self._on_quit_signal, signum))
 
     def _on_quit_signal(self, signum: int) -> None:
         """SIGTERM / SIGHUP: stop the answer (saved as stopped, like Escape), restore the terminal, exit
@@ -135,10 +133,14 @@ class ReasonChatApp(App[None]):
 
     def on_unmount(self) -> None:
         self.session.close()
-        loop = asyncio.get_running_loop()
-        for signum in _QUIT_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(signum)
+        _each_quit_signal(asyncio.get_running_loop().remove_signal_handler)
+
+
+def _each_quit_signal(action: Callable[[int], object]) -> None:
+    """`action` for SIGTERM and SIGHUP, where the platform and loop allow signal handlers."""
+    for signum in _QUIT_SIGNALS:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            action(signum)
 
 
 def _preload_client() -> None:

@@ -93,6 +93,9 @@ def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> Non
     assert "Explain backpressure" not in term.screen()  # the app has left the screen
 
 
+SLOW = "bench-3000@200"  # a 15 s answer: still streaming when the signal comes
+
+
 def _slow_tui(home: Path, server: DemoServer, tmp_path: Path) -> tuple[Terminal, Path]:
     """The real program mid-answer (a 15 s stream), its pid in a file, its exit code printed afterwards."""
     home.mkdir(parents=True, exist_ok=True)
@@ -110,8 +113,6 @@ def _slow_tui(home: Path, server: DemoServer, tmp_path: Path) -> tuple[Terminal,
     term.wait_for("Thinking…", timeout=15)
     return term, pidfile
 
-
-SLOW = "bench-3000@200"
 
 
 def _last_assistant(home: Path) -> Any:

@@ -179,7 +179,7 @@ class ChatScreen(Screen[None]):
         running = [w for w in self.workers if w.group == "generation" and not w.is_finished]
         self.action_stop()
         for worker in running:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
+            with contextlib.suppress(Exception):  # WorkerCancelled: stopped, and saved as such
                 await worker.wait()
 
     def action_cycle_reasoning(self) -> None:

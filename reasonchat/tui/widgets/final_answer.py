@@ -1,11 +1,12 @@
-"""A finished answer: its whole Markdown as one static renderable.
+"""A finished answer (or a settled block of one): its Markdown rendered once, drawn line by line.
 
 A live `Markdown` widget is a tree of block widgets (every paragraph, table cell and code fence), and
 layout work grows with every one of them; ten long answers left on screen that way slow a new stream
-several-fold, and re-rendering a long answer as a fresh tree took seconds. One Rich renderable per
-finished answer costs one widget. Links are shown with their target (`hyperlinks=False`) so a label
-can never hide where it points. A block settled while an answer streams arrives pre-rendered from a
-worker thread (`prerender`), so Markdown parsing and syntax highlighting stay out of the UI loop.
+several-fold, and re-rendering a long answer as a fresh tree took seconds. One widget of pre-rendered
+lines per finished answer costs one list lookup per line. Links are shown with their target
+(`hyperlinks=False`) so a label can never hide where it points. A block settled while an answer streams
+arrives pre-rendered from a worker thread (`prerender`), so Markdown parsing and syntax highlighting stay
+out of the UI loop.
 """
 
 from __future__ import annotations
