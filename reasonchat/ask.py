@@ -1,6 +1,7 @@
 """`reasonchat ask`: one question, streamed to stdout (answer) and stderr (reasoning), saved as it arrives.
 
-Exit codes: 0 done; 1 provider or stream failure (what arrived is saved, marked interrupted); 2 usage or
+Exit codes: 0 done; 1 provider or stream failure (what arrived is saved, marked interrupted) or a store
+that could not be written (the answer is still printed in full, then one line says why it is not saved); 2 usage or
 config error (raised as ConfigError/UsageError before anything is sent); 130 cancelled with Ctrl+C and
 143 on SIGTERM (what arrived is saved, marked stopped).
 """
@@ -20,7 +21,7 @@ from reasonchat.core.conversation import Message, build_request
 from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDelta, StreamFailed
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
-from reasonchat.errors import ProviderError, UsageError
+from reasonchat.errors import ProviderError, StoreError, UsageError
 from reasonchat.sanitize import clean
 from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.store.writer import ReplyWriter, run_flusher
@@ -150,8 +151,16 @@ async def run(
         printer = _Printer(options, out, err, colour)
         code = await _consume(client, request, model, options, reply, writer, printer)
         printer.close()
-        message_id = writer.flush() if writer is not None else None
+        message_id, unsaved = None, None
+        if writer is not None:
+            try:
+                message_id = writer.flush()
+            except StoreError as exc:  # the answer was printed in full; say it is not on disk
+                unsaved = str(exc)
         result = _finish(reply, options, provider, conversation_id, message_id, out, err)
+        if unsaved is not None:
+            err.write(f"reasonchat: the answer is not saved — {unsaved}\n")
+            return code or result or 1
         return code or result
 
 

@@ -164,6 +164,7 @@ def _ask(args: argparse.Namespace) -> int:
     import asyncio
 
     from reasonchat import ask, providers
+    from reasonchat.errors import StoreError
     from reasonchat.store.transcripts import TranscriptStore
 
     prompt = ask.read_prompt(args.prompt, sys.stdin)
@@ -172,7 +173,10 @@ def _ask(args: argparse.Namespace) -> int:
         prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
         system=args.system, hide_reasoning=args.hide_reasoning, json=args.json, save=not args.no_save, raw=args.raw,
     )
-    store = TranscriptStore() if options.save else None
+    try:
+        store = TranscriptStore() if options.save else None
+    except StoreError as exc:  # the answer can still be had: say how
+        raise StoreError(f"{exc} (or ask with --no-save)") from None
     try:
         return asyncio.run(ask.run(provider, options, store))
     finally:

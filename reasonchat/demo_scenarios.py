@@ -237,14 +237,15 @@ _ERRORS: dict[int, tuple[str, str]] = {
 }
 
 
-def _refusal(status: int, model: str) -> Refusal:
+def refusal(status: int, model: str) -> Refusal:
+    """The provider's JSON error for `status` (a 404 names the model, as providers do)."""
     message, kind = _ERRORS.get(status, (f"error {status}", "api_error"))
     body = {"error": {"message": message.format(model=model), "type": kind, "param": None, "code": None}}
     return Refusal(status, json.dumps(body))
 
 
 def _rate_limited(model: str) -> Refusal:
-    return Refusal(429, _refusal(429, model).body, headers={"Retry-After": "1"})
+    return Refusal(429, refusal(429, model).body, headers={"Retry-After": "1"})
 
 
 @dataclass
@@ -314,7 +315,7 @@ def resolve(
     if match := re.fullmatch(r"fault-(\d{3})", name):
         status = int(match.group(1))
         if status != 429:
-            return _refusal(status, model)
+            return refusal(status, model)
         if retry_count == 0:
             return _rate_limited(model)
     elif name == "fault-429-always":  # a rate limit that outlasts the client's retries
@@ -352,6 +353,18 @@ def resolve(
         plan.reasoning = []
     steps = _fault(name, plan, shape) if name.startswith("fault-") else None
     return Scenario(plan, steps or shape(plan), default_rate if rate is None else rate)
+
+
+HOSTILE_MODEL_IDS = [
+    "osc52\x1b]52;c;cHduZWQ=\x07-model",  # a clipboard write
+    "title\x1b]0;pwned\x07-model",  # a window title change
+    "\x1b[2J\x1b[Hclear-model",  # a screen clear
+    "bell\x07-c1\x9b31m-model",  # BEL and an 8-bit CSI
+    "rtl\u202eledom\u200b-model",  # a bidi override and a zero-width space
+    "[@click=app.quit]click-me[/]",  # Textual markup with an action
+    "[/]",  # markup that does not parse
+    "[bold red]loud[/bold red]",
+]
 
 
 def model_ids() -> list[str]:

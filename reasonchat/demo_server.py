@@ -4,7 +4,9 @@
 preset's base_url (`/v1`, `/compatible-mode/v1`, `/api/v3`, `/v2`) can point at it unchanged. It runs in
 a background thread (`DemoServer().start()`, port 0 for tests and `--demo`) or on its own
 (`reasonchat demo-server`). Every request is recorded so tests can check exactly what a client sent.
-Scenarios live in `demo_scenarios`.
+Scenarios live in `demo_scenarios`. Under a `/hostile/` prefix the server plays a malicious provider: it
+lists model ids made of escape sequences, markup and bidi tricks, and refuses every chat with an error
+that repeats the id (as real providers' "model does not exist" errors do).
 """
 
 from __future__ import annotations
@@ -106,7 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._record()
         if self.path.rstrip("/").endswith("/models"):
-            data = [{"id": m, "object": "model", "created": 0, "owned_by": "reasonchat-demo"} for m in sc.model_ids()]
+            ids = sc.HOSTILE_MODEL_IDS if "/hostile/" in self.path else sc.model_ids()
+            data = [{"id": m, "object": "model", "created": 0, "owned_by": "reasonchat-demo"} for m in ids]
             self._reply(200, json.dumps({"object": "list", "data": data}))
         else:
             self._reply(404, json.dumps({"error": {"message": f"no route {self.path}", "type": "not_found"}}))
@@ -123,6 +126,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._record(body)
         if not self.path.rstrip("/").endswith("/chat/completions") or not isinstance(body, dict):
             self._reply(404, json.dumps({"error": {"message": f"no route {self.path}", "type": "not_found"}}))
+            return
+        if "/hostile/" in self.path:
+            refusal = sc.refusal(404, str(body.get("model") or ""))
+            self._reply(refusal.status, refusal.body)
             return
         retries = int(self.headers.get("x-stainless-retry-count") or 0)
         scenario = sc.resolve(str(body.get("model") or ""), list(body.get("messages") or []), retries,

@@ -8,6 +8,7 @@ left "streaming" by a process that no longer exists are marked interrupted.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -100,12 +101,16 @@ def _title_from(prompt: str) -> str:
 
 
 class TranscriptStore:
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or paths.store_file()
+    """One SQLite file (or, with `memory=True`, a private in-memory database of the same shape: what the
+    TUI falls back to when the file cannot be opened, so a session still works — unsaved — and says so)."""
+
+    def __init__(self, path: Path | None = None, *, memory: bool = False) -> None:
+        self.path = Path(":memory:") if memory else (path or paths.store_file())
         try:
-            paths.ensure_private_dir(self.path.parent)
-            if not self.path.exists():
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            if not memory:
+                paths.ensure_private_dir(self.path.parent)
+                if not self.path.exists():
+                    os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -113,10 +118,9 @@ class TranscriptStore:
             self.conn.execute("PRAGMA busy_timeout=10000")
             migrate(self.conn, where=f"the store {self.path}")
             self._recover_orphans()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc.strerror or exc}") from None
+        except (sqlite3.DatabaseError, OSError) as exc:
+            cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise StoreError(f"cannot open the store {self.path}: {cause}{_fix(exc, self.path)}") from None
 
     def close(self) -> None:
         self.conn.close()
@@ -140,7 +144,7 @@ class TranscriptStore:
                     self.conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write the store {self.path}: {exc}") from None
+            raise StoreError(f"cannot write the store {self.path}: {exc}{_fix(exc, self.path)}") from None
 
     # -- writing ----------------------------------------------------------------------------------------
 
@@ -300,6 +304,18 @@ class TranscriptStore:
             found = content if needle.lower() in content.lower() or not reasoning else reasoning_text
             hits.append(SearchHit(summaries[conversation_id], message_id, role, _snippet(found, needle)))
         return hits
+
+
+def _fix(exc: BaseException, path: Path) -> str:
+    """The remedy to add to a store error, from what SQLite or the OS said went wrong."""
+    text = str(exc).lower()
+    if "disk is full" in text or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG):
+        return " — free some disk space and try again"
+    if isinstance(exc, OSError) or any(word in text for word in ("readonly", "read-only", "unable to open")):
+        return f" — make {path.parent} a writable folder, or set REASONCHAT_HOME to another folder"
+    if "disk i/o" in text:
+        return " — is its disk full or failing? Free some space and try again"
+    return ""
 
 
 def _snippet(text: str, needle: str, width: int = 40) -> str:

@@ -4,14 +4,20 @@ The assistant row is inserted at the first token, then rewritten at most every `
 text keeps arriving, and once more at the end. `run_flusher` also flushes on a timer, so text that arrived
 just before a long pause is on disk within a second even if no further token comes. A crash therefore
 loses at most the last `interval` seconds.
+
+A failed write (full disk, store made read-only) never stops the stream: the reply keeps arriving and
+showing, and the next flush tries again — every write rewrites the whole row, so one that succeeds later
+saves everything. Only an explicit `flush()` (the final one) raises StoreError.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from reasonchat.core.reply import Reply
+from reasonchat.errors import StoreError
 from reasonchat.store.transcripts import TranscriptStore
 
 
@@ -34,14 +40,15 @@ class ReplyWriter:
         if reply.version == self._saved_version and reply.status == self._saved_status:
             return
         if self.message_id is None or time.monotonic() - self._last >= self.interval:
-            self.flush()
+            with contextlib.suppress(StoreError):  # retried at the next interval; the final flush raises
+                self.flush()
 
     def flush(self) -> int:
-        """Write the reply as it stands now; returns the message id."""
+        """Write the reply as it stands now; returns the message id. Raises StoreError if that failed."""
         reply = self.reply
+        self._last = time.monotonic()
         self.message_id = self.store.save_reply(self.conversation_id, reply, self.message_id)
         self._saved_version, self._saved_status = reply.version, reply.status
-        self._last = time.monotonic()
         return self.message_id
 
 

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
+from reasonchat.sanitize import clean, clean_line
 from reasonchat.state import load_state
 from reasonchat.tui import commands
 from reasonchat.tui.screens.chat import ChatScreen
@@ -38,6 +40,14 @@ class ReasonChatApp(App[None]):
         self.session = session
         self.chat = ChatScreen(session)
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice is safe plain text, whoever raised it: notices carry provider errors, model ids and
+        titles, so control sequences are removed here, and Textual markup in them (`[@click=app.quit]…`, or
+        a bracket that does not parse) shows as written."""
+        super().notify(clean(message), title=clean_line(title, 80), severity=severity, timeout=timeout,
+                       markup=False)
+
     def on_mount(self) -> None:
         self.push_screen(self.chat)
         loop = asyncio.get_running_loop()
@@ -56,7 +66,16 @@ class ReasonChatApp(App[None]):
         """After the first frame: check the provider, and load the HTTP stack in the background so the
         first answer starts fast."""
         self.run_worker(self._check_provider, thread=True, group="preload")
+        self.run_worker(self._open_store, thread=True, group="preload")
         self.run_worker(_preload_client, thread=True, group="preload")
+
+    def _open_store(self) -> None:
+        """Open the store now rather than at the first message, so a read-only or full data dir is told
+        before the user has written anything (the session then goes on in memory)."""
+        if self.session.store is not None and self.session.unsaved_reason:
+            self.call_from_thread(self.chat.refresh_header)
+            self.call_from_thread(self.notify, f"{self.session.unsaved_reason}. Nothing of this session is saved.",
+                                  title="Not saving", severity="warning", timeout=20)
 
     def _check_provider(self) -> None:
         """A missing key opens the picker with the reason instead of failing the start. In a thread: an

@@ -7,6 +7,7 @@ the thinking switch) in the state file so the next start picks up where the user
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,16 +35,27 @@ class ChatSession:
     conversation_id: int | None = None
     remember: bool = True
     _provider: Provider | None = field(default=None, repr=False)
+    unsaved_reason: str | None = None  # why this session lives in memory (the store file could not be opened)
     _store: TranscriptStore | None = field(default=None, repr=False)
+    _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def store(self) -> TranscriptStore:
-        """Opened on first use, after the first frame: SQLite is not needed to draw the screen."""
-        if self._store is None:
-            from reasonchat.store.transcripts import TranscriptStore
+        """Opened on first use, after the first frame (SQLite is not needed to draw the screen), possibly by
+        the preload thread, hence the lock. If the file cannot be opened (read-only or full data dir, a store
+        from a newer reasonchat) the session goes on in an in-memory store, and `unsaved_reason` says why:
+        the user can still chat, and is told nothing of it is kept."""
+        with self._store_lock:
+            if self._store is None:
+                from reasonchat.errors import StoreError
+                from reasonchat.store.transcripts import TranscriptStore
 
-            self._store = TranscriptStore(self.store_path)
-        return self._store
+                try:
+                    self._store = TranscriptStore(self.store_path)
+                except StoreError as exc:
+                    self.unsaved_reason = str(exc)
+                    self._store = TranscriptStore(memory=True)
+            return self._store
 
     def close(self) -> None:
         if self._store is not None:

@@ -96,18 +96,18 @@ def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> Non
 SLOW = "bench-3000@200"  # a 15 s answer: still streaming when the signal comes
 
 
-def _slow_tui(home: Path, server: DemoServer, tmp_path: Path) -> tuple[Terminal, Path]:
+def _slow_tui(home: Path, server: DemoServer, tmp_path: Path, model: str = SLOW) -> tuple[Terminal, Path]:
     """The real program mid-answer (a 15 s stream), its pid in a file, its exit code printed afterwards."""
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(
-        f'default_preset = "local"\n[presets.local]\nbase_url = "{server.base_url}"\nmodel = "{SLOW}"\n',
+        f'default_preset = "local"\n[presets.local]\nbase_url = "{server.base_url}"\nmodel = "{model}"\n',
         encoding="utf-8")
     pidfile = tmp_path / "pid"
     program = f"echo $$ > {shlex.quote(str(pidfile))}; exec {shlex.quote(sys.executable)} -m reasonchat"
     command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
                f"sh -c {shlex.quote(program)}; echo exit=$?; sleep 30")
     term = Terminal(command)
-    term.wait_for(f"local · {SLOW}")
+    term.wait_for(f"local · {model}")
     term.type("a slow question")
     term.keys("Enter")
     term.wait_for("Thinking…", timeout=15)
@@ -166,5 +166,50 @@ def test_sigkill_mid_stream_loses_at_most_a_second(home: Path, server: DemoServe
         due = int((killed_at - 1.0 - 0.3 - started) * 200)
         saved = row["reasoning"]
         assert full.startswith(saved) and len(saved) >= len("".join(scenario.plan.reasoning[:due]))
+    finally:
+        term.close()
+
+
+def test_disk_full_mid_answer_keeps_it_and_saves_it_when_there_is_room(home: Path, server: DemoServer,
+                                                                        tmp_path: Path) -> None:
+    """The kernel stops the store's files from growing (RLIMIT_FSIZE, set on the running program) while an
+    answer streams: the answer still arrives in full on screen, one notice says it is not saved, the next
+    message is held back (and kept in the prompt) until there is room again, then both are saved."""
+    import resource
+    import sqlite3
+
+    from reasonchat import demo_scenarios
+
+    model = "bench-3000@1000"
+    term, pidfile = _slow_tui(home, server, tmp_path, model)
+    pid = int(pidfile.read_text())
+    try:
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
+        screen = term.wait_for("The answer is not saved", timeout=30)
+        assert "NOT SAVED" in screen and "Traceback" not in screen
+        term.type("the next question")
+        term.keys("Enter")
+        screen = term.wait_for("Not sent")
+        assert "in the prompt." in screen and "▊ the next question" in screen
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        term.keys("Enter")
+        conn = sqlite3.connect(home / "reasonchat.db")
+        try:
+            for _ in range(300):
+                done = conn.execute("SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete'")
+                if done.fetchone()[0] == 2:
+                    break
+                time.sleep(0.1)
+            first = conn.execute("SELECT reasoning, content FROM messages WHERE role = 'assistant' ORDER BY id")
+            saved = first.fetchone()
+        finally:
+            conn.close()
+        term.keys("C-q")
+        term.wait_for("exit=0", timeout=15)
+        asked = server.chat_bodies()[0]["messages"]
+        scenario = demo_scenarios.resolve(model, asked)
+        assert not isinstance(scenario, demo_scenarios.Refusal)
+        assert saved == ("".join(scenario.plan.reasoning), "".join(scenario.plan.answer))  # nothing lost
+        assert _last_assistant(home)["status"] == "complete"
     finally:
         term.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,4 +66,32 @@ async def until(pilot: Any, condition: Any, timeout: float = 10) -> None:
     raise AssertionError("condition not met in time")
 
 
-__all__ = ["asyncio", "send", "settle", "until", "write_config"]
+def terminal_output(app: Any) -> tuple[str, str]:
+    """What the current screen sends to a terminal (every byte, as Textual's own screenshot renders it) and
+    the plain text a user would read."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, color_system="truecolor",
+                      record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    raw = console.file.getvalue()
+    return raw, console.export_text()
+
+
+SAFE_SEQUENCE = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\d+;\d+H")  # colours and cursor moves: what a screen is made of
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def assert_terminal_safe(raw: str) -> None:
+    """No byte but text, colours and cursor moves: no OSC (clipboard, title), no screen clear, no BEL, C1,
+    bidi override or zero-width character."""
+    rest = SAFE_SEQUENCE.sub("", raw)
+    found = UNSAFE.search(rest)
+    near = rest[max(0, found.start() - 40):found.end() + 40] if found else ""
+    assert found is None, f"{found.group() if found else ''!r} reached the terminal near {near!r}"
+
+
+__all__ = ["assert_terminal_safe", "asyncio", "send", "settle", "terminal_output", "until", "write_config"]

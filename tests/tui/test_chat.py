@@ -380,3 +380,10 @@ async def test_one_megabyte_paste(app_for: Any, server: DemoServer, home: Path) 
         assert saved[0].content == sent and len(saved) == 2
         assert "characters in all, sent and saved in full" in str(app.chat.query_one(UserMessage).render())
         assert prompt.text == "" and not prompt.message()
+        await pilot.press("up")  # edit it: it comes back held aside, not a megabyte in the text area
+        await until(pilot, lambda: prompt.text == "[pasted 1,048,592 characters #1]")
+        assert prompt.message() == sent and prompt.cursor_location == prompt.document.end
+        await pilot.press("enter")
+        await settle(pilot, timeout=60)
+        assert server.chat_bodies()[-1]["messages"] == [{"role": "user", "content": sent}]
+        assert [m.content for m in stored(home, app.session.conversation_id) if m.role == "user"] == [sent]

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,13 +25,16 @@ from reasonchat.atomic import write_atomically
 from reasonchat.core.conversation import Message, build_request
 from reasonchat.core.events import StreamFailed
 from reasonchat.core.reply import Reply
-from reasonchat.errors import ReasonChatError
+from reasonchat.errors import ReasonChatError, StoreError
 from reasonchat.tui.session import ChatSession
 from reasonchat.tui.widgets.header_line import HeaderLine
 from reasonchat.tui.widgets.prompt import PromptInput
 from reasonchat.tui.widgets.status_bar import StatusBar
 from reasonchat.tui.widgets.turn import AssistantTurn
 from reasonchat.tui.widgets.user_message import UserMessage
+
+if TYPE_CHECKING:
+    from reasonchat.store.writer import ReplyWriter
 
 TICK = 1 / 15  # how often a live answer is copied to the screen: smooth to read; 20 Hz cost ~0.03 CPU more
 
@@ -55,6 +59,7 @@ class ChatScreen(Screen[None]):
         self.session = session
         self.generating = False
         self._editing: tuple[int | None, int | None] | None = None  # (user, assistant) being replaced
+        self._unsaved: list[tuple[AssistantTurn, ReplyWriter]] = []  # answers the store refused; retried
 
     def compose(self) -> ComposeResult:
         yield HeaderLine()
@@ -80,7 +85,8 @@ class ChatScreen(Screen[None]):
                 title = self.session.store.require(self.session.conversation_id).title
             except ReasonChatError:
                 title = ""
-        self.query_one(HeaderLine).show(preset, model, self.session.thinking, title)
+        saving = self.session.unsaved_reason is None and not self._unsaved
+        self.query_one(HeaderLine).show(preset, model, self.session.thinking, title, saving)
 
     # -- sending ------------------------------------------------------------------------------------------
 
@@ -96,18 +102,33 @@ class ChatScreen(Screen[None]):
             self.app.action_picker(reason=str(exc))  # type: ignore[attr-defined]
             return
         prompt = event.text
+        try:
+            self._save_unsaved()
+            store = self.session.store
+            if self._editing is not None:
+                self._drop_messages(*self._editing)
+                self._editing = None
+            history = self._history()
+            if self.session.conversation_id is None:
+                self.session.conversation_id = store.create_conversation(provider.name, provider.model, prompt)
+            user_id = store.add_message(self.session.conversation_id, "user", prompt)
+        except StoreError as exc:  # a full disk: nothing is sent, and the message stays in the prompt
+            self.notify(f"{exc}. Your message is still in the prompt.", title="Not sent", severity="error",
+                        timeout=12)
+            return
         self.query_one(PromptInput).clear()
-        store = self.session.store
-        if self._editing is not None:
-            self._drop_messages(*self._editing)
-            self._editing = None
-        history = self._history()
-        if self.session.conversation_id is None:
-            self.session.conversation_id = store.create_conversation(provider.name, provider.model, prompt)
-        user_id = store.add_message(self.session.conversation_id, "user", prompt)
         self.conversation.mount(UserMessage(prompt, user_id))
         self.refresh_header()
         self._start(history, prompt)
+
+    def _save_unsaved(self) -> None:
+        """Retry the answers the store refused (StoreError if it still does): nothing is sent after an
+        answer that is not on disk, so a conversation in the store never has a hole in it."""
+        while self._unsaved:
+            turn, writer = self._unsaved[0]
+            turn.message_id = writer.flush()
+            self._unsaved.pop(0)
+            self.refresh_header()
 
     def _history(self) -> list[Message]:
         if self.session.conversation_id is None:
@@ -156,7 +177,7 @@ class ChatScreen(Screen[None]):
             flusher.cancel()
             timer.pause()  # not stop(): a tick in flight finishes its update rather than break off midway
             try:
-                turn.message_id = writer.flush()
+                self._final_save(turn, writer)
                 if self.is_attached:  # the app may be closing under us: the store matters, the screen not
                     await turn.finish()
                     self.query_one(StatusBar).show_reply(reply)
@@ -167,6 +188,16 @@ class ChatScreen(Screen[None]):
                 self.notify(reply.error, title="The answer failed", severity="error", timeout=8)
         if cancelled:
             raise asyncio.CancelledError
+
+    def _final_save(self, turn: AssistantTurn, writer: ReplyWriter) -> None:
+        try:
+            turn.message_id = writer.flush()
+        except StoreError as exc:  # the answer stays on screen and is retried before the next message
+            turn.message_id = writer.message_id
+            self._unsaved.append((turn, writer))
+            self.refresh_header()
+            self.notify(f"{exc}. It is saved when you send your next message.", title="The answer is not saved",
+                        severity="error", timeout=12)
 
     # -- actions (keys and the command palette) -------------------------------------------------------------
 
@@ -234,7 +265,12 @@ class ChatScreen(Screen[None]):
         except ReasonChatError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._drop_messages(None, last_turn.message_id)
+        try:
+            self._save_unsaved()
+            self._drop_messages(None, last_turn.message_id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot regenerate", severity="error", timeout=12)
+            return
         await last_turn.remove()
         history = self._history()
         while history and history[-1].role != "user":
@@ -254,9 +290,7 @@ class ChatScreen(Screen[None]):
         last_user = users[-1]
         after = list(self.conversation.children)
         turns = [w for w in after[after.index(last_user) + 1 :] if isinstance(w, AssistantTurn)]
-        prompt = self.query_one(PromptInput)
-        prompt.text = last_user.text
-        prompt.move_cursor(prompt.document.end)
+        self.query_one(PromptInput).put_back(last_user.text)
         self._editing = (last_user.message_id, turns[-1].message_id if turns else None)
         for widget in [last_user, *turns]:
             await widget.remove()

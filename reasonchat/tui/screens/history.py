@@ -44,7 +44,7 @@ class HistoryScreen(ModalScreen[int | None]):
             yield Static("History — type to search · Enter opens · ctrl+d deletes · Escape goes back",
                          classes="hint")
             yield Input(placeholder="search your conversations (answers and messages)", id="search")
-            yield OptionList(id="conversations")
+            yield OptionList(id="conversations", markup=False)
 
     def on_mount(self) -> None:
         self.fill("")

@@ -60,8 +60,8 @@ class PresetPicker(ModalScreen[Choice | None]):
                 yield Static("Thinking")
                 yield Switch(value=self.thinking, id="thinking")
             with Horizontal():
-                yield OptionList(id="presets")
-                yield OptionList(id="models")
+                yield OptionList(id="presets", markup=False)
+                yield OptionList(id="models", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#reason").display = bool(self.reason)

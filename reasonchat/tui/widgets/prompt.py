@@ -1,5 +1,5 @@
 """The multi-line prompt: Enter sends, ctrl+j (or shift+enter where the terminal reports it) is a newline,
-Up in an empty prompt brings back the last message to edit and resend.
+Up in an empty prompt brings back the last message to edit and resend (a long one held aside, as below).
 
 A large paste (a log, a file: over LARGE_PASTE characters) is held aside and shown as one line,
 "[pasted 1,048,576 characters #1]", which the message expands when sent: the text area would otherwise
@@ -45,13 +45,21 @@ class PromptInput(TextArea):
         self._pasted.clear()
         return super().clear()
 
+    def put_back(self, text: str) -> None:
+        """Put a sent message back to be edited; a long one comes back held aside, as a large paste does."""
+        self.clear()
+        self.insert(text if len(text) <= LARGE_PASTE else self._hold(text))
+
+    def _hold(self, text: str) -> str:
+        token = f"[pasted {len(text):,} characters #{len(self._pasted) + 1}]"
+        self._pasted[token] = text
+        return token
+
     async def _on_paste(self, event: events.Paste) -> None:
         if len(event.text) <= LARGE_PASTE:
             return  # TextArea's own handler inserts it
         event.prevent_default()
-        token = f"[pasted {len(event.text):,} characters #{len(self._pasted) + 1}]"
-        self._pasted[token] = event.text
-        self.insert(token)
+        self.insert(self._hold(event.text))
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
