@@ -22,7 +22,7 @@ from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDel
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
 from reasonchat.errors import ProviderError, StoreError, UsageError
-from reasonchat.sanitize import clean
+from reasonchat.sanitize import clean, clean_line
 from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.store.writer import ReplyWriter, run_flusher
 
@@ -218,7 +218,7 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
             "finish_reason": reply.finish_reason,
             "usage": usage,
             "interrupted": reply.status in ("interrupted", "stopped"),
-            "error": reply.error,
+            "error": clean_line(reply.error, 2000) if reply.error else None,
             "reasoning_seconds": round(seconds, 3) if seconds is not None else None,
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -226,12 +226,12 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
     if reply.status == "stopped":
         err.write("reasonchat: stopped — what arrived is saved\n")
         return 130
-    if reply.error:
-        err.write(f"reasonchat: {reply.error}\n")
+    if reply.error:  # provider text (it may quote a hostile model id): always cleaned, even with --raw
+        err.write(f"reasonchat: {clean_line(reply.error, 2000)}\n")
         return 1
     if reply.finish_reason == "length":
         err.write("reasonchat: the answer was cut at the max tokens limit (finish_reason: length)\n")
     elif reply.finish_reason not in ("stop", None):
-        err.write(f"reasonchat: the answer ended early (finish_reason: {tidy(reply.finish_reason)})\n")
+        err.write(f"reasonchat: the answer ended early (finish_reason: {clean_line(str(reply.finish_reason), 80)})\n")
     return 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -79,6 +80,10 @@ def run_process(home: Path) -> Any:
 
     return run
 
+
+# What must never reach a terminal from untrusted text: C0 controls but newline and tab, DEL, C1 (incl. the 8-bit
+# CSI), zero-width and bidi controls.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 UNRESOLVABLE = "api.reasonchat-test.invalid"
 

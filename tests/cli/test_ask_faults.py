@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from reasonchat.demo_scenarios import HOSTILE_MODEL_IDS
 from reasonchat.demo_server import DemoServer
+from tests.conftest import UNSAFE
 
 
 def last_assistant(home: Path) -> sqlite3.Row:
@@ -134,3 +136,21 @@ def test_five_megabyte_chunk(cli: Any, server: DemoServer, home: Path) -> None:
     result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-big", "hello")
     assert result.code == 0 and len(result.json()["content"]) == 5 * 1024 * 1024
     assert len(last_assistant(home)["content"]) == 5 * 1024 * 1024
+
+
+def test_hostile_model_ids_and_errors_never_reach_the_terminal(cli: Any, server: DemoServer) -> None:
+    """A malicious provider lists ids made of escape sequences and echoes them in its errors."""
+    hostile = server.base_url.replace("/v1", "/hostile/v1")
+    listed = cli("models", "--base-url", hostile)
+    assert listed.code == 0 and not UNSAFE.search(listed.out) and "[@click=app.quit]click-me[/]" in listed.out
+    for model in HOSTILE_MODEL_IDS:
+        for extra in ([], ["--raw"], ["--json"]):
+            result = cli("ask", *extra, "--base-url", hostile, "--model", model, "hello")
+            assert result.code == 1 and "does not exist" in one_line(result.err)
+            assert not UNSAFE.search(result.err) and not UNSAFE.search(result.out), (model, extra)
+    served = cli("ask", "--base-url", hostile, "hello")  # no --model: the first one served is used
+    assert served.code == 1 and "osc52-model" in one_line(served.err) and not UNSAFE.search(served.err)
+    for args in (("history",), ("history", "--search", "model"), ("export", "last"), ("export", "last", "--format",
+                                                                                          "json")):
+        shown = cli(*args)
+        assert shown.code == 0 and not UNSAFE.search(shown.out.replace("\n", "")), args

@@ -213,3 +213,34 @@ def test_disk_full_mid_answer_keeps_it_and_saves_it_when_there_is_room(home: Pat
         assert _last_assistant(home)["status"] == "complete"
     finally:
         term.close()
+
+
+def test_hostile_provider_cannot_touch_the_terminal(home: Path, server: DemoServer) -> None:
+    """A provider listing ids that would set the clipboard (OSC 52), the window title or clear the screen,
+    and echoing them in errors: in a real terminal none of it takes effect and the markup shows as text."""
+    hostile = server.base_url.replace("/v1", "/hostile/v1")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f'default_preset = "evil"\n[presets.evil]\nbase_url = "{hostile}"\n',
+                                      encoding="utf-8")
+    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+               f"{shlex.quote(sys.executable)} -m reasonchat; echo exit=$?; sleep 30")
+    term = Terminal(command)
+    try:
+        term.tmux("set-option", "-g", "set-clipboard", "on")  # an OSC 52 would land in a tmux buffer
+        term.wait_for("evil · (first served)")
+        title = term.tmux("display-message", "-p", "-t", "main", "#{pane_title}")
+        term.keys("C-k")
+        term.wait_for("[@click=app.quit]click-me[/]")
+        term.keys("Tab")  # to the model list: the first id (the clipboard writer) is highlighted
+        term.keys("Enter")
+        term.wait_for("Next message goes to evil · osc52-model")
+        term.type("hello")
+        term.keys("Enter")
+        term.wait_for("The answer failed")
+        term.keys("C-q")
+        term.wait_for("exit=0")
+        assert term.tmux("list-buffers") == ""  # no clipboard write
+        assert term.tmux("display-message", "-p", "-t", "main", "#{pane_title}") == title
+        assert "pwned" not in title
+    finally:
+        term.close()

@@ -14,6 +14,7 @@ from reasonchat.demo_server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.tui.app import ReasonChatApp, make_app
 from reasonchat.tui.screens.chat import ChatScreen
+from tests.conftest import UNSAFE
 
 
 def write_config(home: Path, server: DemoServer, extra: str = "") -> config.Config:
@@ -82,7 +83,6 @@ def terminal_output(app: Any) -> tuple[str, str]:
 
 
 SAFE_SEQUENCE = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\d+;\d+H")  # colours and cursor moves: what a screen is made of
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def assert_terminal_safe(raw: str) -> None:
