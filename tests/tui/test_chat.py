@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -310,6 +311,9 @@ async def test_thinking_switch_from_palette_and_picker_reaches_the_request(
     ("fault-429-always", "error", "rate limited (HTTP 429"),
     ("fault-503", "error", "the provider failed (HTTP 503"),
     ("fault-drop", "interrupted", "connection dropped mid-answer"),
+    ("fault-400", "error", "Invalid request: messages must not be empty"),
+    ("fault-html200", "interrupted", "did not send an event stream"),
+    ("fault-moderation", "error", "content moderation blocked"),
 ])
 async def test_fault_matrix_in_the_tui(app_for: Any, server: DemoServer, home: Path, model: str, status: str,
                                        says: str) -> None:
@@ -329,15 +333,26 @@ async def test_fault_matrix_in_the_tui(app_for: Any, server: DemoServer, home: P
         assert app.chat.query(AssistantTurn).last().reply.status == "complete"
 
 
-async def test_dns_failure_in_the_tui(app_for: Any, home: Path, unresolvable: str) -> None:
-    extra = f'[presets.typo]\nbase_url = "http://{unresolvable}/v1"\nmodel = "m"\nmax_retries = 0\n'
-    app = app_for(preset="typo", extra=extra)
+@pytest.mark.parametrize("where", ["unresolvable", "closed port"])
+async def test_cannot_connect_in_the_tui(app_for: Any, server: DemoServer, home: Path, unresolvable: str,
+                                         where: str) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{sock.getsockname()[1]}"
+    host, says = {"unresolvable": (unresolvable, f"cannot resolve host '{unresolvable}'"),
+                  "closed port": (closed, "connection refused — is the server running?")}[where]
+    extra = f'[presets.gone]\nbase_url = "http://{host}/v1"\nmodel = "m"\nmax_retries = 0\n'
+    app = app_for(preset="gone", extra=extra)
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "hello")
         await settle(pilot)
         turn = app.chat.query_one(AssistantTurn)
-        assert turn.reply.status == "error" and f"cannot resolve host '{unresolvable}'" in str(turn.note.render())
+        assert turn.reply.status == "error" and says in str(turn.note.render())
         assert stored(home, app.session.conversation_id)[-1].status == "error"
+        app.session.switch("a", None)  # and the app is still usable
+        await send(pilot, "next")
+        await settle(pilot)
+        assert app.chat.query(AssistantTurn).last().reply.status == "complete"
 
 
 @pytest.mark.parametrize(("model", "check"), [
