@@ -67,6 +67,10 @@ class AnswerView(Vertical):
     def compose(self) -> ComposeResult:
         yield self._live
 
+    def behind(self, content: str) -> int:
+        """How many characters of `content` the screen has not shown yet."""
+        return len(content) - self._written
+
     async def feed(self, content: str) -> None:
         """Show what is new in `content` since the last call."""
         async with self._lock:

@@ -18,6 +18,8 @@ from reasonchat.core.reply import Reply
 from reasonchat.sanitize import clean_line
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
 
+BURST = 80  # characters of new answer text: less than a line is shown at once, more waits for every 2nd tick
+
 if TYPE_CHECKING:
     from reasonchat.tui.widgets.answer import AnswerView
     from reasonchat.tui.widgets.final_answer import FinalAnswer
@@ -63,6 +65,7 @@ class AssistantTurn(Vertical):
             self.final = FinalAnswer(reply.content)
         self.note = Static("", classes="note", markup=False)
         self._note()
+        self._ticks = 0
 
     def compose(self) -> ComposeResult:
         yield self.reasoning
@@ -77,10 +80,16 @@ class AssistantTurn(Vertical):
         self.reasoning.show(self.reply)
 
     async def tick(self) -> None:
-        """Copy new text from the reply onto the screen (a timer calls this while the answer streams)."""
+        """Copy new text from the reply onto the screen (a timer calls this while the answer streams).
+
+        The reasoning's title and tail are cheap to redraw and follow every tick. The answer is not: new
+        lines lay out and repaint the whole scrolling conversation, so a burst (more than a line's worth
+        of new text) waits for every other tick, while a trickle of words still shows at once."""
         self.reasoning.show(self.reply)
-        if self.live is not None:
-            await self.live.feed(self.reply.content)
+        self._ticks += 1
+        live = self.live
+        if live is not None and (self._ticks % 2 == 0 or live.behind(self.reply.content) < BURST):
+            await live.feed(self.reply.content)
 
     async def finish(self) -> None:
         """The answer ended: the final title, the last block settled, a note if it ended badly."""
