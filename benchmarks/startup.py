@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-RUNS = 7
+RUNS = 15
 MINIMAL = """
 from textual.app import App
 from textual.widgets import Static

@@ -14,7 +14,7 @@ from reasonchat import __version__
 TYPE_CHECKING = False  # mypy reads this as true; importing `typing` would cost `--version` ~10 ms
 if TYPE_CHECKING:  # argparse and typing stay off the `--version` path
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any, NoReturn
 
 
@@ -39,18 +39,26 @@ def _provider_options(parser: argparse.ArgumentParser, default: Any = None) -> N
                        help="use the built-in offline demo provider")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    import argparse
-
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given `argv`, only the sub-command it names gets its options spelled out
+    (the others are listed for --help): building every sub-parser cost the TUI's start ~6 ms."""
     _Parser = _parser_class()
     parser = _Parser(prog="reasonchat", description="A terminal chat client for reasoning models.")
     parser.add_argument("--version", action="version", version=f"reasonchat {__version__}")
     _provider_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (summary, add_arguments) in _COMMANDS.items():
+        command = sub.add_parser(name, help=summary)
+        if argv is None or name in argv:
+            add_arguments(command)
+    return parser
+
+
+def _ask_arguments(ask: argparse.ArgumentParser) -> None:
+    import argparse
+
     # Sub-commands repeat the provider options with SUPPRESS defaults so that values given after the
     # sub-command name do not get reset by argparse's sub-parser defaults.
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    ask = sub.add_parser("ask", help="ask one question; the answer to stdout, the reasoning to stderr")
     _provider_options(ask, argparse.SUPPRESS)
     think = ask.add_mutually_exclusive_group()
     think.add_argument("--think", dest="thinking", action="store_const", const=True, default=None)
@@ -65,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--raw", action="store_true", help="do not strip control characters from model text")
     ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question, or - to read stdin")
 
-    history = sub.add_parser("history", help="list, search, rename or delete saved conversations")
+
+def _history_arguments(history: argparse.ArgumentParser) -> None:
     history.add_argument("--search", metavar="TEXT", help="full-text search (answers and your messages)")
     history.add_argument("--reasoning", action="store_true", help="search the reasoning too")
     history.add_argument("--limit", metavar="N", type=int, default=20)
@@ -74,27 +83,48 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--yes", action="store_true", help="do not ask before deleting")
     history.add_argument("--rename", nargs=2, metavar=("ID", "TITLE"), help="set a conversation's title")
 
-    export = sub.add_parser("export", help="export a conversation as Markdown or JSON")
+
+def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("conversation", metavar="ID|last")
     export.add_argument("--format", choices=("markdown", "json"), default="markdown")
     export.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     export.add_argument("--no-reasoning", action="store_true", help="leave the reasoning out")
 
-    presets = sub.add_parser("presets", help="list provider presets")
+
+def _presets_arguments(presets: argparse.ArgumentParser) -> None:
+    import argparse
+
     presets.add_argument("--json", action="store_true")
     presets.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
 
-    models = sub.add_parser("models", help="list the models a provider serves (GET /models)")
+
+def _models_arguments(models: argparse.ArgumentParser) -> None:
+    import argparse
+
     _provider_options(models, argparse.SUPPRESS)
     models.add_argument("--json", action="store_true")
 
-    config = sub.add_parser("config", help="where the config is, write a starter one, or check it")
+
+def _config_arguments(config: argparse.ArgumentParser) -> None:
+    import argparse
+
     config.add_argument("action", choices=("path", "init", "check"))
     config.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
 
-    demo = sub.add_parser("demo-server", help="run the offline demo server on 127.0.0.1")
+
+def _demo_server_arguments(demo: argparse.ArgumentParser) -> None:
     demo.add_argument("--port", type=int, default=8765)
-    return parser
+
+
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "ask": ("ask one question; the answer to stdout, the reasoning to stderr", _ask_arguments),
+    "history": ("list, search, rename or delete saved conversations", _history_arguments),
+    "export": ("export a conversation as Markdown or JSON", _export_arguments),
+    "presets": ("list provider presets", _presets_arguments),
+    "models": ("list the models a provider serves (GET /models)", _models_arguments),
+    "config": ("where the config is, write a starter one, or check it", _config_arguments),
+    "demo-server": ("run the offline demo server on 127.0.0.1", _demo_server_arguments),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list == ["--version"]:  # the fast path: no parser needed
         print(f"reasonchat {__version__}")
         return 0
-    args = build_parser().parse_args(args_list)
+    args = build_parser(args_list).parse_args(args_list)
     from reasonchat.errors import ReasonChatError
 
     try:

@@ -6,7 +6,6 @@ the key, what was expected, and the closest valid name when a name is misspelt.
 
 from __future__ import annotations
 
-import json
 import re
 import stat
 import tomllib
@@ -102,7 +101,14 @@ def _type_name(value: Any) -> str:
 
 def _q(text: str) -> str:
     """A user's key or value inside a message: quoted, with newlines and controls shown escaped."""
-    return "'" + json.dumps(text, ensure_ascii=False)[1:-1] + "'"
+    return "'" + _escaped(text) + "'"
+
+
+def _escaped(text: str) -> str:
+    """`text` with newlines and controls escaped (JSON's rules; `json` loads only when a message needs it)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 def _did_you_mean(name: str, choices: Any) -> str:
@@ -199,7 +205,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
     for name, table in BUILTIN.items():
         presets[name] = _preset(name, table, "built-in")
     for name, table in presets_data.items():
-        label = f"presets.{json.dumps(name, ensure_ascii=False)[1:-1]}"
+        label = f"presets.{_escaped(name)}"
         if not isinstance(table, dict):
             raise ConfigError(f"{where('presets', name)}: {label} must be a table, not {_type_name(table)}")
         _check_table(table, _PRESET_KEYS, label, where)

@@ -21,7 +21,6 @@ from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.sanitize import clean, clean_line
 from reasonchat.state import load_state
-from reasonchat.tui import commands
 from reasonchat.tui.screens.chat import ChatScreen
 from reasonchat.tui.session import ChatSession
 
@@ -87,6 +86,8 @@ class ReasonChatApp(App[None]):
             self.call_from_thread(self.action_picker, reason=str(exc))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from reasonchat.tui import commands  # loads when the palette first opens
+
         yield from commands.chat_commands(self)
         yield from super().get_system_commands(screen)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Static
 
-from reasonchat.core.reply import Reply
+if TYPE_CHECKING:
+    from reasonchat.core.reply import Reply
 
 
 def usage_line(reply: Reply) -> str:
