@@ -131,7 +131,7 @@ class ReasoningBlock(Vertical):
         if reply.done:
             self.body.update(clean(reply.reasoning))
             return
-        rows = tail_rows(clean(reply.reasoning), width)
+        rows = tail_rows(clean(reply.reasoning[-2 * TAIL_CHARS :]), width)  # the tail only: O(1) per tick
         # While live the tail keeps a constant height once it fills TAIL_ROWS rows: no layout needed.
         self.body.update(rows, layout=not (steady and rows.count("\n") == TAIL_ROWS - 1))
 
