@@ -1,0 +1,37 @@
+"""The benchmark scripts still work, on tiny inputs: the figures in benchmarks/README.md come from code that
+runs. Nothing here asserts a time (performance targets live in the benchmarks, not in the test suite)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import decode, startup, tui_stream
+from benchmarks._server import demo_server_process
+
+
+def test_tui_stream_measures_a_complete_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))  # run_stream sets its own; this restores it after
+    with demo_server_process() as base_url:
+        run = asyncio.run(tui_stream.run_stream(base_url, "bench-600@0"))  # asserts the answer completed
+    assert run["wall"] > run["ttft"] > 0 and run["cpu"] > 0
+    assert tui_stream._stream_time(run) == run["wall"] - run["ttft"]
+
+
+def test_decode_engine_sees_every_delta_the_raw_parse_sees(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(decode, "MODEL", "bench-600@0")
+    with demo_server_process() as base_url:
+        raw, engine = asyncio.run(decode.raw(base_url)), asyncio.run(decode.engine(base_url))
+    assert raw == engine > 500
+
+
+def test_startup_sees_the_first_frame_on_a_pty(tmp_path: Path) -> None:
+    env = {**os.environ, "REASONCHAT_HOME": str(tmp_path), "TERM": "xterm-256color", "COLUMNS": "100",
+           "LINES": "30"}
+    ours = startup.first_frame([sys.executable, "-m", "reasonchat", "--demo"], b"thinking on", env)
+    minimal = startup.first_frame([sys.executable, "-c", startup.MINIMAL], b"minimal app ready", env)
+    assert ours > 0 and minimal > 0
