@@ -83,6 +83,19 @@ async def test_expanded_while_thinking_then_escape_stops_and_saves(app_for: Any,
         assert app.chat.query(AssistantTurn).last().reply.status == "complete"
 
 
+async def test_ctrl_q_mid_answer_saves_what_arrived_as_stopped(app_for: Any, home: Path) -> None:
+    app = app_for(model="bench-6000@500")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "think long")
+        turn = app.chat.query_one(AssistantTurn)
+        await until(pilot, lambda: turn.reply.reasoning_chunks > 50)
+        conversation_id = app.session.conversation_id
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.3)
+    saved = stored(home, conversation_id)[-1]
+    assert saved.status == "stopped" and saved.reasoning and turn.reply.reasoning.startswith(saved.reasoning)
+
+
 async def test_ctrl_t_cycles_reasoning_display(app_for: Any) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:

@@ -41,3 +41,27 @@ async def test_unusable_data_dir_chats_in_memory_and_says_so(home: Path, server:
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen)
                     and [o.option_count for o in app.screen.query(OptionList)] == [1])
     assert blocked.read_text(encoding="utf-8") == "a file where the data folder should be"
+
+
+async def test_store_from_a_newer_reasonchat_is_left_alone(home: Path, server: DemoServer) -> None:
+    import hashlib
+    import sqlite3
+
+    from reasonchat.store import TranscriptStore
+
+    cfg = write_config(home, server)
+    path = home / "reasonchat.db"
+    TranscriptStore(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("INSERT INTO schema_migrations VALUES (99, 'from the future', 0)")
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    app = make_app(cfg, ProviderOptions(preset="a"), remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(n.title == "Not saving" for n in app._notifications))
+        note = next(n.message for n in app._notifications if n.title == "Not saving")
+        assert "written by a newer reasonchat" in note
+        await send(pilot, "still works")
+        await settle(pilot)
+        assert app.chat.query_one(AssistantTurn).reply.status == "complete"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # never migrated down, not written
