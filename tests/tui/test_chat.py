@@ -96,6 +96,16 @@ async def test_ctrl_q_mid_answer_saves_what_arrived_as_stopped(app_for: Any, hom
     assert saved.status == "stopped" and saved.reasoning and turn.reply.reasoning.startswith(saved.reasoning)
 
 
+async def test_empty_or_blank_prompt_sends_nothing(app_for: Any, server: DemoServer, home: Path) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        for text in ("", "   ", "\n\n\t"):
+            await send(pilot, text)
+        assert not server.chat_bodies() and not app.chat.query(AssistantTurn) and not app.chat.generating
+        assert app.session.conversation_id is None
+        assert app.session.store.list_conversations() == []  # nothing saved either
+
+
 async def test_ctrl_t_cycles_reasoning_display(app_for: Any) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
