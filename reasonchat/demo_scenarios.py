@@ -271,6 +271,9 @@ def _fault(name: str, plan: Plan, shape: Shape) -> Iterator[Step] | None:
         return iter([*steps[:half], Drop()])
     if name == "fault-stall":
         return iter([*steps[:half], Stall()])
+    if name == "fault-keepalive":  # a queue that never moves: comments every 0.2 s for a minute, then a drop
+        keepalive: list[Step] = [Pause(0.2), Send(": keep-alive\n\n", 0)]
+        return iter([*steps[:half], *keepalive * 300, Drop()])
     if name == "fault-malformed":
         return iter([*steps[:half], Send('data: {"choices": [{"delta": {"content": "oops"\n\n'), *steps[half:]])
     if name == "fault-midstream":
@@ -369,6 +372,6 @@ HOSTILE_MODEL_IDS = [
 
 def model_ids() -> list[str]:
     """What `GET /models` lists: the friendly demo first, then shapes, faults and a benchmark."""
-    faults = ["drop", "stall", "malformed", "midstream", "error-line", "no-finish", "length", "controls",
+    faults = ["drop", "stall", "keepalive", "malformed", "midstream", "error-line", "no-finish", "length", "controls",
               "utf8", "big", "html", "html200", "moderation", "429-always", *map(str, sorted(_ERRORS))]
     return ["demo", *(f"shape-{s}" for s in SHAPES), *(f"fault-{f}" for f in faults), "bench-20000@3000"]

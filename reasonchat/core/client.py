@@ -9,6 +9,7 @@ they arrive as a final `StreamFailed` event with a one-line message.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,7 +18,14 @@ import openai
 
 from reasonchat.core.decoder import StreamDecoder
 from reasonchat.core.events import StreamEvent, StreamFailed
-from reasonchat.core.failures import Context, describe_broken, describe_connect, describe_status
+from reasonchat.core.failures import (
+    KEEPALIVE_FACTOR,
+    Context,
+    describe_broken,
+    describe_connect,
+    describe_only_keepalives,
+    describe_status,
+)
 from reasonchat.core.provider import Provider
 from reasonchat.core.transport import ThreadedTransport
 from reasonchat.errors import ProviderError
@@ -122,7 +130,18 @@ class ChatClient:
                     for event in _from_completion(await response.json()):
                         yield event
                     return
+                quiet_since: float | None = None  # when keep-alive comments began to come alone
                 async for line in response.iter_lines():
+                    if line.startswith(":"):  # a comment keeps the read timeout from firing; this bounds it
+                        now = time.monotonic()
+                        quiet_since = quiet_since or now
+                        if now - quiet_since > KEEPALIVE_FACTOR * p.timeout:
+                            yield StreamFailed(describe_only_keepalives(KEEPALIVE_FACTOR * p.timeout, ctx),
+                                               interrupted=True, model=decoder.model)
+                            return
+                        continue
+                    if line:  # a field (data: …), not the blank line that ends each comment's event
+                        quiet_since = None
                     for event in decoder.feed_line(line):
                         yield event
                     if decoder.failed is not None:

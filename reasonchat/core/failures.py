@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from reasonchat.core.decoder import error_message
 from reasonchat.sanitize import clean_line
 
+KEEPALIVE_FACTOR = 10  # keep-alive comments alone end the wait after this many read timeouts (15 min)
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -100,6 +102,14 @@ def describe_broken(exc: BaseException, ctx: Context) -> str:
             f"raise `timeout` for preset '{ctx.preset}' if the model is just slow"
         )
     return ctx.redact(f"the connection dropped mid-answer ({clean_line(str(exc), 100) or type(exc).__name__})")
+
+
+def describe_only_keepalives(seconds: float, ctx: Context) -> str:
+    """The connection stayed open but carried nothing but keep-alive comments (a queue that never moved)."""
+    return (
+        f"the provider sent only keep-alive comments for {seconds:g} s (queued, or stuck) — try again later, "
+        f"or raise `timeout` for preset '{ctx.preset}' (a queue may last {KEEPALIVE_FACTOR}× that)"
+    )
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -154,3 +154,16 @@ def test_hostile_model_ids_and_errors_never_reach_the_terminal(cli: Any, server:
                                                                                           "json")):
         shown = cli(*args)
         assert shown.code == 0 and not UNSAFE.search(shown.out.replace("\n", "")), args
+
+
+def test_keepalive_comments_alone_do_not_wait_forever(cli: Any, server: DemoServer, home: Path) -> None:
+    """A queue that never moves: comments keep the read timeout from firing, so they are bounded on their own
+    (10 read timeouts; 0.3 s here, 90 s by default)."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'[presets.queued]\nbase_url = "{server.base_url}"\nmodel = "fault-keepalive"\ntimeout = 0.3\n'
+        'max_retries = 0\n', encoding="utf-8")
+    result = cli("ask", "--preset", "queued", "hello")
+    assert result.code == 1 and "sent only keep-alive comments for 3 s" in one_line(result.err)
+    row = last_assistant(home)
+    assert row["status"] == "interrupted" and row["reasoning"]  # what came before the queue stalled is kept

@@ -356,6 +356,19 @@ async def test_fault_matrix_in_the_tui(app_for: Any, server: DemoServer, home: P
         assert app.chat.query(AssistantTurn).last().reply.status == "complete"
 
 
+async def test_keepalive_comments_alone_end_the_wait_in_the_tui(app_for: Any, server: DemoServer,
+                                                                home: Path) -> None:
+    extra = (f'[presets.queued]\nbase_url = "{server.base_url}"\nmodel = "fault-keepalive"\ntimeout = 0.3\n'
+             'max_retries = 0\n')
+    app = app_for(preset="queued", extra=extra)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot, timeout=30)
+        turn = app.chat.query_one(AssistantTurn)
+        assert turn.reply.status == "interrupted" and "only keep-alive comments for 3 s" in str(turn.note.render())
+        assert stored(home, app.session.conversation_id)[-1].status == "interrupted"
+
+
 @pytest.mark.parametrize("where", ["unresolvable", "closed port"])
 async def test_cannot_connect_in_the_tui(app_for: Any, server: DemoServer, home: Path, unresolvable: str,
                                          where: str) -> None:
