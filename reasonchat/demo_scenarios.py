@@ -230,6 +230,7 @@ _ERRORS: dict[int, tuple[str, str]] = {
     402: ("Insufficient Balance", "unknown_error"),
     403: ("You do not have access to this model", "permission_error"),
     404: ("The model `{model}` does not exist", "invalid_request_error"),
+    413: ("Request Entity Too Large", "invalid_request_error"),
     422: ("Unprocessable Entity: invalid parameter", "invalid_request_error"),
     429: ("Rate limit reached, please retry later", "rate_limit_error"),
     500: ("Internal server error", "server_error"),
@@ -328,6 +329,12 @@ def resolve(
         return Refusal(502, page, content_type="text/html")
     elif name == "fault-html200":
         return Refusal(200, "<html><body>Welcome to the gateway login page</body></html>", "text/html")
+    elif name == "fault-context":  # DeepSeek's words when a conversation outgrows the model
+        body = {"error": {"message": "This model's maximum context length is 131072 tokens. However, you "
+                          "requested 140000 tokens (140000 in the messages, 0 in the completion). Please reduce "
+                          "the length of the messages or completion.", "type": "invalid_request_error",
+                          "param": None, "code": "invalid_request_error"}}
+        return Refusal(400, json.dumps(body))
     elif name == "fault-moderation":
         body = {"error": {"code": "data_inspection_failed", "message": "Input data may contain inappropriate "
                           "content.", "type": "data_inspection_failed"}}
@@ -373,5 +380,5 @@ HOSTILE_MODEL_IDS = [
 def model_ids() -> list[str]:
     """What `GET /models` lists: the friendly demo first, then shapes, faults and a benchmark."""
     faults = ["drop", "stall", "keepalive", "malformed", "midstream", "error-line", "no-finish", "length", "controls",
-              "utf8", "big", "html", "html200", "moderation", "429-always", *map(str, sorted(_ERRORS))]
+              "utf8", "big", "html", "html200", "moderation", "context", "429-always", *map(str, sorted(_ERRORS))]
     return ["demo", *(f"shape-{s}" for s in SHAPES), *(f"fault-{f}" for f in faults), "bench-20000@3000"]

@@ -63,6 +63,9 @@ def describe_status(status: int, body: Any, raw: str, ctx: Context) -> str:
         text = f"rate limited ({detail}) — retried already; wait a moment and try again"
     elif status >= 500:
         text = f"the provider failed ({detail}) — retried already; try again later"
+    elif status == 413 or any(s in raw.lower() for s in ("context length", "context_length", "too many tokens")):
+        text = (f"the conversation is too long for the model ({detail}) — start a new conversation, or send "
+                f"a shorter message")
     elif "data_inspection_failed" in raw or "content_filter" in raw:
         text = f"the provider's content moderation blocked the request ({detail})"
     else:

@@ -46,6 +46,8 @@ def one_line(err: str) -> str:
     ("fault-html", 1, "HTML page, not JSON", "error", False),
     ("fault-html200", 1, "did not send an event stream", "interrupted", False),
     ("fault-moderation", 1, "content moderation blocked", "error", False),
+    ("fault-context", 1, "conversation is too long for the model (HTTP 400: This model's maximum", "error", False),
+    ("fault-413", 1, "conversation is too long for the model (HTTP 413", "error", False),
 ])
 def test_fault(cli: Any, server: DemoServer, home: Path, model: str, code: int, says: str, status: str,
                has_text: bool) -> None:

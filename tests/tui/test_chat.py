@@ -337,6 +337,7 @@ async def test_thinking_switch_from_palette_and_picker_reaches_the_request(
     ("fault-400", "error", "Invalid request: messages must not be empty"),
     ("fault-html200", "interrupted", "did not send an event stream"),
     ("fault-moderation", "error", "content moderation blocked"),
+    ("fault-context", "error", "conversation is too long for the model"),
 ])
 async def test_fault_matrix_in_the_tui(app_for: Any, server: DemoServer, home: Path, model: str, status: str,
                                        says: str) -> None:
