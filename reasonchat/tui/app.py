@@ -153,6 +153,8 @@ class ReasonChatApp(App[None]):
             self.notify("The last answer has no code block", severity="warning")
 
     def on_unmount(self) -> None:
+        with contextlib.suppress(ReasonChatError):  # a store that refused an answer gets a last chance
+            self.chat.save_unsaved()
         self.session.close()
         _each_quit_signal(asyncio.get_running_loop().remove_signal_handler)
 

@@ -244,3 +244,28 @@ def test_hostile_provider_cannot_touch_the_terminal(home: Path, server: DemoServ
         assert "pwned" not in title
     finally:
         term.close()
+
+
+def test_disk_full_then_quit_saves_the_answer_on_the_way_out(home: Path, server: DemoServer,
+                                                             tmp_path: Path) -> None:
+    """An answer the store refused gets a last try when the app quits (room came back meanwhile)."""
+    import resource
+
+    from reasonchat import demo_scenarios
+
+    model = "bench-3000@1000"
+    term, pidfile = _slow_tui(home, server, tmp_path, model)
+    pid = int(pidfile.read_text())
+    try:
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
+        term.wait_for("The answer is not saved", timeout=30)
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        term.keys("C-q")
+        screen = term.wait_for("exit=0", timeout=15)
+        assert "Traceback" not in screen
+        scenario = demo_scenarios.resolve(model, server.chat_bodies()[0]["messages"])
+        assert not isinstance(scenario, demo_scenarios.Refusal)
+        row = _last_assistant(home)
+        assert row["status"] == "complete" and row["content"] == "".join(scenario.plan.answer)
+    finally:
+        term.close()

@@ -106,7 +106,7 @@ class ChatScreen(Screen[None]):
             return
         prompt = event.text
         try:
-            self._save_unsaved()
+            self.save_unsaved()
             store = self.session.store
             if self._editing is not None:
                 self._drop_messages(*self._editing)
@@ -126,14 +126,15 @@ class ChatScreen(Screen[None]):
         self.refresh_header()
         self._start(history, prompt)
 
-    def _save_unsaved(self) -> None:
+    def save_unsaved(self) -> None:
         """Retry the answers the store refused (StoreError if it still does): nothing is sent after an
         answer that is not on disk, so a conversation in the store never has a hole in it."""
         while self._unsaved:
             turn, writer = self._unsaved[0]
             turn.message_id = writer.flush()
             self._unsaved.pop(0)
-            self.refresh_header()
+            if self.is_attached:  # also called as the app closes
+                self.refresh_header()
 
     def _history(self) -> list[Message]:
         from reasonchat.core.conversation import Message
@@ -284,7 +285,7 @@ class ChatScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         try:
-            self._save_unsaved()
+            self.save_unsaved()
             self._drop_messages(None, last_turn.message_id)
         except StoreError as exc:
             self.notify(str(exc), title="Cannot regenerate", severity="error", timeout=12)
