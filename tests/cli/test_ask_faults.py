@@ -152,8 +152,9 @@ def test_hostile_model_ids_and_errors_never_reach_the_terminal(cli: Any, server:
             assert not UNSAFE.search(result.err) and not UNSAFE.search(result.out), (model, extra)
     served = cli("ask", "--base-url", hostile, "hello")  # no --model: the first one served is used
     assert served.code == 1 and "osc52-model" in one_line(served.err) and not UNSAFE.search(served.err)
-    for args in (("history",), ("history", "--search", "model"), ("export", "last"), ("export", "last", "--format",
-                                                                                          "json")):
+    shown_by = [("history",), ("history", "--search", "model"), ("export", "last"),
+                ("export", "last", "--format", "json")]
+    for args in shown_by:
         shown = cli(*args)
         assert shown.code == 0 and not UNSAFE.search(shown.out.replace("\n", "")), args
 

@@ -28,7 +28,7 @@ NO_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "-
 LONG = "bench-8000@8000"  # 6,000 tokens of reasoning and 2,000 of answer in about a second
 
 
-def as_user(home: Path) -> list[str]:
+def as_user() -> list[str]:
     """The command prefix under which a 0500 folder really is read-only (none needed unless root)."""
     if os.geteuid() != 0:
         return []
@@ -72,7 +72,7 @@ def seeded(home: Path, server: DemoServer) -> Path:
 
 def test_read_only_data_dir(home: Path, server: DemoServer, seeded: Path) -> None:
     before, saved = digest(seeded), rows(seeded)
-    prefix = as_user(home)
+    prefix = as_user()
     home.chmod(0o500)
     try:
         probe = subprocess.run([*prefix, "sh", "-c", f"touch {home}/probe"], capture_output=True)
