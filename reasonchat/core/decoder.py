@@ -1,8 +1,9 @@
 """Decode an OpenAI-compatible server-sent event stream into `StreamEvent`s.
 
 This is the one hand-rolled part of the HTTP path, kept because the SDK's typed chunk objects cost about
-100 µs a chunk: lines come from the SDK's streaming response, and this class turns them into events
-with `json.loads` and a few dict look-ups. It knows every wire shape in PROVIDERS.md:
+100 µs a chunk: bytes come from the SDK's streaming response, `LineSplitter` cuts them into lines, and
+`StreamDecoder` turns those into events with `json.loads` and a few dict look-ups. It knows every wire
+shape in PROVIDERS.md:
 
 * reasoning in `reasoning_content`, else `reasoning`, else inline `<think>` tags in `content`;
 * "no text" as a missing key, `null` or `""`; `choices: []` usage-only chunks; running usage totals
@@ -14,7 +15,9 @@ with `json.loads` and a few dict look-ups. It knows every wire shape in PROVIDER
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from typing import Any
 
 from reasonchat.core.events import (
@@ -46,6 +49,39 @@ def error_message(payload: Any) -> str:
     if isinstance(payload, str) and payload.strip():
         return clean_line(payload)
     return "unknown error"
+
+
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+class LineSplitter:
+    """The bytes of an event stream, cut anywhere (even inside a UTF-8 character), as its lines.
+
+    SSE lines end with CRLF, LF or CR; nothing else ends one (`str.splitlines` would also cut at U+2028,
+    which JSON allows raw inside a string). Invalid UTF-8 becomes U+FFFD rather than failing the stream."""
+
+    __slots__ = ("_decoder", "_pending")
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""  # the line still being received (and a CR that may be half of a CRLF)
+
+    def feed(self, data: bytes) -> list[str]:
+        text = self._pending + self._decoder.decode(data)
+        if "\r" not in text:
+            lines = text.split("\n")
+            self._pending = lines.pop()
+            return lines
+        held = "\r" if text.endswith("\r") else ""  # its LF may come in the next read
+        lines = _LINE_END.split(text[:-1] if held else text)
+        self._pending = lines.pop() + held
+        return lines
+
+    def finish(self) -> list[str]:
+        """The last line, if the body did not end with a line ending."""
+        text, self._pending = self._pending + self._decoder.decode(b"", final=True), ""
+        lines = _LINE_END.split(text)
+        return lines if lines[-1] else lines[:-1]
 
 
 class StreamDecoder:
@@ -183,6 +219,11 @@ class StreamDecoder:
         if delta and isinstance(delta, dict):
             reasoning = delta.get("reasoning_content") or delta.get("reasoning")
             if reasoning and isinstance(reasoning, str):
+                if not self._field_seen and self._splitter is not None:
+                    # Content came before the first reasoning field: what the tag splitter still holds
+                    # (trailing whitespace, a possible cut tag) belongs before what follows, not at the end.
+                    out.extend(self._splitter.finish())
+                    self._splitter = None
                 self._field_seen = True
                 out.append(ReasoningDelta(reasoning))
             content = delta.get("content")
