@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reasonchat import paths
+from reasonchat.core.network import redact
 from reasonchat.core.provider import deep_merge
 from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
@@ -42,6 +43,7 @@ class Preset:
     max_tokens: int | None = None
     temperature: float | None = None
     description: str = ""
+    proxy: str | None = None  # None: the environment's (HTTPS_PROXY …); "": direct; else this proxy URL
     source: str = "built-in"
 
 
@@ -88,6 +90,7 @@ _PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "max_tokens": ((int,), "a whole number"),
     "temperature": ((int, float), "a number"),
     "description": _STR,
+    "proxy": _STR,
 }
 _UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR}
 _TOP_KEYS = ("default_preset", "ui", "presets")
@@ -157,12 +160,19 @@ class _Source:
 # -- loading --------------------------------------------------------------------------------------------------
 
 
-def load(path: Path | None = None) -> Config:
-    """Read `path` (default: the config file of this installation) merged over the built-in presets."""
+def load(path: Path | None = None, *, required: bool = False) -> Config:
+    """Read `path` (default: the config file of this installation) merged over the built-in presets.
+
+    A missing default file is no config at all; a file the user named (`--config PATH`, `required`) must
+    exist. Every problem in the file is found: the ConfigError carries them all in `problems` (for
+    `config check`), and its own text is the first, as one line."""
     path = path or paths.config_file()
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
+        if required:
+            raise ConfigError(f"no config file at {path} — check the path given with --config, or create it "
+                              f"with `reasonchat config init --config {path}`") from None
         return _build({}, None, None)
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
@@ -181,34 +191,48 @@ def load(path: Path | None = None) -> Config:
     return _build(data, path, _Source(path, text))
 
 
+class _Problems(list[str]):
+    """What is wrong with a file, in file order as found; raised all at once at the end."""
+
+    def raise_any(self) -> None:
+        if self:
+            more = f" (and {len(self) - 1} more: `reasonchat config check` lists them)" if len(self) > 1 else ""
+            error = ConfigError(self[0] + more)
+            error.problems = list(self)
+            raise error
+
+
 def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> Config:
     where = source.where if source else (lambda table, key=None: "config")
+    problems = _Problems()
     for key in data:
         if key not in _TOP_KEYS:
-            raise ConfigError(f"{where('', key)}: unknown key {_q(key)}{_did_you_mean(key, _TOP_KEYS)}")
+            problems.append(f"{where('', key)}: unknown key {_q(key)}{_did_you_mean(key, _TOP_KEYS)}")
 
     ui_data = data.get("ui", {})
     if not isinstance(ui_data, dict):
-        raise ConfigError(f"{where('', 'ui')}: ui must be a table, not {_type_name(ui_data)}")
-    _check_table(ui_data, _UI_KEYS, "ui", where)
-    ui = UiConfig(**ui_data)
+        problems.append(f"{where('', 'ui')}: ui must be a table, not {_type_name(ui_data)}")
+        ui_data = {}
+    ui = UiConfig(**_checked(ui_data, _UI_KEYS, "ui", where, problems))
     if ui.reasoning not in REASONING_MODES:
-        raise ConfigError(
+        problems.append(
             f"{where('ui', 'reasoning')}: ui.reasoning must be one of {', '.join(REASONING_MODES)}, "
             f"not {_q(ui.reasoning)}"
         )
 
     presets_data = data.get("presets", {})
     if not isinstance(presets_data, dict):
-        raise ConfigError(f"{where('', 'presets')}: presets must be tables like [presets.NAME]")
+        problems.append(f"{where('', 'presets')}: presets must be tables like [presets.NAME]")
+        presets_data = {}
     presets: dict[str, Preset] = {}
     for name, table in BUILTIN.items():
         presets[name] = _preset(name, table, "built-in")
     for name, table in presets_data.items():
         label = f"presets.{_escaped(name)}"
         if not isinstance(table, dict):
-            raise ConfigError(f"{where('presets', name)}: {label} must be a table, not {_type_name(table)}")
-        _check_table(table, _PRESET_KEYS, label, where)
+            problems.append(f"{where('presets', name)}: {label} must be a table, not {_type_name(table)}")
+            continue
+        table = _checked(table, _PRESET_KEYS, label, where, problems)
         if name in BUILTIN:
             base = dict(BUILTIN[name])
             if any(k in table for k in KEY_FIELDS):  # a key source of the user's replaces the built-in one
@@ -219,46 +243,67 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
                 if k in table and k in base:
                     merged[k] = deep_merge(base[k], table[k])
             presets[name] = _preset(name, merged, "config")
+        elif not table.get("base_url"):
+            problems.append(f"{where(label)}: [{label}] is a new preset and needs base_url")
         else:
-            if not table.get("base_url"):
-                raise ConfigError(f"{where(label)}: [{label}] is a new preset and needs base_url")
             presets[name] = _preset(name, table, "config")
 
     default = data.get("default_preset", "deepseek")
     if not isinstance(default, str):
-        raise ConfigError(f"{where('', 'default_preset')}: default_preset must be a string, not {_type_name(default)}")
-    if default not in presets:
-        raise ConfigError(
+        problems.append(f"{where('', 'default_preset')}: default_preset must be a string, not {_type_name(default)}")
+    elif default not in presets:
+        problems.append(
             f"{where('', 'default_preset')}: default_preset {_q(default)} is not a preset"
             f"{_did_you_mean(default, presets)}"
         )
+    problems.sort(key=_line_of)
+    problems.raise_any()
     readable = False
     if path is not None and any(isinstance(t, dict) and t.get("api_key") for t in presets_data.values()):
         readable = bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
     return Config(default, ui, presets, path, readable)
 
 
-def _check_table(table: dict[str, Any], schema: dict[str, tuple[tuple[type, ...], str]], label: str,
-                 where: Any) -> None:
+def _line_of(problem: str) -> int:
+    match = re.match(r"[^:]*:(\d+):", problem)
+    return int(match.group(1)) if match else 0
+
+
+def _checked(table: dict[str, Any], schema: dict[str, tuple[tuple[type, ...], str]], label: str, where: Any,
+             problems: list[str]) -> dict[str, Any]:
+    """The keys of `table` that are right; a problem noted for each one that is not."""
+    good: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in schema:
-            raise ConfigError(f"{where(label, key)}: unknown key {_q(key)} in [{label}]{_did_you_mean(key, schema)}")
-        types, expected = schema[key]
-        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-        if ok and key == "models":
-            ok = all(isinstance(item, str) for item in value)
-        if ok and key == "headers":
-            ok = all(isinstance(item, str) for item in value.values())
-        if ok and key in ("timeout", "max_tokens") and value <= 0:
-            raise ConfigError(f"{where(label, key)}: {label}.{key} must be greater than 0, not {value}")
-        if ok and key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
-            raise ConfigError(
-                f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not {_q(value)}"
-            )
-        if ok and key == "max_retries" and value < 0:
-            raise ConfigError(f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}")
-        if not ok:
-            raise ConfigError(f"{where(label, key)}: {label}.{key} must be {expected}, not {_type_name(value)}")
+        problem = _problem(key, value, schema, label, where)
+        if problem:
+            problems.append(problem)
+        else:
+            good[key] = value
+    return good
+
+
+def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str]], label: str,
+             where: Any) -> str:
+    if key not in schema:
+        return f"{where(label, key)}: unknown key {_q(key)} in [{label}]{_did_you_mean(key, schema)}"
+    types, expected = schema[key]
+    ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    if ok and key == "models":
+        ok = all(isinstance(item, str) for item in value)
+    if ok and key == "headers":
+        ok = all(isinstance(item, str) for item in value.values())
+    if not ok:
+        return f"{where(label, key)}: {label}.{key} must be {expected}, not {_type_name(value)}"
+    if key in ("timeout", "max_tokens") and value <= 0:
+        return f"{where(label, key)}: {label}.{key} must be greater than 0, not {value}"
+    if key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
+        return f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not {_q(value)}"
+    if key == "proxy" and value and not re.match(r"(https?|socks5h?)://[^/\s]+", value):
+        return (f"{where(label, key)}: {label}.proxy must be an http://, https:// or socks5:// URL, or \"\" to go "
+                f"direct, not {_q(redact(value))}")
+    if key == "max_retries" and value < 0:
+        return f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}"
+    return ""
 
 
 def _preset(name: str, table: Mapping[str, Any], source: str) -> Preset:

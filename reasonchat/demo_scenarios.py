@@ -249,6 +249,13 @@ def _rate_limited(model: str) -> Refusal:
     return Refusal(429, refusal(429, model).body, headers={"Retry-After": "1"})
 
 
+@dataclass(frozen=True)
+class Hang:
+    """Read the request and answer nothing, not even headers (a provider stuck before it starts)."""
+
+    seconds: float = 60.0
+
+
 @dataclass
 class Scenario:
     plan: Plan
@@ -302,11 +309,13 @@ def thinking_off(body: dict[str, Any]) -> bool:
 
 
 def resolve(
-    model: str, messages: list[dict[str, Any]], retry_count: int = 0, *, think: bool = True
-) -> Scenario | Refusal:
+    model: str, messages: list[dict[str, Any]], attempt: int = 1, *, think: bool = True
+) -> Scenario | Refusal | Hang:
     """The scenario a request's model name asks for (unknown names get the friendly demo).
 
-    With `think=False` (the request switched thinking off) answers come without reasoning.
+    `attempt` counts the requests the server has had for this model name (1 for the first): `fault-429`
+    refuses every odd one, so a client's retry gets through. With `think=False` (the request switched
+    thinking off) answers come without reasoning.
     """
     name, rate = _split_rate(model)
     prompt, turn = prompt_of(messages)
@@ -320,10 +329,12 @@ def resolve(
         status = int(match.group(1))
         if status != 429:
             return refusal(status, model)
-        if retry_count == 0:
+        if attempt % 2 == 1:
             return _rate_limited(model)
     elif name == "fault-429-always":  # a rate limit that outlasts the client's retries
         return _rate_limited(model)
+    elif name == "fault-hang":
+        return Hang()
     elif name == "fault-html":
         page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
         return Refusal(502, page, content_type="text/html")
@@ -379,6 +390,7 @@ HOSTILE_MODEL_IDS = [
 
 def model_ids() -> list[str]:
     """What `GET /models` lists: the friendly demo first, then shapes, faults and a benchmark."""
-    faults = ["drop", "stall", "keepalive", "malformed", "midstream", "error-line", "no-finish", "length", "controls",
-              "utf8", "big", "html", "html200", "moderation", "context", "429-always", *map(str, sorted(_ERRORS))]
+    faults = ["drop", "stall", "hang", "keepalive", "malformed", "midstream", "error-line", "no-finish", "length",
+              "controls", "utf8", "big", "html", "html200", "moderation", "context", "429-always",
+              *map(str, sorted(_ERRORS))]
     return ["demo", *(f"shape-{s}" for s in SHAPES), *(f"fault-{f}" for f in faults), "bench-20000@3000"]

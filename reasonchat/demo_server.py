@@ -37,8 +37,10 @@ class DemoServer:
     host: str = "127.0.0.1"
     port: int = 0
     requests: list[Recorded] = field(default_factory=list)
+    attempts: dict[str, int] = field(default_factory=dict)  # chat requests so far, by model name
     _httpd: ThreadingHTTPServer | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def base_url(self) -> str:
@@ -80,7 +82,8 @@ class DemoServer:
         return [r.body for r in self.requests if r.path.endswith("/chat/completions") and isinstance(r.body, dict)]
 
 
-_rendered: dict[str, bytes] = {}  # unpaced benchmark streams, by model name
+_rendered: dict[str, bytes] = {}  # unpaced benchmark streams, by model name: the last few only
+_RENDERED_KEPT = 4
 
 
 class _Server(ThreadingHTTPServer):
@@ -131,10 +134,15 @@ class _Handler(BaseHTTPRequestHandler):
             refusal = sc.refusal(404, str(body.get("model") or ""))
             self._reply(refusal.status, refusal.body)
             return
-        retries = int(self.headers.get("x-stainless-retry-count") or 0)
-        scenario = sc.resolve(str(body.get("model") or ""), list(body.get("messages") or []), retries,
-                              think=not sc.thinking_off(body))
-        if isinstance(scenario, sc.Refusal):
+        model = str(body.get("model") or "")
+        demo = self.server.demo
+        with demo.lock:
+            demo.attempts[model] = attempt = demo.attempts.get(model, 0) + 1
+        scenario = sc.resolve(model, list(body.get("messages") or []), attempt, think=not sc.thinking_off(body))
+        if isinstance(scenario, sc.Hang):
+            demo._stopping.wait(scenario.seconds)
+            self.close_connection = True
+        elif isinstance(scenario, sc.Refusal):
             self._reply(scenario.status, scenario.body, scenario.content_type, scenario.headers)
         elif body.get("stream"):
             self._stream(scenario)
@@ -202,6 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = _rendered.get(key)
         if body is None:
             body = b"".join(s.text.encode() for s in scenario.steps if isinstance(s, sc.Send))
+            while len(_rendered) >= _RENDERED_KEPT:  # a benchmark of 80k tokens is megabytes: keep a few
+                _rendered.pop(next(iter(_rendered)))
             _rendered[key] = body
         for start in range(0, len(body), 1 << 16):
             self._write([body[start : start + (1 << 16)]])

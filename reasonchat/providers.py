@@ -133,6 +133,7 @@ def resolve(config: Config, options: ProviderOptions) -> Provider:
         max_retries=preset.max_retries,
         max_tokens=preset.max_tokens,
         temperature=preset.temperature,
+        proxy=preset.proxy,
     )
 
 

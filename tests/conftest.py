@@ -5,12 +5,14 @@ Nothing here mocks `openai` or `httpx`: every request goes over loopback HTTP to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +23,11 @@ import pytest
 from reasonchat.cli import main
 from reasonchat.demo_server import DemoServer
 
+PROXY_VARS = tuple(f"{name}_proxy" for name in ("http", "https", "all", "no"))
+PROXY_VARS += tuple(name.upper() for name in PROXY_VARS)
+# Cleared for every test: a key or a proxy of the machine's must never change what a test sees.
 KEY_VARS = ("OPENAI_API_KEY", "DEEPSEEK_API_KEY", "SILICONFLOW_API_KEY", "DASHSCOPE_API_KEY", "QIANFAN_API_KEY",
-            "ARK_API_KEY", "VLLM_API_KEY", "NO_COLOR")
+            "ARK_API_KEY", "VLLM_API_KEY", "NO_COLOR", *PROXY_VARS)
 
 
 @pytest.fixture
@@ -101,3 +106,79 @@ def unresolvable(monkeypatch: pytest.MonkeyPatch) -> str:
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return UNRESOLVABLE
+
+
+@dataclass
+class ForwardProxy:
+    """A real HTTP forward proxy (proxy.py) on 127.0.0.1; `requests()` are the lines of its access log."""
+
+    url: str
+    log: Path
+
+    def requests(self, needle: str = "") -> list[str]:
+        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+        return [line for line in lines if "access_log" in line and needle in line]
+
+
+def start_forward_proxy(tmp_path: Path, auth: str = "") -> tuple[subprocess.Popen[bytes], ForwardProxy]:
+    port_file, log = tmp_path / f"proxy-{auth or 'open'}.port", tmp_path / f"proxy-{auth or 'open'}.log"
+    command = [sys.executable, "-m", "proxy", "--hostname", "127.0.0.1", "--port", "0", "--port-file", str(port_file),
+               "--num-workers", "1", "--num-acceptors", "1", "--threaded", "--log-level", "i", "--log-file", str(log)]
+    if auth:
+        command += ["--basic-auth", auth]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = ""
+    for _ in range(500):
+        port = port_file.read_text().strip() if port_file.exists() else ""
+        if port:
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", int(port)), timeout=1).close()
+                break
+        time.sleep(0.02)
+    else:
+        process.kill()
+        raise RuntimeError("proxy.py did not start")
+    return process, ForwardProxy(f"http://127.0.0.1:{port}", log)
+
+
+@pytest.fixture
+def forward_proxy(tmp_path: Path) -> Iterator[ForwardProxy]:
+    process, proxy = start_forward_proxy(tmp_path)
+    try:
+        yield proxy
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def auth_proxy(tmp_path: Path) -> Iterator[ForwardProxy]:
+    """A forward proxy that wants `user:secret` (HTTP 407 otherwise)."""
+    process, proxy = start_forward_proxy(tmp_path, "user:secret")
+    try:
+        yield proxy
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def black_hole() -> Iterator[str]:
+    """A base URL whose port has a full accept queue: a connection to it waits in the kernel (its SYN is
+    dropped and retried), the connecting phase of a request held open for as long as a test needs."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    filler = socket.create_connection(listener.getsockname())
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    finally:
+        filler.close()
+        listener.close()

@@ -1,14 +1,16 @@
 """`ChatClient`: one provider, streamed chat completions as typed events.
 
 The official `openai` SDK does HTTP, auth, retries (429 with Retry-After, 5xx, connection errors),
-timeouts and error types. Its typed chunk parsing is slow, so the body is read through
-`with_streaming_response` and decoded by `StreamDecoder`. Below the async client, the network is read by
-httpx's sync transport on a thread (`transport.py` says why). Failures never raise out of `stream()`:
-they arrive as a final `StreamFailed` event with a one-line message.
+timeouts, proxies and error types, over its default httpx client (`network.py`). Its typed chunk parsing
+is slow, so the body is read as bytes through `with_streaming_response` and decoded by `LineSplitter` and
+`StreamDecoder`. Failures never raise out of `stream()`: they arrive as a final `StreamFailed` event with a
+one-line message. Cancelling the task that iterates `stream()` stops the request at once in any phase
+(connecting, waiting for headers, streaming): httpx closes the connection as the cancellation unwinds.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import httpx2
 import openai
 
-from reasonchat.core.decoder import StreamDecoder
+from reasonchat.core.decoder import LineSplitter, StreamDecoder
 from reasonchat.core.events import StreamEvent, StreamFailed
 from reasonchat.core.failures import (
     KEEPALIVE_FACTOR,
@@ -26,8 +28,8 @@ from reasonchat.core.failures import (
     describe_only_keepalives,
     describe_status,
 )
+from reasonchat.core.network import http_client, route
 from reasonchat.core.provider import Provider
-from reasonchat.core.transport import ThreadedTransport
 from reasonchat.errors import ProviderError
 
 if TYPE_CHECKING:
@@ -35,17 +37,40 @@ if TYPE_CHECKING:
 
 _BROKEN = (httpx2.TransportError, httpx2.StreamError, httpx2.DecodingError)
 
+# After a read that had to wait for the network (longer than WAITED), rest REST before the next one. At
+# 3,000 tokens a second every SSE event is its own HTTP chunk, and waking the loop for each costs ~0.4 of
+# a CPU; after a short rest the next read finds a batch of them already buffered (at most REST of added
+# latency; the screen redraws every 67 ms). A body that is already buffered never waits, so never rests.
+WAITED = 0.0003
+REST = 0.01
+SMALL = 4096  # bytes: a read this small that waited is a trickle worth batching; a big one is not
+
 
 def warm_up() -> None:
     """Load what a first request would otherwise load on the UI's time (the SDK, its chat and models
-    resources, the sync HTTP stack and TLS certificates); the TUI calls this on a thread after its first frame."""
-    sdk = ChatClient(Provider(name="warm-up", base_url="http://127.0.0.1/v1", model=""))._sdk
+    resources, the HTTP stack and TLS certificates); the TUI calls this on a thread after its first frame."""
+    sdk = ChatClient(Provider(name="warm-up", base_url="http://127.0.0.1/v1", model="", proxy=""))._sdk
     _ = sdk.chat.completions.with_streaming_response, sdk.models.with_raw_response
-    httpx2.HTTPTransport().close()  # what `ThreadedTransport` builds on its thread for the first request
+
+
+async def rested(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """`chunks`, resting REST after each one that had to wait for the network (see REST)."""
+    iterator = chunks.__aiter__()
+    while True:
+        started = time.perf_counter()
+        try:
+            chunk = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        trickle = len(chunk) < SMALL and time.perf_counter() - started > WAITED
+        yield chunk
+        if trickle and REST:
+            await asyncio.sleep(REST)
 
 
 class ChatClient:
     def __init__(self, provider: Provider) -> None:
+        """ConfigError (one line) when the proxy the request would need cannot be used."""
         self.provider = provider
         self._sdk = openai.AsyncOpenAI(
             api_key=provider.api_key or "EMPTY",
@@ -53,7 +78,7 @@ class ChatClient:
             timeout=httpx2.Timeout(provider.timeout, connect=min(provider.timeout, 15.0)),
             max_retries=provider.max_retries,
             default_headers=dict(provider.headers),
-            http_client=openai.DefaultAsyncHttpxClient(transport=ThreadedTransport(openai.DEFAULT_CONNECTION_LIMITS)),
+            http_client=http_client(provider.base_url, provider.proxy, provider.name),
         )
 
     async def aclose(self) -> None:
@@ -67,7 +92,8 @@ class ChatClient:
 
     def context(self, model: str) -> Context:
         p = self.provider
-        return Context(p.name, p.base_url, model, p.key_hint or "its api key", p.timeout, p.api_key)
+        return Context(p.name, p.base_url, model, p.key_hint or "its api key", p.timeout, p.api_key,
+                       route(p.base_url, p.proxy, p.name))
 
     async def resolve_model(self) -> str:
         """The provider's model, or the first id the server lists (what a local vLLM serves)."""
@@ -131,21 +157,26 @@ class ChatClient:
                         yield event
                     return
                 quiet_since: float | None = None  # when keep-alive comments began to come alone
-                async for line in response.iter_lines():
-                    if line.startswith(":"):  # a comment keeps the read timeout from firing; this bounds it
-                        now = time.monotonic()
-                        quiet_since = quiet_since or now
-                        if now - quiet_since > KEEPALIVE_FACTOR * p.timeout:
-                            yield StreamFailed(describe_only_keepalives(KEEPALIVE_FACTOR * p.timeout, ctx),
-                                               interrupted=True, model=decoder.model)
+                splitter = LineSplitter()
+                async for chunk in rested(response.iter_bytes()):
+                    for line in splitter.feed(chunk):
+                        if line.startswith(":"):  # a comment keeps the read timeout from firing; this bounds it
+                            now = time.monotonic()
+                            quiet_since = quiet_since or now
+                            if now - quiet_since > KEEPALIVE_FACTOR * p.timeout:
+                                yield StreamFailed(describe_only_keepalives(KEEPALIVE_FACTOR * p.timeout, ctx),
+                                                   interrupted=True, model=decoder.model)
+                                return
+                            continue
+                        if line:  # a field (data: …), not the blank line that ends each comment's event
+                            quiet_since = None
+                        for event in decoder.feed_line(line):
+                            yield event
+                        if decoder.failed is not None:
                             return
-                        continue
-                    if line:  # a field (data: …), not the blank line that ends each comment's event
-                        quiet_since = None
+                for line in splitter.finish():
                     for event in decoder.feed_line(line):
                         yield event
-                    if decoder.failed is not None:
-                        return
         except openai.APIStatusError as exc:
             yield StreamFailed(
                 describe_status(exc.status_code, exc.body, _text(exc.response), ctx),

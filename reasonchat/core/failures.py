@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reasonchat.core.decoder import error_message
+from reasonchat.core.network import Route
 from reasonchat.sanitize import clean_line
 
 KEEPALIVE_FACTOR = 10  # keep-alive comments alone end the wait after this many read timeouts (15 min)
@@ -29,6 +30,7 @@ class Context:
     key_hint: str  # e.g. "DEEPSEEK_API_KEY", or "api_key_cmd" — never the key itself
     timeout: float
     api_key: str = ""  # only used to blank it out of messages
+    route: Route | None = None  # the proxy the request goes through, if any
 
     def redact(self, text: str) -> str:
         if len(self.api_key) >= 6:
@@ -48,6 +50,8 @@ def _body_text(body: Any, raw: str) -> str:
 def describe_status(status: int, body: Any, raw: str, ctx: Context) -> str:
     """A refused request (HTTP 4xx/5xx) as one line."""
     detail = f"HTTP {status}: {_body_text(body, raw)}"
+    if status == 407:
+        return ctx.redact(_proxy_auth(ctx))
     if status == 401:
         text = f"authentication failed ({detail}) — check the API key for preset '{ctx.preset}' ({ctx.key_hint})"
     elif status == 402:
@@ -81,6 +85,8 @@ def describe_connect(exc: BaseException, ctx: Context) -> str:
     refused = any(isinstance(e, ConnectionRefusedError) or getattr(e, "errno", None) == errno.ECONNREFUSED
                   for e in causes)
     unresolved = any(isinstance(e, socket.gaierror) for e in causes)
+    if ctx.route is not None:  # with a proxy, every connection goes to the proxy: say so, and which one
+        return ctx.redact(_through_proxy(ctx.route, causes, chain, refused, unresolved, host, ctx))
     if "timed out" in chain or "timeout" in type(exc).__name__.lower():
         text = (
             f"no response from {host} within {ctx.timeout:g} s — check the network, "
@@ -95,6 +101,39 @@ def describe_connect(exc: BaseException, ctx: Context) -> str:
         reason = clean_line(str(_causes(exc)[-1]), 120) or type(exc).__name__
         text = f"cannot connect to {ctx.base_url}: {reason}"
     return ctx.redact(text)
+
+
+def _proxy_fix(route: Route, host: str) -> str:
+    if route.source.startswith("proxy of preset"):
+        return f"check the {route.source}, or set it to \"\" to go direct"
+    return f"check {route.source}, or add {host.split(':')[0]} to NO_PROXY to go direct"
+
+
+def _proxy_auth(ctx: Context) -> str:
+    """HTTP 407: the proxy wants a user name and password."""
+    if ctx.route is None:
+        return "a proxy between here and the provider needs a user name and password (HTTP 407)"
+    where = ctx.route.source if not ctx.route.source.startswith("proxy of") else f"the {ctx.route.source}"
+    return (f"{ctx.route} needs a user name and password (HTTP 407) — put them in {where} as "
+            "http://USER:PASSWORD@HOST:PORT")
+
+
+def _through_proxy(route: Route, causes: list[BaseException], chain: str, refused: bool, unresolved: bool,
+                   host: str, ctx: Context) -> str:
+    refusal = next((e for e in causes if type(e).__name__ == "ProxyError"), None)  # CONNECT answered with an error
+    fix = _proxy_fix(route, host)
+    if refusal is not None and str(refusal).startswith("407"):
+        return _proxy_auth(ctx)
+    if refusal is not None:
+        return f"{route} would not connect to {host} ({clean_line(str(refusal), 80)}) — {fix}"
+    if "timed out" in chain:
+        return f"no response from {route} within {ctx.timeout:g} s — is the proxy up? {fix[0].upper()}{fix[1:]}"
+    if unresolved:
+        return f"cannot resolve the host of {route} — {fix}"
+    if refused:
+        return f"cannot connect to {route}: connection refused — is the proxy running? {fix[0].upper()}{fix[1:]}"
+    reason = clean_line(str(causes[-1]), 120) or type(causes[-1]).__name__
+    return f"cannot connect through {route}: {reason} — {fix}"
 
 
 def describe_broken(exc: BaseException, ctx: Context) -> str:

@@ -26,6 +26,7 @@ class Provider:
     max_retries: int = 2
     max_tokens: int | None = None
     temperature: float | None = None
+    proxy: str | None = None  # None: as the environment says (HTTPS_PROXY …); "": direct; else this proxy
 
     def request_extras(self, thinking: bool | None) -> dict[str, Any]:
         """`extra_body` with the thinking switch merged in; None leaves the provider's default."""

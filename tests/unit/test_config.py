@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -207,10 +208,14 @@ def test_vllm_uses_placeholder_key(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert provider.api_key == "EMPTY" and provider.model == ""
 
 
-def test_example_config_is_valid(tmp_path: Path) -> None:
+def test_example_config_is_valid_and_its_examples_are_inactive(tmp_path: Path) -> None:
     example = Path(__file__).resolve().parents[2] / "config.example.toml"
-    cfg = config.load(write(tmp_path, example.read_text(encoding="utf-8")))
-    assert "mylab" in cfg.presets and cfg.ui.reasoning == "auto"
     documented = example.read_text(encoding="utf-8")
+    as_written = config.load(write(tmp_path, documented))
+    assert set(as_written.presets) == set(config.load(tmp_path / "none.toml").presets)  # nothing new is active
+    assert as_written.presets["deepseek"].model == "deepseek-v4-flash"
+    uncommented = re.sub(r"(?m)^#(?=[\[a-z])", "", documented)  # "#key = …" lines are the examples
+    cfg = config.load(write(tmp_path, uncommented))
+    assert cfg.presets["mylab"].proxy == "" and cfg.presets["deepseek"].model == "deepseek-v4-pro"
     for key in config._PRESET_KEYS:
         assert f"#   {key}" in documented, f"config.example.toml does not document {key}"
