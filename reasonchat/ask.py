@@ -3,7 +3,8 @@
 Exit codes: 0 done; 1 provider or stream failure (what arrived is saved, marked interrupted) or a store
 that could not be written (the answer is still printed in full, then one line says why it is not saved); 2 usage or
 config error (raised as ConfigError/UsageError before anything is sent); 130 cancelled with Ctrl+C and
-143 on SIGTERM (what arrived is saved, marked stopped).
+143 on SIGTERM (what arrived is saved, marked stopped); 141 when the reader of the output closed the pipe
+(`ask … | head -1`: the request stops, what arrived is saved as stopped; the command line sets the code).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class _Printer:
         self.colour = colour
         self.in_reasoning = False
         self.answer_tail = ""
+        self.pipe_closed = False  # the reader of our output left (`… | head`): write nothing more
 
     def _clean(self, text: str) -> str:
         return text if self.options.raw else clean(text)
@@ -82,6 +84,8 @@ class _Printer:
             self.answer_tail = text[-1]
 
     def close(self) -> None:
+        if self.pipe_closed:
+            return
         self.end_reasoning()
         if not self.options.json and self.answer_tail and self.answer_tail != "\n":
             self.out.write("\n")
@@ -157,6 +161,8 @@ async def run(
                 message_id = writer.flush()
             except StoreError as exc:  # the answer was printed in full; say it is not on disk
                 unsaved = str(exc)
+        if printer.pipe_closed:  # saved as stopped; the command line ends it with the pipe convention
+            raise BrokenPipeError
         result = _finish(reply, options, provider, conversation_id, message_id, out, err)
         if unsaved is not None:
             err.write(f"reasonchat: the answer is not saved — {unsaved}\n")
@@ -181,19 +187,24 @@ async def _consume(client: Any, request: list[dict[str, Any]], model: str, optio
         loop.add_signal_handler(signal.SIGTERM, on_term)
     flusher = asyncio.create_task(run_flusher(writer)) if writer is not None else None
     try:
-        async for event in client.stream(request, model=model, thinking=options.thinking):
-            reply.apply(event)
-            if isinstance(event, ReasoningDelta):
-                printer.reasoning(event.text)
-            elif isinstance(event, AnswerDelta):
-                printer.answer(event.text)
-            elif isinstance(event, AnswerWasReasoning):
-                printer.end_reasoning()
-            if writer is not None:
-                writer.maybe_flush()
+        async with contextlib.aclosing(client.stream(request, model=model, thinking=options.thinking)) as events:
+            async for event in events:
+                reply.apply(event)
+                if isinstance(event, ReasoningDelta):
+                    printer.reasoning(event.text)
+                elif isinstance(event, AnswerDelta):
+                    printer.answer(event.text)
+                elif isinstance(event, AnswerWasReasoning):
+                    printer.end_reasoning()
+                if writer is not None:
+                    writer.maybe_flush()
     except asyncio.CancelledError:
         reply.stop()
         return 143 if terminated else 130
+    except BrokenPipeError:  # `ask … | head`: what arrived is kept, as when the user stops it
+        reply.stop()
+        printer.pipe_closed = True
+        return 0
     finally:
         if flusher is not None:
             flusher.cancel()

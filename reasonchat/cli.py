@@ -136,18 +136,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reasonchat.errors import ReasonChatError
 
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be caught, not at the interpreter's exit
+        return code
     except ReasonChatError as exc:
         from reasonchat.sanitize import clean_line
 
-        print(f"reasonchat: {clean_line(str(exc), 2000)}", file=sys.stderr)  # one line, nothing but text
+        _say(f"reasonchat: {clean_line(str(exc), 2000)}")  # one line, nothing but text
         return exc.exit_code
     except KeyboardInterrupt:
-        print("reasonchat: cancelled", file=sys.stderr)
+        _say("reasonchat: cancelled")
         return 130
-    except BrokenPipeError:  # `reasonchat ask … | head`: the reader left; nothing to report
-        sys.stderr.close()
-        return 0
+    except BrokenPipeError:
+        return _pipe_closed()
+
+
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what the shell reports for any program a closed pipe stopped
+
+
+def _pipe_closed() -> int:
+    """The reader of our output left (`reasonchat ask … | head -1`). Nothing more can be written there, and
+    Python must not try again at exit (its "Exception ignored … BrokenPipeError" noise): stdout is pointed
+    at /dev/null. The exit code is the shell's own for this, so `set -o pipefail` scripts can tell a reader
+    that stopped early (141) from a failure (1)."""
+    import contextlib
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # not a real file (a test's capture): nothing to silence
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    return PIPE_CLOSED
+
+
+def _say(line: str) -> None:
+    """A line on stderr, unless stderr itself is a closed pipe."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -175,7 +203,7 @@ def load_config(args: argparse.Namespace) -> Any:
     from reasonchat import config
 
     path = getattr(args, "config", None)
-    return config.load(Path(path).expanduser() if path else None)
+    return config.load(Path(path).expanduser() if path else None, required=bool(path))
 
 
 def _options(args: argparse.Namespace) -> Any:
@@ -251,12 +279,13 @@ def _demo_server(args: argparse.Namespace) -> int:
 
 
 def _tui(args: argparse.Namespace) -> int:
+    config = load_config(args)  # a bad or missing --config is the first thing to say
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         from reasonchat.errors import UsageError
 
         raise UsageError('the chat UI needs a terminal — in scripts and pipes use `reasonchat ask "…"`')
     from reasonchat.tui.app import make_app  # Textual is imported only here
 
-    app = make_app(load_config(args), _options(args))
+    app = make_app(config, _options(args))
     app.run()
     return app.return_code or 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -27,8 +28,13 @@ def example_text() -> str:
     return (Path(__file__).resolve().parent.parent / "config.example.toml").read_text(encoding="utf-8")
 
 
+def _load(args: argparse.Namespace) -> config_module.Config:
+    """The config; a file named with --config must exist."""
+    return config_module.load(_config_path(args), required=bool(getattr(args, "config", None)))
+
+
 def presets(args: argparse.Namespace) -> int:
-    cfg = config_module.load(_config_path(args))
+    cfg = _load(args)
     rows = []
     for preset in cfg.presets.values():
         where, present = key_source(preset)
@@ -69,7 +75,14 @@ def config(args: argparse.Namespace) -> int:
         path.chmod(0o600)
         print(f"wrote {path}")
         return 0
-    cfg = config_module.load(path)
+    try:
+        cfg = _load(args)
+    except ConfigError as exc:  # every problem, one line each, not just the first
+        for problem in exc.problems:
+            print(f"reasonchat: {clean_line(problem, 2000)}", file=sys.stderr)
+        if len(exc.problems) > 1:
+            print(f"reasonchat: {len(exc.problems)} problems in {path}", file=sys.stderr)
+        return exc.exit_code
     where = str(path) if cfg.path else f"{path} (not there: built-in presets only)"
     print(f"config ok: {where}")
     print(f"default preset: {cfg.default_preset}; reasoning display: {cfg.ui.reasoning}; "

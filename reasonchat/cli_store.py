@@ -105,5 +105,20 @@ def export(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         print(f"exported conversation {conversation_id} to {path}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        write_all(text)
     return 0
+
+
+def write_all(text: str) -> None:
+    """All of `text` on stdout, or BrokenPipeError if the reader left (`export last | head -1`).
+
+    A plain `sys.stdout.write` of a large text hands the OS one write; when the reader leaves midway the OS
+    writes part of it, Python's buffer layer returns that count, the text layer ignores it, and the rest is
+    dropped without an error. Writing until everything is taken makes the next write fail, as it should."""
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    view = memoryview(text.encode("utf-8"))
+    while view:
+        written = out.write(view[: 1 << 16])
+        out.flush()
+        view = view[written if written is not None else len(view[: 1 << 16]) :]

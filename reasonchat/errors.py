@@ -20,9 +20,16 @@ class UsageError(ReasonChatError):
 
 
 class ConfigError(ReasonChatError):
-    """The config file or a preset is wrong, or a needed key is missing."""
+    """The config file or a preset is wrong, or a needed key is missing.
+
+    `problems` lists every problem found in a config file (the message names the first): `config check`
+    prints them all."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.problems: list[str] = [message]
 
 
 class ProviderError(ReasonChatError):

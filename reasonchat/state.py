@@ -40,4 +40,4 @@ def save_state(state: State, path: Path | None = None) -> None:
     paths.ensure_private_dir(path.parent)
     import tomli_w  # only a switch writes state: not on the way to the first frame
 
-    write_atomically(path, tomli_w.dumps(asdict(state)))
+    write_atomically(path, tomli_w.dumps(asdict(state)), mode=0o600)  # private, like the config and store

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reasonchat.demo_server import DemoServer
 
 
@@ -73,7 +75,39 @@ def test_config_commands(cli: Any, home: Path) -> None:
     again = cli("config", "init")
     assert again.code == 2 and "exists already" in again.err
     check = cli("config", "check")
-    assert check.code == 0 and "config ok" in check.out and "mylab" in check.out
+    assert check.code == 0
+    assert "config ok" in check.out
+    assert "mylab" not in check.out  # the written examples are commented out: no one gets a gpu-box preset
+    assert "mylab" not in cli("presets").out
     (home / "config.toml").write_text("[ui]\nreasoning = 'sometimes'\n", encoding="utf-8")
     bad = cli("config", "check")
     assert bad.code == 2 and ":2:" in bad.err and "ui.reasoning must be one of" in bad.err
+
+
+def test_config_check_reports_every_problem(cli: Any, home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        "[ui]\nreasoning = 'sometimes'\nexport_dri = '.'\n[presets.x]\nmodel = 'm'\n[presets.deepseek]\ntimeout = -1\n",
+        encoding="utf-8")
+    check = cli("config", "check")
+    assert check.code == 2
+    lines = check.err.strip().splitlines()
+    assert len(lines) == 5, check.err
+    assert ":2:" in lines[0] and "ui.reasoning must be one of" in lines[0]
+    assert ":3:" in lines[1] and "did you mean 'export_dir'" in lines[1]
+    assert ":4:" in lines[2] and "needs base_url" in lines[2]
+    assert ":7:" in lines[3] and "timeout must be greater than 0" in lines[3]
+    assert lines[4] == f"reasonchat: 4 problems in {home / 'config.toml'}"
+    other = cli("presets")  # any other command: one line, the first problem, and where to see the rest
+    assert other.code == 2
+    assert other.err.count("\n") == 1 and "(and 3 more: `reasonchat config check` lists them)" in other.err
+
+
+@pytest.mark.parametrize("command", [["config", "check"], ["presets"], ["ask", "--demo", "hi"], ["models"],
+                                     []])
+def test_a_config_path_given_must_exist(cli: Any, home: Path, tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "nowhere" / "config.toml"
+    result = cli(*command, "--config", str(missing)) if command else cli("--config", str(missing))
+    assert result.code == 2
+    assert result.err.startswith(f"reasonchat: no config file at {missing}")
+    assert result.err.count("\n") == 1

@@ -13,3 +13,9 @@ def test_state_round_trip_and_damage(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["state.toml"]  # written atomically, no leftovers
     path.write_text("preset = [broken", encoding="utf-8")
     assert load_state(path) == State()  # a damaged file is no memory, never an error
+
+
+def test_state_file_is_private_like_config_and_store(tmp_path: Path) -> None:
+    path = tmp_path / "state.toml"
+    save_state(State(preset="deepseek"), path)
+    assert path.stat().st_mode & 0o777 == 0o600
