@@ -12,16 +12,21 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from reasonchat.markdown_blocks import code_lines, demote_headings
 from reasonchat.sanitize import clean
-from reasonchat.store.transcripts import ConversationSummary, StoredMessage
+from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
 
 JSON_SCHEMA = "reasonchat.conversation"
 JSON_VERSION = 1
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+# `<` that opens markup: a tag name ended by a space, `/` or `>` (`<b>`, `<br/>`, `<div class=…`), a closing tag,
+# a comment or declaration (`<!`), an instruction (`<?`). "a<b" and "x <y, z" are comparisons, not tags.
+_OPENS_TAG = re.compile(r"<(?=[A-Za-z][A-Za-z0-9-]*[\s/>]|/[A-Za-z]|[!?])")
+_ENTITY = re.compile(r"&(#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")  # what a viewer decodes
 
 
 def _when(timestamp: float) -> str:
@@ -34,33 +39,36 @@ def iso_time(timestamp: float) -> str:
 
 
 def escape_html(markdown: str) -> str:
-    """Escape `<` and `&` outside fenced and inline code, so HTML shows as text but code stays intact."""
+    """Escape what would open HTML — a tag, a comment, an entity — outside code, so a viewer shows model text
+    as text and never runs it; code (fenced, indented, inline) stays exactly as written. Everything else stays
+    too: "0.11 < 0.80", "a<b" and "x && y" are not HTML, and escaping them made exports read wrong."""
+    lines = clean(markdown).split("\n")
+    code = code_lines("\n".join(lines))
     out: list[str] = []
-    fence: str | None = None
-    for line in clean(markdown).split("\n"):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            continue
-        if match:
-            fence = match.group(1)
+    for number, line in enumerate(lines):
+        if number in code:
             out.append(line)
             continue
         pieces: list[str] = []
         last = 0
-        for code in _INLINE_CODE.finditer(line):
-            pieces.append(_escape_text(line[last : code.start()]))
-            pieces.append(code.group(0))
-            last = code.end()
-        pieces.append(_escape_text(line[last:]))
+        for span in _INLINE_CODE.finditer(line):
+            pieces.append(_escape_text(line[last : span.start()]))
+            pieces.append(span.group(0))
+            last = span.end()
+        # A tag name at the end of a line may go on with attributes on the next: that is a tag too.
+        pieces.append(_escape_text(line[last:] + "\n")[:-1] if number < len(lines) - 1 else _escape_text(line[last:]))
         out.append("".join(pieces))
     return "\n".join(out)
 
 
 def _escape_text(text: str) -> str:
-    return re.sub(r"&(?![#\w]+;)", "&amp;", text).replace("<", "&lt;")
+    return _OPENS_TAG.sub("&lt;", _ENTITY.sub(r"&amp;\1", text))
+
+
+def model_markdown(text: str) -> str:
+    """A message as it goes into a Markdown export: controls removed, its headings demoted two levels so the
+    document's `## You` / `## Assistant` stay its outline, and HTML escaped outside code."""
+    return escape_html(demote_headings(clean(text)))
 
 
 def thought_summary(message: StoredMessage) -> str:
@@ -111,17 +119,17 @@ def to_markdown(conversation: ConversationSummary, messages: list[StoredMessage]
              f"{_when(conversation.created_at)}*", ""]
     for message in messages:
         if message.role == "system":
-            lines += ["## System", "", escape_html(message.content), ""]
+            lines += ["## System", "", model_markdown(message.content), ""]
         elif message.role == "user":
-            lines += ["## You", "", escape_html(message.content), ""]
+            lines += ["## You", "", model_markdown(message.content), ""]
         else:
             model = f" · {escape_html(message.model)}" if message.model else ""
             lines += [f"## Assistant{model}", ""]
             if reasoning and message.reasoning:
                 lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
-                          escape_html(message.reasoning), "", "</details>", ""]
+                          model_markdown(message.reasoning), "", "</details>", ""]
             if message.content:
-                lines += [escape_html(message.content), ""]
+                lines += [model_markdown(message.content), ""]
             for extra in (_status_note(message), _usage_line(message)):
                 if extra:
                     lines += [extra, ""]
@@ -166,3 +174,15 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
         "messages": [message_record(m) for m in messages],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_markdown(store: TranscriptStore, conversation_id: int, folder: Path) -> Path:
+    """Export a stored conversation into `folder` as `reasonchat-ID-title-slug.md` (written atomically);
+    returns the path. OSError when the folder cannot be written."""
+    from reasonchat.atomic import write_atomically
+
+    summary = store.require(conversation_id)
+    slug = re.sub(r"[^\w-]+", "-", summary.title.lower(), flags=re.UNICODE).strip("-")[:40] or "conversation"
+    path = folder / f"reasonchat-{conversation_id}-{slug}.md"
+    write_atomically(path, to_markdown(summary, store.messages(conversation_id)))
+    return path

@@ -94,3 +94,31 @@ def test_write_atomically(tmp_path: Path) -> None:
     write_atomically(target, "one")
     write_atomically(target, "two")
     assert target.read_text() == "two" and [p.name for p in target.parent.iterdir()] == ["c.md"]
+
+
+@pytest.mark.parametrize(("text", "exported"), [
+    ("0.11 < 0.80 and a<b, x && y; 3 > 2", "0.11 < 0.80 and a<b, x && y; 3 > 2"),  # not HTML: as written
+    ("<b>bold</b> <!-- c --> <?php ?> </details>", "&lt;b>bold&lt;/b> &lt;!-- c --> &lt;?php ?> &lt;/details>"),
+    ("&amp; &#169; &#x1F600; & &x", "&amp;amp; &amp;#169; &amp;#x1F600; & &x"),  # entities would be decoded
+    ("`<b>` and ``a && <i>``", "`<b>` and ``a && <i>``"),  # inline code as written
+    ("````md\n```html\n<b>x</b>\n```\n````\n<b>out</b>", "````md\n```html\n<b>x</b>\n```\n````\n&lt;b>out&lt;/b>"),
+    ("    <b>indented code</b>", "    <b>indented code</b>"),
+])
+def test_only_what_would_open_html_is_escaped(text: str, exported: str) -> None:
+    assert export.escape_html(text) == exported
+
+
+def test_headings_of_the_model_sit_under_the_turn_headings(tmp_path: Path) -> None:
+    with TranscriptStore(tmp_path / "h.db") as store:
+        conversation = store.create_conversation("p", "m", "q")
+        store.add_message(conversation, "user", "# my own heading")
+        reply = Reply(model="m")
+        reply.apply(ReasoningDelta("## plan"))
+        reply.apply(AnswerDelta("# Title\n\nText\n\nSetext\n------\n\n```\n# a comment, not a heading\n```\n"))
+        reply.apply(Finished("stop"))
+        store.save_reply(conversation, reply)
+        text = export.to_markdown(store.require(conversation), store.messages(conversation))
+    outline = [line for line in text.split("\n") if line.startswith("#")]
+    assert outline == ["# q", "## You", "### my own heading", "## Assistant · m", "#### plan", "### Title",
+                       "#### Setext", "# a comment, not a heading"]  # the last one is inside code
+    assert "------" not in text
