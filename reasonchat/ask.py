@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from reasonchat.core.conversation import Message, build_request
+from reasonchat.core.conversation import Message, build_request, normalize_newlines
 from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDelta, StreamFailed
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
@@ -41,6 +41,7 @@ class AskOptions:
     json: bool = False
     save: bool = True
     raw: bool = False
+    render: bool = False  # the answer rendered as Markdown through Rich, once complete
 
 
 class _Printer:
@@ -75,13 +76,24 @@ class _Printer:
 
     def answer(self, text: str) -> None:
         self.end_reasoning()
-        if self.options.json:
+        if self.options.json or self.options.render:
             return
         text = self._clean(text)
         self.out.write(text)
         self.out.flush()
         if text:
             self.answer_tail = text[-1]
+
+    def rendered(self, answer: str) -> None:
+        """--render: the whole answer as Markdown through Rich (links with their targets, code highlighted;
+        plain text when stdout is not a terminal)."""
+        if not self.options.render or self.options.json or not answer:
+            return
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(file=self.out, highlight=False).print(Markdown(self._clean(answer), hyperlinks=False))
+        self.answer_tail = "\n"
 
     def close(self) -> None:
         if self.pipe_closed:
@@ -101,7 +113,7 @@ def read_prompt(prompt: str | None, stdin: TextIO) -> str:
             raise UsageError("stdin is not UTF-8 text") from None
     if prompt is None or not prompt.strip():
         raise UsageError('no prompt — give one as an argument (reasonchat ask "…") or on stdin (… | reasonchat ask -)')
-    return prompt
+    return normalize_newlines(prompt)
 
 
 def _history(store: TranscriptStore | None, options: AskOptions) -> tuple[int | None, list[Message]]:
@@ -154,6 +166,11 @@ async def run(
         colour = err.isatty() and not os.environ.get("NO_COLOR")
         printer = _Printer(options, out, err, colour)
         code = await _consume(client, request, model, options, reply, writer, printer)
+        if not printer.pipe_closed:
+            try:
+                printer.rendered(reply.content)
+            except BrokenPipeError:
+                printer.pipe_closed = True
         printer.close()
         message_id, unsaved = None, None
         if writer is not None:

@@ -46,6 +46,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="reasonchat", description="A terminal chat client for reasoning models.")
     parser.add_argument("--version", action="version", version=f"reasonchat {__version__}")
     _provider_options(parser)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("-c", "--continue", dest="continue_last", action="store_true",
+                       help="open the last conversation again")
+    where.add_argument("--conversation", metavar="ID", type=int, help="open conversation ID (see `history`)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (summary, add_arguments) in _COMMANDS.items():
         command = sub.add_parser(name, help=summary)
@@ -71,6 +75,8 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("--json", action="store_true", help="print one JSON object at the end instead")
     ask.add_argument("--no-save", action="store_true", help="do not save this exchange")
     ask.add_argument("--raw", action="store_true", help="do not strip control characters from model text")
+    ask.add_argument("--render", action="store_true",
+                     help="print the answer rendered as Markdown (through Rich) once it is complete")
     ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question, or - to read stdin")
 
 
@@ -230,6 +236,7 @@ def _ask(args: argparse.Namespace) -> int:
     options = ask.AskOptions(
         prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
         system=args.system, hide_reasoning=args.hide_reasoning, json=args.json, save=not args.no_save, raw=args.raw,
+        render=args.render,
     )
     try:
         store = TranscriptStore() if options.save else None
@@ -284,8 +291,14 @@ def _tui(args: argparse.Namespace) -> int:
         from reasonchat.errors import UsageError
 
         raise UsageError('the chat UI needs a terminal — in scripts and pipes use `reasonchat ask "…"`')
+    open_at_start: Any = "last" if getattr(args, "continue_last", False) else getattr(args, "conversation", None)
+    if isinstance(open_at_start, int):  # a conversation that is not there is a usage error, before the screen
+        from reasonchat.store.transcripts import TranscriptStore
+
+        with TranscriptStore() as store:
+            store.require(open_at_start)
     from reasonchat.tui.app import make_app  # Textual is imported only here
 
-    app = make_app(config, _options(args))
+    app = make_app(config, _options(args), open_at_start=open_at_start)
     app.run()
     return app.return_code or 0

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, replace
 
 from reasonchat.config import Config, Preset
@@ -59,7 +60,24 @@ def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, 
     return "EMPTY", f"no key configured: set api_key_env in {config_path}"
 
 
+_key_locks: dict[tuple[str, str], threading.Lock] = {}
+_keys: dict[tuple[str, str], str] = {}  # what each preset's api_key_cmd printed: in memory, for this process
+_keys_lock = threading.Lock()
+
+
 def _run_key_command(preset: Preset) -> str:
+    """`api_key_cmd`'s key, run once per preset and command in this process (a password manager may ask
+    for a passphrase: two prompts must never appear, so callers on other threads wait for the first)."""
+    which = (preset.name, preset.api_key_cmd)
+    with _keys_lock:
+        lock = _key_locks.setdefault(which, threading.Lock())
+    with lock:
+        if which not in _keys:
+            _keys[which] = _key_from_command(preset)
+        return _keys[which]
+
+
+def _key_from_command(preset: Preset) -> str:
     """Run `api_key_cmd` (a password manager, a keyring); its output is never echoed, even on failure."""
     try:
         done = subprocess.run(preset.api_key_cmd, shell=True, capture_output=True, text=True, timeout=30,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx2
@@ -127,7 +127,7 @@ class ChatClient:
         *,
         model: str | None = None,
         thinking: bool | None = None,
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`."""
         p = self.provider
         try:

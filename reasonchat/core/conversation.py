@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR as LF. Terminals send CR for each line of a paste (xterm, VTE, tmux), Windows files
+    bring CRLF: a message is stored and sent with plain newlines, whatever brought it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 @dataclass(frozen=True)
 class Message:
     role: str  # "system" | "user" | "assistant"

@@ -39,6 +39,7 @@ class Reply:
     ended_at: float | None = None
     version: int = 0  # bumped on every text change: cheap "has anything changed since I looked?"
     reasoning_chunks: int = 0  # most providers send one token a chunk: a live count without a tokenizer
+    answer_chunks: int = 0
     _reasoning: list[str] = field(default_factory=list, repr=False)
     _answer: list[str] = field(default_factory=list, repr=False)
 
@@ -83,6 +84,7 @@ class Reply:
             if self.reasoning_started_at is not None and self.reasoning_ended_at is None:
                 self.reasoning_ended_at = now
             self._answer.append(event.text)
+            self.answer_chunks += 1
             self.version += 1
         elif isinstance(event, ReasoningDelta):
             now = time.monotonic() if now is None else now

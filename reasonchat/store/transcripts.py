@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ class ConversationSummary:
     created_at: float
     updated_at: float
     message_count: int
+    last_status: str | None = None  # of its last answer: complete, stopped, interrupted, error, streaming
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,9 @@ class SearchHit:
 
 _SUMMARY = """
     SELECT c.id, c.title, c.preset, c.model, c.created_at, c.updated_at,
-           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+           (SELECT m.status FROM messages m WHERE m.conversation_id = c.id AND m.role = 'assistant'
+            ORDER BY m.id DESC LIMIT 1)
     FROM conversations c
 """
 
@@ -106,6 +110,9 @@ class TranscriptStore:
 
     def __init__(self, path: Path | None = None, *, memory: bool = False) -> None:
         self.path = Path(":memory:") if memory else (path or paths.store_file())
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         try:
             if not memory:
                 paths.ensure_private_dir(self.path.parent)
@@ -123,7 +130,32 @@ class TranscriptStore:
             raise StoreError(f"cannot open the store {self.path}: {cause}{_fix(exc, self.path)}") from None
 
     def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            reader.close()
         self.conn.close()
+
+    def _reading(self) -> sqlite3.Connection:
+        """The connection to read with on this thread. A search runs on a worker thread with a connection
+        of its own (WAL lets it read while the UI writes), so a slow query never holds the writer's lock,
+        and `interrupt_reads` can end it when a newer query makes it stale."""
+        if threading.current_thread() is threading.main_thread() or self.path == Path(":memory:"):
+            return self.conn
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA query_only=1")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def interrupt_reads(self) -> None:
+        """End the queries running on reader threads now (they raise sqlite3.OperationalError: interrupted)."""
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.interrupt()
 
     def __enter__(self) -> TranscriptStore:
         return self
@@ -157,13 +189,18 @@ class TranscriptStore:
             )
         return int(cur.lastrowid or 0)
 
-    def add_message(self, conversation_id: int, role: str, content: str, **fields: Any) -> int:
+    def add_message(self, conversation_id: int, role: str, content: str, *, replacing: tuple[int, ...] = (),
+                    **fields: Any) -> int:
+        """Append a message; `replacing` names messages to delete in the same transaction (an edited
+        exchange is replaced whole or not at all)."""
         now = time.time()
         columns = {"conversation_id": conversation_id, "role": role, "content": content,
                    "created_at": now, "updated_at": now, **fields}
         names = ", ".join(columns)
         marks = ", ".join("?" for _ in columns)
         with self._write() as db:
+            for message_id in replacing:
+                db.execute("DELETE FROM messages WHERE id = ? AND conversation_id = ?", (message_id, conversation_id))
             cur = db.execute(f"INSERT INTO messages({names}) VALUES ({marks})", tuple(columns.values()))
             db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
             if role == "user":
@@ -238,10 +275,25 @@ class TranscriptStore:
     # -- reading ----------------------------------------------------------------------------------------
 
     def require(self, conversation_id: int) -> ConversationSummary:
-        row = self.conn.execute(_SUMMARY + " WHERE c.id = ?", (conversation_id,)).fetchone()
+        row = self._reading().execute(_SUMMARY + " WHERE c.id = ?", (conversation_id,)).fetchone()
         if row is None:
             raise UsageError(f"no conversation {conversation_id} — see `reasonchat history`")
         return ConversationSummary(*row)
+
+    def exists(self, conversation_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is not None
+
+    def last_exchange(self, conversation_id: int) -> tuple[StoredMessage | None, StoredMessage | None]:
+        """(the last user message, the answer after it if any): what edit and regenerate act on."""
+        rows = self.conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id >= coalesce("
+            "(SELECT max(id) FROM messages WHERE conversation_id = ? AND role = 'user'), 0) ORDER BY id",
+            (conversation_id, conversation_id),
+        ).fetchall()
+        messages = [_message(row) for row in rows]
+        user = messages[0] if messages and messages[0].role == "user" else None
+        answer = next((m for m in messages[1:] if m.role == "assistant"), None)
+        return user, answer
 
     def last_conversation_id(self) -> int | None:
         row = self.conn.execute(
@@ -250,24 +302,16 @@ class TranscriptStore:
         return int(row[0]) if row else None
 
     def list_conversations(self, limit: int = 50, offset: int = 0) -> list[ConversationSummary]:
-        rows = self.conn.execute(
+        rows = self._reading().execute(
             _SUMMARY + " ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
         return [ConversationSummary(*row) for row in rows]
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
         rows = self.conn.execute(
-            "SELECT id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error,"
-            " prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft,"
-            " reasoning_seconds, created_at, updated_at FROM messages WHERE conversation_id = ? ORDER BY id",
-            (conversation_id,),
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
         ).fetchall()
-        out = []
-        for row in rows:
-            values = list(row)
-            values[14] = json.loads(values[14]) if values[14] else None
-            out.append(StoredMessage(*values))
-        return out
+        return [_message(row) for row in rows]
 
     def search(self, text: str, *, limit: int = 50, reasoning: bool = False) -> list[SearchHit]:
         """Full-text search over user messages and answers (and reasoning if asked), newest message first.
@@ -283,7 +327,7 @@ class TranscriptStore:
             query = f'{columns} : "{needle.replace(chr(34), chr(34) * 2)}"'
             # Newest first by message id: FTS5 walks its index in rowid order and stops at the limit,
             # where sorting by a column would first collect every match of a common word.
-            rows = self.conn.execute(
+            rows = self._reading().execute(
                 "SELECT conversation_id, id, role, content, reasoning FROM messages WHERE id IN "
                 "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
                 "ORDER BY id DESC", (query, limit)
@@ -292,7 +336,7 @@ class TranscriptStore:
             pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             where = "content LIKE ? ESCAPE '\\'" + (" OR reasoning LIKE ? ESCAPE '\\'" if reasoning else "")
             params: tuple[Any, ...] = (pattern, pattern) if reasoning else (pattern,)
-            rows = self.conn.execute(
+            rows = self._reading().execute(
                 f"SELECT conversation_id, id, role, content, reasoning FROM messages WHERE ({where}) "
                 "AND status != 'streaming' ORDER BY id DESC LIMIT ?", (*params, limit)
             ).fetchall()
@@ -304,6 +348,18 @@ class TranscriptStore:
             found = content if needle.lower() in content.lower() or not reasoning else reasoning_text
             hits.append(SearchHit(summaries[conversation_id], message_id, role, _snippet(found, needle)))
         return hits
+
+
+_MESSAGE_COLUMNS = (
+    "id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error, prompt_tokens,"
+    " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at"
+)
+
+
+def _message(row: tuple[Any, ...]) -> StoredMessage:
+    values = list(row)
+    values[14] = json.loads(values[14]) if values[14] else None
+    return StoredMessage(*values)
 
 
 def _fix(exc: BaseException, path: Path) -> str:

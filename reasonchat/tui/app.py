@@ -1,15 +1,15 @@
-"""`ReasonChatApp`: wires the session to the screens. Behaviour lives in the screens, not here."""
+"""`ReasonChatApp`: wires the session to the screens, and owns what sits on top of the chat (history,
+picker, help, palette, clipboard). Behaviour lives in the session and the screens, not here."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import gc
-import re
 import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -26,19 +26,21 @@ from reasonchat.tui.session import ChatSession
 
 if TYPE_CHECKING:
     from reasonchat.tui.screens.presets import Choice
+    from reasonchat.tui.widgets.turn import AssistantTurn
 
 _QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-_FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.DOTALL | re.MULTILINE)
+OpenAtStart = int | Literal["last"] | None
 
 
 class ReasonChatApp(App[None]):
     TITLE = "reasonchat"
     BINDINGS = [Binding("f1", "help", "Help"), Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, session: ChatSession) -> None:
+    def __init__(self, session: ChatSession, open_at_start: OpenAtStart = None) -> None:
         super().__init__()
         self.session = session
         self.chat = ChatScreen(session)
+        self.open_at_start = open_at_start
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -47,6 +49,10 @@ class ReasonChatApp(App[None]):
         a bracket that does not parse) shows as written."""
         super().notify(clean(message), title=clean_line(title, 80), severity=severity, timeout=timeout,
                        markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's own hint, in plain words (its markup would show as written in our notices)."""
+        self.notify("Press ctrl+q to quit", title="Do you want to quit?")
 
     def on_mount(self) -> None:
         self.push_screen(self.chat)
@@ -63,8 +69,8 @@ class ReasonChatApp(App[None]):
         self.exit(return_code=128 + signum)
 
     def on_ready(self) -> None:
-        """After the first frame: check the provider, and load the HTTP stack in the background so the
-        first answer starts fast."""
+        """After the first frame: check the provider, open the store (and the conversation asked for), and
+        load the HTTP stack in the background so the first answer starts fast."""
         self.run_worker(self._check_provider, thread=True, group="preload")
         self.run_worker(self._open_store, thread=True, group="preload")
         self.run_worker(_preload_client, thread=True, group="preload")
@@ -72,16 +78,25 @@ class ReasonChatApp(App[None]):
     def _open_store(self) -> None:
         """Open the store now rather than at the first message, so a read-only or full data dir is told
         before the user has written anything (the session then goes on in memory)."""
-        if self.session.store is not None and self.session.unsaved_reason:
+        store = self.session.store
+        if self.session.unsaved_reason:
             self.call_from_thread(self.chat.refresh_header)
             self.call_from_thread(self.notify, f"{self.session.unsaved_reason}. Nothing of this session is saved.",
                                   title="Not saving", severity="warning", timeout=20)
+        wanted = self.open_at_start
+        if wanted == "last":
+            wanted = store.last_conversation_id()
+            if wanted is None:
+                self.call_from_thread(self.notify, "No earlier conversation to continue — this is a new one",
+                                      timeout=5)
+        if isinstance(wanted, int):
+            self.call_from_thread(self.run_worker, self.chat.open_conversation(wanted), group="intent")
 
     def _check_provider(self) -> None:
         """A missing key opens the picker with the reason instead of failing the start. In a thread: an
         `api_key_cmd` (a password manager) may take its time without freezing the screen."""
         try:
-            self.session.provider()
+            self.session.resolve_provider()
         except ReasonChatError as exc:
             self.call_from_thread(self.action_picker, reason=str(exc))
 
@@ -104,24 +119,27 @@ class ReasonChatApp(App[None]):
             if conversation_id is not None:
                 await self.chat.open_conversation(conversation_id)
 
-        self.push_screen(HistoryScreen(self.session.store), opened)
+        self.push_screen(HistoryScreen(self.session.store, self.chat.delete_conversation,
+                                       self.session.conversation_id), opened)
 
     def action_picker(self, reason: str = "") -> None:
         from reasonchat.tui.screens.presets import PresetPicker
 
-        preset, model = self.session.describe()
+        if isinstance(self.screen, PresetPicker):
+            return
 
         def chosen(choice: Choice | None) -> None:
+            self.chat.refresh_header()  # the thinking switch applies even when the picker is left with Escape
             if choice is not None:
-                self.session.thinking = choice.thinking
-                self.session.switch(choice.preset, choice.model)
+                self.session.choose(choice.preset, choice.model)
                 self.chat.refresh_header()
-                self.notify(f"Next message goes to {choice.preset} · {choice.model or 'first served model'}")
+                preset, model = self.session.describe()
+                self.notify(f"Next message goes to {preset} · {model or 'the first model it serves'}")
 
-        self.push_screen(PresetPicker(self.session.config, preset, model, self.session.thinking, reason), chosen)
+        self.push_screen(PresetPicker(self.session, reason), chosen)
 
     def use_preset(self, name: str) -> None:
-        self.session.switch(name, None)
+        self.session.choose(name, None)
         self.chat.refresh_header()
         self.notify(f"Next message goes to {name}")
 
@@ -130,27 +148,44 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         self.notify(f"Thinking {'on' if self.session.thinking else 'off'}", timeout=2)
 
-    def _last_answer(self) -> str:
-        from reasonchat.tui.widgets.turn import AssistantTurn
+    # -- the clipboard ---------------------------------------------------------------------------------------
 
-        turns = [t for t in self.chat.query(AssistantTurn) if t.reply.content]
-        return turns[-1].reply.content if turns else ""
+    def _last_turn(self) -> AssistantTurn | None:
+        turns = [t for t in self.chat.turns() if t.reply.content or t.reply.reasoning]
+        return turns[-1] if turns else None
+
+    def _copy(self, text: str, what: str) -> None:
+        if text:
+            self.copy_to_clipboard(text)
+            self.notify(f"Copied the {what}", timeout=3)
+        else:
+            self.notify(f"No {what} to copy yet", severity="warning", timeout=3)
 
     def action_copy_answer(self) -> None:
-        answer = self._last_answer()
-        if answer:
-            self.copy_to_clipboard(answer)
-            self.notify("Copied the last answer")
-        else:
-            self.notify("No answer to copy yet", severity="warning")
+        turn = self._last_turn()
+        self._copy(turn.reply.content if turn else "", "last answer")
+
+    def action_copy_reasoning(self) -> None:
+        turn = self._last_turn()
+        self._copy(turn.reply.reasoning if turn else "", "last reasoning")
 
     def action_copy_code(self) -> None:
-        blocks = _FENCE.findall(self._last_answer())
-        if blocks:
-            self.copy_to_clipboard(blocks[-1][1])
-            self.notify("Copied the last code block")
-        else:
-            self.notify("The last answer has no code block", severity="warning")
+        from reasonchat.markdown_blocks import code_blocks
+
+        turn = self._last_turn()
+        blocks = code_blocks(turn.reply.content) if turn else []
+        self._copy(blocks[-1] if blocks else "", "last code block")
+
+    def action_copy_turn(self) -> None:
+        """The last question and its answer as Markdown, the way an export writes them."""
+        from reasonchat.tui.widgets.user_message import UserMessage
+
+        turn = self._last_turn()
+        users = list(self.chat.query(UserMessage))
+        if turn is None or not users:
+            self._copy("", "last turn")
+            return
+        self._copy(f"## You\n\n{users[-1].text}\n\n## Assistant\n\n{turn.reply.content}\n", "last turn as Markdown")
 
     def on_unmount(self) -> None:
         with contextlib.suppress(ReasonChatError):  # a store that refused an answer gets a last chance
@@ -180,14 +215,15 @@ def _preload_client() -> None:
     gc.freeze()
 
 
-def make_app(config: Config, options: ProviderOptions, store_path: Path | None = None,
-             remember: bool = True) -> ReasonChatApp:
+def make_app(config: Config, options: ProviderOptions, store_path: Path | None = None, remember: bool = True,
+             open_at_start: OpenAtStart = None) -> ReasonChatApp:
     """The app for these options; with none given, the preset/model/thinking used last time."""
     state = load_state() if remember else None
     thinking = state.thinking if state is not None else True
     if state is not None and not any((options.preset, options.base_url, options.demo)) \
             and state.preset in config.presets:
-        options = ProviderOptions(preset=state.preset, model=options.model or state.model or None)
+        options = ProviderOptions(preset=state.preset, model=options.model or state.model or None,
+                                  api_key_env=options.api_key_env)
     session = ChatSession(config=config, options=options, store_path=store_path, thinking=thinking,
                           reasoning_mode=config.ui.reasoning, remember=remember)
-    return ReasonChatApp(session)
+    return ReasonChatApp(session, open_at_start)

@@ -1,7 +1,13 @@
-"""What the TUI is talking to right now: preset, model, thinking switch, conversation — no widgets.
+"""What the TUI is talking to and what it has open — the one owner of that state, with no widgets.
 
-Switching preset or model applies to the next message of the same conversation, and is remembered (with
-the thinking switch) in the state file so the next start picks up where the user left off.
+Every flow that changes what is open goes through here: new, open, delete, edit, send, regenerate, switch
+provider, quit. Each one updates the conversation id, the edit in progress and the store together, so the
+screen (which only renders and sends intents) cannot be left pointing at a row that is gone. Switching
+preset or model applies to the next message of the same conversation, and is remembered (with the
+thinking switch) in the state file, unless the provider came from command-line overrides.
+
+API keys may come from a command (`api_key_cmd`, a password manager) that takes seconds: `resolve_provider`
+is for worker threads, and a result never lands on a provider the user has switched away from meanwhile.
 """
 
 from __future__ import annotations
@@ -11,18 +17,43 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from reasonchat import providers
 from reasonchat.config import Config, Preset
+from reasonchat.core.conversation import Message, normalize_newlines
 from reasonchat.core.provider import Provider
-from reasonchat.errors import ReasonChatError
+from reasonchat.errors import ReasonChatError, StoreError, UsageError
 from reasonchat.providers import ProviderOptions
-from reasonchat.state import State, save_state
+from reasonchat.state import State, load_state, save_state
 
 if TYPE_CHECKING:
-    from reasonchat.store.transcripts import TranscriptStore
+    from reasonchat.core.reply import Reply
+    from reasonchat.store.transcripts import StoredMessage, TranscriptStore
+    from reasonchat.store.writer import ReplyWriter
 
 REASONING_CYCLE = ("auto", "expanded", "collapsed", "hidden")
+CURRENT = "@current"  # the picker's row for the provider in use, command-line overrides included
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """The last question of the open conversation and the answer after it, as the store has them."""
+
+    user_id: int
+    text: str
+    answer_id: int | None
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What a send or a regenerate hands to the screen to start an answer."""
+
+    history: list[Message]
+    prompt: str
+    user_id: int
+    replaced: tuple[int, ...] = ()  # messages of an edited exchange that this one replaced
+    new_conversation: bool = False
 
 
 @dataclass
@@ -34,10 +65,15 @@ class ChatSession:
     reasoning_mode: str = "auto"
     conversation_id: int | None = None
     remember: bool = True
-    _provider: Provider | None = field(default=None, repr=False)
+    editing: Exchange | None = None  # the exchange the prompt is editing; replaced only when sent
+    served_model: str = ""  # the model the provider actually served, once known (vLLM's first, an alias's target)
+    unsaved: list[ReplyWriter] = field(default_factory=list)  # answers the store refused; retried before sending
     unsaved_reason: str | None = None  # why this session lives in memory (the store file could not be opened)
+    _provider: Provider | None = field(default=None, repr=False)
     _store: TranscriptStore | None = field(default=None, repr=False)
-    _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # -- the store ----------------------------------------------------------------------------------------
 
     @property
     def store(self) -> TranscriptStore:
@@ -45,9 +81,8 @@ class ChatSession:
         the preload thread, hence the lock. If the file cannot be opened (read-only or full data dir, a store
         from a newer reasonchat) the session goes on in an in-memory store, and `unsaved_reason` says why:
         the user can still chat, and is told nothing of it is kept."""
-        with self._store_lock:
+        with self._lock:
             if self._store is None:
-                from reasonchat.errors import StoreError
                 from reasonchat.store.transcripts import TranscriptStore
 
                 try:
@@ -57,40 +92,202 @@ class ChatSession:
                     self._store = TranscriptStore(memory=True)
             return self._store
 
+    @property
+    def saving(self) -> bool:
+        return self.unsaved_reason is None and not self.unsaved
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
 
+    # -- what is open -------------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        if self.conversation_id is None:
+            return ""
+        try:
+            return self.store.require(self.conversation_id).title
+        except UsageError:
+            return ""
+
+    def new(self) -> None:
+        self.conversation_id = None
+        self.editing = None
+
+    def open(self, conversation_id: int) -> list[StoredMessage]:
+        """Open a stored conversation; UsageError if it is gone."""
+        self.store.require(conversation_id)
+        messages = self.store.messages(conversation_id)
+        self.conversation_id = conversation_id
+        self.editing = None
+        return messages
+
+    def delete(self, conversation_id: int) -> bool:
+        """Delete a conversation for good; True when it was the open one, which is then closed."""
+        self.store.delete(conversation_id)
+        self.unsaved = [w for w in self.unsaved if w.conversation_id != conversation_id]
+        if conversation_id != self.conversation_id:
+            return False
+        self.new()
+        return True
+
+    def begin_edit(self) -> Exchange | None:
+        """Mark the last exchange as being edited (nothing changes until the edit is sent)."""
+        if self.conversation_id is None:
+            return None
+        user, answer = self.store.last_exchange(self.conversation_id)
+        if user is None:
+            return None
+        self.editing = Exchange(user.id, user.content, answer.id if answer is not None else None)
+        return self.editing
+
+    def cancel_edit(self) -> None:
+        self.editing = None
+
+    def send(self, prompt: str) -> Sending:
+        """Save the user's message (replacing the exchange being edited, in one transaction) and return the
+        request's history. StoreError, with nothing changed, when the store refuses."""
+        prompt = normalize_newlines(prompt)
+        self.retry_unsaved()
+        store = self.store
+        new_conversation = self.conversation_id is None or not store.exists(self.conversation_id)
+        if new_conversation:
+            self.editing = None  # (an open conversation deleted by another reasonchat: start afresh)
+            preset = self.preset()
+            self.conversation_id = store.create_conversation(preset.name, preset.model or self.served_model, prompt)
+        assert self.conversation_id is not None
+        replaced: tuple[int, ...] = ()
+        if self.editing is not None:
+            replaced = tuple(i for i in (self.editing.user_id, self.editing.answer_id) if i is not None)
+        user_id = store.add_message(self.conversation_id, "user", prompt, replacing=replaced)
+        self.editing = None
+        return Sending(self._history(before=user_id), prompt, user_id, replaced, new_conversation)
+
+    def regenerate(self) -> Sending:
+        """Drop the last answer and ask its question again. UsageError when there is nothing to regenerate."""
+        if self.conversation_id is None:
+            raise UsageError("No answer to regenerate yet")
+        self.retry_unsaved()
+        user, answer = self.store.last_exchange(self.conversation_id)
+        if user is None:
+            raise UsageError("No answer to regenerate yet")
+        if answer is not None:
+            self.store.delete_message(answer.id)
+        self.editing = None
+        return Sending(self._history(before=user.id), user.content, user.id,
+                       (answer.id,) if answer is not None else ())
+
+    def _history(self, before: int) -> list[Message]:
+        assert self.conversation_id is not None
+        return [Message(m.role, m.content, m.reasoning, m.status)
+                for m in self.store.messages(self.conversation_id) if m.id < before]
+
+    # -- answers being written ------------------------------------------------------------------------------
+
+    def writer(self, reply: Reply) -> ReplyWriter:
+        from reasonchat.store.writer import ReplyWriter
+
+        assert self.conversation_id is not None
+        return ReplyWriter(self.store, self.conversation_id, reply)
+
+    def finish(self, writer: ReplyWriter) -> str | None:
+        """The final save of an answer; if the store refuses, keep it for a retry and return why."""
+        try:
+            writer.flush()
+        except StoreError as exc:
+            if self.store.exists(writer.conversation_id):
+                self.unsaved.append(writer)
+                return str(exc)
+        return None
+
+    def retry_unsaved(self) -> None:
+        """Write the answers the store refused (StoreError if it still does): nothing is sent after an answer
+        that is not on disk, so a saved conversation never has a hole. Answers of a conversation deleted
+        since have nowhere to go and are dropped."""
+        while self.unsaved:
+            writer = self.unsaved[0]
+            if not self.store.exists(writer.conversation_id):
+                self.unsaved.pop(0)
+                continue
+            writer.flush()
+            self.unsaved.pop(0)
+
+    def export_markdown(self) -> Path:
+        """Write the open conversation as Markdown into `[ui] export_dir`; UsageError if there is none."""
+        from reasonchat.export import write_markdown
+
+        if self.conversation_id is None or not self.store.exists(self.conversation_id):
+            raise UsageError("Nothing to export yet")
+        return write_markdown(self.store, self.conversation_id, Path(self.config.ui.export_dir).expanduser())
+
+    # -- the provider ---------------------------------------------------------------------------------------
+
     def preset(self) -> Preset:
         return providers.choose_preset(self.config, self.options)
 
+    @property
+    def overridden(self) -> bool:
+        """The provider comes from command-line overrides (--base-url, --api-key-env), not a preset as is."""
+        return bool(self.options.base_url or self.options.api_key_env)
+
     def describe(self) -> tuple[str, str]:
-        """(preset name, model) for the header, without resolving keys."""
+        """(provider label, model) for the header and the store, without resolving keys. The label is the
+        preset's name, with the server's address when --base-url replaced the preset's."""
         try:
             preset = self.preset()
         except ReasonChatError:
             return self.options.preset or "?", self.options.model or ""
-        return preset.name, preset.model
+        name = preset.name
+        if self.options.base_url:
+            name += f" @ {urlsplit(preset.base_url).netloc or preset.base_url}"
+        if preset.model and self.served_model:
+            return name, f"{preset.model} → {self.served_model}"
+        return name, preset.model or self.served_model
 
-    def provider(self) -> Provider:
-        """The resolved provider (keys looked up once per switch); ReasonChatError says what is missing."""
-        if self._provider is None:
-            self._provider = providers.resolve(self.config, self.options)
-        return self._provider
+    def provider_if_ready(self) -> Provider | None:
+        """The resolved provider for the current choice, if its key has been looked up already."""
+        with self._lock:
+            return self._provider
 
-    def switch(self, preset: str, model: str | None) -> None:
-        self.options = ProviderOptions(preset=preset, model=model or None)
-        self._provider = None
+    def resolve_provider(self) -> Provider:
+        """Look up the key (may run `api_key_cmd`: call this on a worker thread) and build the provider.
+        ReasonChatError says what is missing. The result is kept only if the choice is still the same."""
+        options = self.options
+        provider = providers.resolve(self.config, options)
+        with self._lock:
+            if self.options == options:
+                self._provider = provider
+        return provider
+
+    def served(self, model: str) -> None:
+        """The provider said which model answered: the header shows it from now on, when the preset names
+        none (vLLM's first served model) or named an alias that answered as another (deepseek-reasoner)."""
+        with contextlib.suppress(ReasonChatError):
+            if model and model != self.preset().model:
+                self.served_model = model
+
+    def choose(self, preset: str, model: str | None) -> None:
+        """Switch provider (`CURRENT`: stay on the one in use, overrides included) and model."""
+        if preset == CURRENT:
+            options = replace(self.options, model=model or None)
+        else:
+            options = ProviderOptions(preset=preset, model=model or None)
+        with self._lock:
+            if options != self.options:
+                self.options = options
+                self._provider = None
+                self.served_model = ""
         self.save()
 
     def set_model(self, model: str) -> None:
-        self.options = replace(self.options, model=model)
-        self._provider = None
+        self.choose(CURRENT, model)
+
+    def set_thinking(self, thinking: bool) -> None:
+        self.thinking = thinking
         self.save()
 
     def toggle_thinking(self) -> None:
-        self.thinking = not self.thinking
-        self.save()
+        self.set_thinking(not self.thinking)
 
     def cycle_reasoning(self) -> str:
         index = REASONING_CYCLE.index(self.reasoning_mode) if self.reasoning_mode in REASONING_CYCLE else 0
@@ -98,8 +295,13 @@ class ChatSession:
         return self.reasoning_mode
 
     def save(self) -> None:
+        """Remember the choice for the next start. A provider made of command-line overrides is not a
+        preset that can be remembered by name: then only the thinking switch is."""
         if not self.remember:
             return
-        name, _ = self.describe()
-        with contextlib.suppress(OSError):  # remembering is a convenience; never fail a switch over it
-            save_state(State(preset=name, model=self.options.model or "", thinking=self.thinking))
+        with contextlib.suppress(OSError, ReasonChatError):  # a convenience: never fail a switch over it
+            if self.overridden:
+                state = replace(load_state(), thinking=self.thinking)
+            else:
+                state = State(preset=self.preset().name, model=self.options.model or "", thinking=self.thinking)
+            save_state(state)

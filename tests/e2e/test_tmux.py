@@ -40,13 +40,19 @@ class Terminal:
         self.tmux("send-keys", "-t", "main", "-l", text)
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
+        return self.wait_until(lambda screen: text in screen, f"{text!r} never appeared", timeout)
+
+    def wait_gone(self, text: str, timeout: float = 20) -> str:
+        return self.wait_until(lambda screen: text not in screen, f"{text!r} never went", timeout)
+
+    def wait_until(self, condition: Any, what: str, timeout: float = 20) -> str:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             screen = self.screen()
-            if text in screen:
+            if condition(screen):
                 return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+            time.sleep(0.05)
+        raise AssertionError(f"{what}; the screen:\n{self.screen()}")
 
     def close(self) -> None:
         self.tmux("kill-server")
@@ -75,10 +81,11 @@ def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> Non
     term.keys("Enter")
     term.wait_for("Thinking…", timeout=15)  # the live title while it reasons
     term.wait_for("Ask a follow-up to see a multi-turn conversation.")
-    screen = term.wait_for("tok/s")  # the status line's usage, once the answer is complete
-    assert "Thought for" in screen and "About “Explain backpressure”" in screen
+    screen = term.wait_for("first token")  # the status line's usage, once the answer is complete
+    assert "Thought for" in screen
+    assert "About “Explain backpressure”" in screen
     assert "The user wrote:" not in screen  # auto: collapsed once the answer came
-    assert "prompt " in screen and "first token" in screen
+    assert "prompt " in screen
     term.keys("C-t")
     assert "The user wrote: “Explain backpressure”" in term.wait_for("The user wrote:")  # expanded
     term.keys("C-e")
@@ -86,11 +93,11 @@ def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> Non
     files = list(exports.glob("reasonchat-*.md"))
     assert len(files) == 1
     text = files[0].read_text(encoding="utf-8")
-    assert text.startswith("# Explain backpressure") and "<details><summary>Thought for" in text
-    assert "## About “Explain backpressure”" in text
+    assert text.startswith("# Explain backpressure")
+    assert "<details><summary>Thought for" in text
+    assert "### About “Explain backpressure”" in text  # the answer's own heading, under "## Assistant"
     term.keys("C-q")
-    time.sleep(0.5)
-    assert "Explain backpressure" not in term.screen()  # the app has left the screen
+    term.wait_gone("Explain backpressure")  # the app has left the screen
 
 
 SLOW = "bench-3000@200"  # a 15 s answer: still streaming when the signal comes
@@ -115,6 +122,25 @@ def _slow_tui(home: Path, server: DemoServer, tmp_path: Path, model: str = SLOW)
 
 
 
+def _saved_reasoning(home: Path) -> bool:
+    """The answer in flight has reasoning in the store (it was flushed at least once)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(home / "reasonchat.db") as conn:
+            row = conn.execute("SELECT length(reasoning) FROM messages WHERE role = 'assistant'").fetchone()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0])
+
+
+def _wait_saved(home: Path, timeout: float = 20) -> None:
+    end = time.monotonic() + timeout
+    while not _saved_reasoning(home):
+        assert time.monotonic() < end, "nothing of the answer was saved"
+        time.sleep(0.05)
+
+
 def _last_assistant(home: Path) -> Any:
     import sqlite3
 
@@ -135,37 +161,36 @@ def test_sigterm_saves_as_stopped_and_restores_the_terminal(home: Path, server: 
                                                              signame: str, code: int) -> None:
     term, pidfile = _slow_tui(home, server, tmp_path)
     try:
-        time.sleep(1.0)
+        _wait_saved(home)
         os.kill(int(pidfile.read_text()), getattr(signal, f"SIG{signame}"))
         screen = term.wait_for(f"exit={code}", timeout=15)
         assert "Thinking…" not in screen  # the alternate screen is gone: the shell's own lines are back
         row = _last_assistant(home)
-        assert row["status"] == "stopped" and row["reasoning"]
+        assert row["status"] == "stopped"
+        assert row["reasoning"]
     finally:
         term.close()
 
 
-def test_sigkill_mid_stream_loses_at_most_a_second(home: Path, server: DemoServer, tmp_path: Path) -> None:
+def test_sigkill_mid_stream_keeps_what_was_saved(home: Path, server: DemoServer, tmp_path: Path) -> None:
+    """kill -9 mid-answer: the row is recovered as interrupted, the store is intact, and what it holds is the
+    start of what the server sent. (How much a kill loses — at most the last second — is measured by
+    `python -m benchmarks.crash_loss`, not asserted here.)"""
     from reasonchat import demo_scenarios
 
     term, pidfile = _slow_tui(home, server, tmp_path)
     try:
         asked = next(r for r in server.requests if r.path.endswith("/chat/completions"))
-        started = time.monotonic()  # the request is already in: its stream started before this
-        time.sleep(2.0)
-        killed_at = time.monotonic()
+        _wait_saved(home)
         os.kill(int(pidfile.read_text()), signal.SIGKILL)
         term.wait_for("exit=137", timeout=15)
         row = _last_assistant(home)
         assert row["status"] == "interrupted"
         scenario = demo_scenarios.resolve(SLOW, asked.body["messages"])
-        assert not isinstance(scenario, demo_scenarios.Refusal)
-        full = "".join(scenario.plan.reasoning)
-        # The stream was sent at 200 tok/s from before `started`; what had arrived a second before the kill
-        # (less a 0.3 s margin for a busy machine) must be in the store.
-        due = int((killed_at - 1.0 - 0.3 - started) * 200)
+        assert isinstance(scenario, demo_scenarios.Scenario)
         saved = row["reasoning"]
-        assert full.startswith(saved) and len(saved) >= len("".join(scenario.plan.reasoning[:due]))
+        assert saved
+        assert "".join(scenario.plan.reasoning).startswith(saved)
     finally:
         term.close()
 
@@ -186,11 +211,13 @@ def test_disk_full_mid_answer_keeps_it_and_saves_it_when_there_is_room(home: Pat
     try:
         resource.prlimit(pid, resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
         screen = term.wait_for("The answer is not saved", timeout=30)
-        assert "NOT SAVED" in screen and "Traceback" not in screen
+        assert "NOT SAVED" in screen
+        assert "Traceback" not in screen
         term.type("the next question")
         term.keys("Enter")
         screen = term.wait_for("Not sent")
-        assert "in the prompt." in screen and "▊ the next question" in screen
+        assert "in the prompt." in screen
+        assert "▊ the next question" in screen
         resource.prlimit(pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
         term.keys("Enter")
         conn = sqlite3.connect(home / "reasonchat.db")
@@ -208,7 +235,7 @@ def test_disk_full_mid_answer_keeps_it_and_saves_it_when_there_is_room(home: Pat
         term.wait_for("exit=0", timeout=15)
         asked = server.chat_bodies()[0]["messages"]
         scenario = demo_scenarios.resolve(model, asked)
-        assert not isinstance(scenario, demo_scenarios.Refusal)
+        assert isinstance(scenario, demo_scenarios.Scenario)
         assert saved == ("".join(scenario.plan.reasoning), "".join(scenario.plan.answer))  # nothing lost
         assert _last_assistant(home)["status"] == "complete"
     finally:
@@ -236,7 +263,7 @@ def test_hostile_provider_cannot_touch_the_terminal(home: Path, server: DemoServ
         term.wait_for("Next message goes to evil · osc52-model")
         term.type("hello")
         term.keys("Enter")
-        term.wait_for("The answer failed")
+        term.wait_for("✗ error: not found (HTTP 404")
         term.keys("C-q")
         term.wait_for("exit=0")
         assert term.tmux("list-buffers") == ""  # no clipboard write
@@ -264,8 +291,134 @@ def test_disk_full_then_quit_saves_the_answer_on_the_way_out(home: Path, server:
         screen = term.wait_for("exit=0", timeout=15)
         assert "Traceback" not in screen
         scenario = demo_scenarios.resolve(model, server.chat_bodies()[0]["messages"])
-        assert not isinstance(scenario, demo_scenarios.Refusal)
+        assert isinstance(scenario, demo_scenarios.Scenario)
         row = _last_assistant(home)
-        assert row["status"] == "complete" and row["content"] == "".join(scenario.plan.answer)
+        assert row["status"] == "complete"
+        assert row["content"] == "".join(scenario.plan.answer)
+    finally:
+        term.close()
+
+
+def _store(home: Path) -> Any:
+    import sqlite3
+
+    conn = sqlite3.connect(home / "reasonchat.db")
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _conversations(home: Path) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(title, [(role, status, content)]) of every stored conversation, oldest first."""
+    with _store(home) as conn:
+        out = []
+        for c in conn.execute("SELECT id, title FROM conversations ORDER BY id").fetchall():
+            rows = conn.execute("SELECT role, status, content FROM messages WHERE conversation_id = ? ORDER BY id",
+                                (c["id"],)).fetchall()
+            out.append((c["title"], [(r["role"], r["status"], r["content"]) for r in rows]))
+        return out
+
+
+def _wait_store(home: Path, condition: Any, what: str, timeout: float = 30) -> Any:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        state = _conversations(home) if (home / "reasonchat.db").exists() else []
+        if condition(state):
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"the store never showed {what}: {_conversations(home)}")
+
+
+def test_a_users_day(home: Path, server: DemoServer, tmp_path: Path) -> None:
+    """--base-url on the demo server, a model from the picker, chat, edit and cancel, a 20 kB paste with CRs,
+    history mid-answer, deleting the open conversation, export, quit, and `-c` — the screen and the store
+    agreeing after every step."""
+    exports = tmp_path / "exports"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f'[ui]\nexport_dir = "{exports}"\n', encoding="utf-8")
+    program = f"{shlex.quote(sys.executable)} -m reasonchat --base-url {server.base_url}"
+    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+               f"sh -c {shlex.quote(f'{program}; echo exit=$?; read again; {program} -c; echo exit=$?')}; sleep 30")
+    term = Terminal(command, width=120, height=45)
+    host = server.base_url.split("/")[2]
+    try:
+        term.wait_for(f"ad-hoc @ {host} · (first served) · thinking on")
+        assert "New conversation with ad-hoc" in term.screen()
+
+        term.keys("C-k")  # the server's own models, on the row of the provider in use
+        term.wait_for("in use")
+        term.wait_for("shape-deepseek")
+        term.keys("Right", "Enter")  # its first model
+        term.wait_for(f"Next message goes to ad-hoc @ {host} · demo")
+
+        term.type("first question")
+        term.keys("Enter")
+        term.wait_for("Thought for", timeout=30)
+        term.wait_for("first token", timeout=30)
+        state = _wait_store(home, lambda s: len(s) == 1 and len(s[0][1]) == 2 and s[0][1][1][1] == "complete",
+                            "one finished exchange")
+        assert state[0][0] == "first question"
+        assert "— first question" in term.screen()  # the header names the stored title
+
+        term.keys("Up")  # edit, then think better of it
+        term.wait_for("Editing your last message")
+        term.keys("Escape")
+        term.wait_gone("Editing your last message")
+        assert _conversations(home) == state  # nothing deleted
+
+        lines = [f"log line {i:05d}: something happened" for i in range(600)]  # ~21 kB
+        (tmp_path / "log.txt").write_text("\n".join(lines), encoding="utf-8")
+        term.tmux("load-buffer", "-b", "log", str(tmp_path / "log.txt"))
+        term.tmux("paste-buffer", "-p", "-b", "log", "-t", "main")  # bracketed, each LF sent as CR
+        term.wait_for("[pasted ")
+        term.keys("Enter")
+        state = _wait_store(home, lambda s: len(s[0][1]) == 4 and s[0][1][3][1] == "complete", "the paste answered")
+        assert state[0][1][2][2] == "\n".join(lines)  # one message, its lines intact, no CR
+        term.wait_for("characters in all, sent and saved in full")
+
+        term.keys("C-k")  # a long answer, to leave mid-way
+        term.wait_for("in use")
+        term.wait_for("shape-deepseek")
+        term.keys("Right", "End", "Enter")
+        term.wait_for("bench-20000@3000")
+        term.type("a long one")
+        term.keys("Enter")
+        term.wait_for("Thinking…", timeout=15)
+        term.keys("C-o")  # history, mid-answer
+        term.wait_for("History — type to search")
+        term.wait_for("first question  · 6 msgs")  # listed, and still answering: browsing does not stop it
+        term.keys("C-d")  # the open conversation is the newest
+        screen = term.wait_for("for good?")
+        assert "It is the conversation you" in screen  # (the line wraps inside the small window)
+        term.keys("y")
+        term.wait_for("Deleted “first question”")
+        assert _conversations(home) == []
+        term.keys("Escape")
+        term.wait_for("New conversation with ad-hoc")
+
+        term.keys("C-k")
+        term.wait_for("in use")
+        term.wait_for("shape-deepseek")
+        term.keys("Right", "Home", "Down", "Enter")  # the model in use comes first, then the server's own list
+        term.wait_for("· demo · thinking on")
+        term.type("after the delete")
+        term.keys("Enter")
+        state = _wait_store(home, lambda s: len(s) == 1 and len(s[0][1]) == 2 and s[0][1][1][1] == "complete",
+                            "a new conversation")
+        assert state[0][0] == "after the delete"
+        term.wait_for("first token", timeout=30)
+        term.keys("C-e")
+        term.wait_for("Exported to")
+        exported = list(exports.glob("reasonchat-*.md"))
+        assert len(exported) == 1
+        assert "## You\n\nafter the delete" in exported[0].read_text(encoding="utf-8")
+
+        term.keys("C-q")
+        term.wait_for("exit=0")
+        term.keys("Enter")  # start again with -c
+        screen = term.wait_for("— after the delete")
+        assert "after the delete" in screen.split("— after the delete", 1)[1]  # the exchange is shown again
+        assert _conversations(home) == state
+        term.keys("C-q")
+        term.wait_until(lambda s: s.count("exit=0") == 2, "the second run to end")
     finally:
         term.close()

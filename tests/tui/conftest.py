@@ -94,4 +94,34 @@ def assert_terminal_safe(raw: str) -> None:
     assert found is None, f"{found.group() if found else ''!r} reached the terminal near {near!r}"
 
 
-__all__ = ["assert_terminal_safe", "asyncio", "send", "settle", "terminal_output", "until", "write_config"]
+def assert_agree(app: Any, home: Path | None = None) -> None:
+    """One state, three views: what the screen shows, what the session has open and what the store holds
+    agree — the same messages in the same order, the same title — with nothing streaming."""
+    from reasonchat.store import TranscriptStore
+    from reasonchat.tui.widgets.turn import AssistantTurn
+    from reasonchat.tui.widgets.user_message import UserMessage
+
+    chat, session = app.chat, app.session
+    assert not chat.generating
+    shown = [(type(w).__name__, w.message_id) for w in chat.conversation.children
+             if isinstance(w, UserMessage | AssistantTurn)]
+    header = str(chat.query_one("HeaderLine").render())
+    if session.conversation_id is None:
+        assert shown == [], f"the screen shows {shown} with no conversation open"
+        assert chat.query_one("#hint").display
+        return
+    store = TranscriptStore(home / "reasonchat.db") if home is not None else session.store
+    try:
+        kept = [("UserMessage" if m.role == "user" else "AssistantTurn", m.id)
+                for m in store.messages(session.conversation_id) if m.role in ("user", "assistant")]
+        title = store.require(session.conversation_id).title
+    finally:
+        if home is not None:
+            store.close()
+    assert shown == kept, f"screen {shown} vs store {kept}"
+    assert header.endswith(title), f"header {header!r} vs title {title!r}"
+    assert "NOT SAVED" not in header or not session.saving
+
+
+__all__ = ["assert_agree", "assert_terminal_safe", "asyncio", "send", "settle", "terminal_output", "until",
+           "write_config"]

@@ -20,7 +20,7 @@ from reasonchat.store import TranscriptStore
 from reasonchat.tui import clock
 from reasonchat.tui.app import ReasonChatApp, make_app
 from reasonchat.tui.widgets.turn import AssistantTurn
-from tests.tui.conftest import write_config
+from tests.tui.conftest import until, write_config
 
 SIZE = (100, 34)
 REASONING = ("The user asks how to reverse a list in Python. Slicing with [::-1] makes a copy; list.reverse() "
@@ -68,14 +68,24 @@ def steady(pilot: Any) -> None:
     pilot.app.chat.query_one("#prompt").cursor_blink = False
 
 
-def opened(conversation: int | None, *keys: str) -> Any:
+async def drawn(pilot: Any) -> None:
+    """Whatever was asked is laid out and painted (no fixed pause: a busy machine only makes this slower)."""
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def opened(conversation: int | None, *keys: str, ready: Any = None) -> Any:
     async def run_before(pilot: Any) -> None:
         steady(pilot)
+        await until(pilot, lambda: bool(pilot.app.chat.query("Footer")))  # the key bar joins a frame late
         if conversation is not None:
             await pilot.app.chat.open_conversation(conversation)
         for key in keys:
             await pilot.press(key)
-        await pilot.pause(0.3)
+        if ready is not None:
+            await until(pilot, lambda: ready(pilot.app))
+        await drawn(pilot)
 
     return run_before
 
@@ -90,8 +100,10 @@ def test_turn_mid_reasoning(snap_compare: Any, home: Path, server: DemoServer) -
             reply.apply(ReasoningDelta(word + " "), now=100.0)
         turn = AssistantTurn(reply, "auto")
         await pilot.app.chat.conversation.mount(turn)
+        await until(pilot, lambda: turn.reasoning.body.content_region.width > 0)
         await turn.tick()
-        await pilot.pause(0.3)
+        await until(pilot, lambda: bool(str(turn.reasoning.body.render()).strip()))
+        await drawn(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -112,22 +124,23 @@ def test_error_turn(snap_compare: Any, home: Path, server: DemoServer) -> None:
 
 
 def test_help_screen(snap_compare: Any, home: Path, server: DemoServer) -> None:
+    from reasonchat.tui.screens.help import HelpScreen
+
     app, _ = seeded_app(home, server)
-    assert snap_compare(app, terminal_size=SIZE, run_before=opened(None, "f1"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=opened(None, "f1",
+                                                                   ready=lambda a: isinstance(a.screen, HelpScreen)))
 
 
 def test_history_screen(snap_compare: Any, home: Path, server: DemoServer) -> None:
     app, _ = seeded_app(home, server)
 
+    def listed(app: Any) -> bool:
+        return getattr(app.screen, "shown_query", None) == ""
+
     async def run_before(pilot: Any) -> None:
-        await opened(None, "ctrl+o")(pilot)
-        for _ in range(100):  # the list fills in after the screen opens: wait for it, however busy the machine
-            lists = pilot.app.screen.query("#conversations")
-            if lists and lists.first().option_count:
-                break
-            await pilot.pause(0.05)
+        await opened(None, "ctrl+o", ready=listed)(pilot)
         pilot.app.screen.query_one("#search").cursor_blink = False  # a blinking cursor differs shot to shot
-        await pilot.pause(0.1)
+        await drawn(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -135,14 +148,24 @@ def test_history_screen(snap_compare: Any, home: Path, server: DemoServer) -> No
 def test_picker(snap_compare: Any, home: Path, server: DemoServer) -> None:
     app, _ = seeded_app(home, server)
 
-    async def run_before(pilot: Any) -> None:
-        steady(pilot)
-        await pilot.press("ctrl+k")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            models = pilot.app.screen.query("#models")
-            if models and models.first().option_count > 3:
-                break
-        await pilot.pause(0.2)
+    def listed(app: Any) -> bool:
+        models = app.screen.query("#models")
+        return bool(models) and models.first().option_count > 3
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=opened(None, "ctrl+k", ready=listed))
+
+
+def test_first_screen_at_80x24(snap_compare: Any, home: Path, server: DemoServer) -> None:
+    """The smallest usual terminal: a hint says who you talk to and the keys that matter; the key bar keeps
+    F1, ctrl+q and ctrl+r."""
+    app, _ = seeded_app(home, server)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened(None))
+
+
+def test_editing_the_last_message(snap_compare: Any, home: Path, server: DemoServer) -> None:
+    app, conversation = seeded_app(home, server)
+
+    def editing(app: Any) -> bool:
+        return bool(app.chat.prompt.text)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=opened(conversation, "up", ready=editing))

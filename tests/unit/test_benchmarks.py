@@ -35,3 +35,26 @@ def test_startup_sees_the_first_frame_on_a_pty(tmp_path: Path) -> None:
     ours = startup.first_frame([sys.executable, "-m", "reasonchat", "--demo"], b"thinking on", env)
     minimal = startup.first_frame([sys.executable, "-c", startup.MINIMAL], b"minimal app ready", env)
     assert ours > 0 and minimal > 0
+
+
+def test_transport_comparison_runs_each_design(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import transport
+
+    monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))
+    with demo_server_process() as base_url:
+        results = transport.measure(base_url, tokens=600, unpaced=600, repeats=1)
+    assert set(results) == {"stock+rest", "stock", "thread"}
+    for figures in results.values():
+        assert figures["cpu"] > 0
+        assert figures["unpaced_tps"] > 0
+    from reasonchat.core import client
+
+    assert client.REST == 0.01  # every design's switch was undone
+
+
+def test_crash_loss_measures_a_killed_ask() -> None:
+    from benchmarks import crash_loss
+
+    with demo_server_process() as base_url:
+        lost = crash_loss.one_run(base_url, 2.0)
+    assert lost >= 0

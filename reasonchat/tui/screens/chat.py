@@ -1,73 +1,83 @@
-"""The chat screen: conversation, prompt, header and status line, and every action on a conversation.
+"""The chat screen: conversation, prompt, header, status line and key bar. It renders, and turns keys into
+intents; what is open, and every store write, belongs to the session (`ChatSession`).
 
-One async worker per generation (`@work(exclusive=True, group="generation")`) streams over `AsyncOpenAI`;
-it folds events into a `Reply` and the store, and a 15 Hz timer copies what changed onto the screen, so
-the UI never redraws per token. `openai` is imported inside the worker, after the first paint, and what
-an answer needs (its widgets, `Reply`, the request builder: ~12 ms) inside the methods that use it, so the
-first frame waits for none of it.
+One async worker per answer (`@work(exclusive=True, group="generation")`) streams over `AsyncOpenAI`: it
+folds events into a `Reply` and the store, and a 15 Hz timer copies what changed onto the screen, so the UI
+never redraws per token. Key lookups that may run a command (`api_key_cmd`) happen on a worker thread
+first. `openai` is imported inside the worker, after the first paint, and what an answer needs (its
+widgets, `Reply`, the request builder) inside the methods that use it, so the first frame waits for none.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 
-from reasonchat.errors import ReasonChatError, StoreError
-from reasonchat.tui.session import ChatSession
+from reasonchat.errors import ReasonChatError, StoreError, UsageError
+from reasonchat.tui.session import ChatSession, Sending
+from reasonchat.tui.widgets.empty_hint import EmptyHint
 from reasonchat.tui.widgets.header_line import HeaderLine
 from reasonchat.tui.widgets.prompt import PromptInput
-from reasonchat.tui.widgets.status_bar import StatusBar
+from reasonchat.tui.widgets.status_bar import READY, StatusBar
 
 if TYPE_CHECKING:
-    from reasonchat.core.conversation import Message
-    from reasonchat.store.writer import ReplyWriter
+    from reasonchat.core.provider import Provider
+    from reasonchat.store.transcripts import StoredMessage
     from reasonchat.tui.widgets.turn import AssistantTurn
 
 TICK = 1 / 15  # how often a live answer is copied to the screen: smooth to read; 20 Hz cost ~0.03 CPU more
+STOPPED = "Stopped the answer — what arrived is saved"
 
 
 class ChatScreen(Screen[None]):
     DEFAULT_CSS = """
     ChatScreen #conversation { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
-    ChatScreen #welcome { color: $text-muted; padding: 1 2; }
+    ChatScreen #conversation > .-editing { opacity: 45%; }
     """
+    # The key bar lists these in this order; at 80 columns the first ones are what fits.
     BINDINGS = [
         Binding("escape", "stop", "Stop", priority=True),
-        Binding("ctrl+t", "cycle_reasoning", "Reasoning", priority=True),
-        Binding("ctrl+n", "new", "New", priority=True),
+        Binding("escape", "cancel_edit", "Cancel edit", priority=True),
+        Binding("ctrl+k", "picker", "Model", priority=True),
         Binding("ctrl+o", "history", "History", priority=True),
-        Binding("ctrl+k", "picker", "Preset/model", priority=True),
-        Binding("ctrl+e", "export", "Export", priority=True),
+        Binding("ctrl+n", "new", "New", priority=True),
         Binding("ctrl+r", "regenerate", "Regenerate", priority=True),
+        Binding("ctrl+t", "cycle_reasoning", "Reasoning", priority=True, show=False),
+        Binding("ctrl+e", "export", "Export", priority=True, show=False),
+        Binding("ctrl+y", "copy_answer", "Copy answer", priority=True, show=False),
+        Binding("pageup", "scroll_page(-1)", "Scroll up", priority=True, show=False),
+        Binding("pagedown", "scroll_page(1)", "Scroll down", priority=True, show=False),
+        Binding("ctrl+home", "scroll_edge(0)", "Top", priority=True, show=False),
+        Binding("ctrl+end", "scroll_edge(1)", "Bottom", priority=True, show=False),
     ]
 
     def __init__(self, session: ChatSession) -> None:
         super().__init__()
         self.session = session
         self.generating = False
-        self._editing: tuple[int | None, int | None] | None = None  # (user, assistant) being replaced
-        self._unsaved: list[tuple[AssistantTurn, ReplyWriter]] = []  # answers the store refused; retried
+        self.resolving = False  # a key is being looked up before a send
+        self._live: AssistantTurn | None = None
 
     def compose(self) -> ComposeResult:
         yield HeaderLine()
-        yield VerticalScroll(id="conversation")
+        with VerticalScroll(id="conversation"):
+            yield EmptyHint()
         yield PromptInput()
-        yield StatusBar("Ready — type a message and press Enter")
+        yield StatusBar()
 
     def on_mount(self) -> None:
         self.conversation.anchor()
         self.refresh_header()
-        self.query_one(PromptInput).focus()
+        self.prompt.focus()
         self.call_after_refresh(self._mount_key_bar)
 
     def _mount_key_bar(self) -> None:
@@ -76,20 +86,67 @@ class ChatScreen(Screen[None]):
 
         self.mount(Footer())
 
+    # -- parts ----------------------------------------------------------------------------------------------
+
     @property
     def conversation(self) -> VerticalScroll:
         return self.query_one("#conversation", VerticalScroll)
 
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one(PromptInput)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def turns(self) -> list[AssistantTurn]:
+        from reasonchat.tui.widgets.turn import AssistantTurn
+
+        return [w for w in self.conversation.children if isinstance(w, AssistantTurn)]
+
     def refresh_header(self) -> None:
-        preset, model = self.session.describe()
-        title = ""
-        if self.session.conversation_id is not None:
-            try:
-                title = self.session.store.require(self.session.conversation_id).title
-            except ReasonChatError:
-                title = ""
-        saving = self.session.unsaved_reason is None and not self._unsaved
-        self.query_one(HeaderLine).show(preset, model, self.session.thinking, title, saving)
+        session = self.session
+        preset, model = session.describe()
+        self.query_one(HeaderLine).show(preset, model, session.thinking, session.title(), session.saving)
+        hint = self.query_one(EmptyHint)
+        hint.show(preset, model, session.thinking)
+        hint.display = session.conversation_id is None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape stops an answer while one streams, else leaves an edit; otherwise the key bar hides it."""
+        if action == "stop":
+            return self.generating
+        if action == "cancel_edit":
+            return not self.generating and self.session.editing is not None
+        return True
+
+    def _changed(self) -> None:
+        self.refresh_bindings()
+        self.refresh_header()
+
+    # -- typing anywhere ----------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key typed while something else has focus (a reasoning title, nothing) goes to the prompt."""
+        prompt = self.prompt
+        if self.focused is not prompt and event.is_printable and event.character:
+            event.stop()
+            prompt.focus()
+            prompt.insert(event.character)
+
+    def action_scroll_page(self, direction: int) -> None:
+        if direction < 0:
+            self.conversation.scroll_page_up()
+        else:
+            self.conversation.scroll_page_down()
+
+    def action_scroll_edge(self, end: int) -> None:
+        if end:
+            self.conversation.scroll_end(animate=False)
+            self.conversation.anchor()
+        else:
+            self.conversation.scroll_home(animate=False)
 
     # -- sending ------------------------------------------------------------------------------------------
 
@@ -98,79 +155,95 @@ class ChatScreen(Screen[None]):
         if self.generating:
             self.notify("Still answering — press Escape to stop it first", severity="warning")
             return
-        try:
-            provider = self.session.provider()
-        except ReasonChatError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            self.app.action_picker(reason=str(exc))  # type: ignore[attr-defined]
+        self.with_provider(lambda provider: self._send(event.text, provider))
+
+    def with_provider(self, then: Callable[[Provider], Awaitable[None] | None]) -> None:
+        """Run `then` with the provider in use, looking its key up first (on a thread) if need be."""
+        if self.resolving:
+            self.notify("Still checking the key — a moment", severity="warning", timeout=3)
             return
-        prompt = event.text
+        provider = self.session.provider_if_ready()
+        if provider is not None:
+            self._call(then, provider)
+            return
+        self.resolving = True
+        self.status.say(f"Checking the key for {self.session.describe()[0]}…")
+        self._resolve(then)
+
+    @work(thread=True, exclusive=True, group="resolve")
+    def _resolve(self, then: Callable[[Provider], Awaitable[None] | None]) -> None:
+        options = self.session.options
         try:
-            self.save_unsaved()
-            store = self.session.store
-            if self._editing is not None:
-                self._drop_messages(*self._editing)
-                self._editing = None
-            history = self._history()
-            if self.session.conversation_id is None:
-                self.session.conversation_id = store.create_conversation(provider.name, provider.model, prompt)
-            user_id = store.add_message(self.session.conversation_id, "user", prompt)
+            provider = self.session.resolve_provider()
+        except ReasonChatError as exc:
+            self.app.call_from_thread(self._resolved, None, str(exc), then, options)
+        else:
+            self.app.call_from_thread(self._resolved, provider, "", then, options)
+
+    def _resolved(self, provider: Provider | None, error: str, then: Callable[[Provider], Awaitable[None] | None],
+                  options: object) -> None:
+        self.resolving = False
+        self.status.say(READY)
+        if self.session.options != options:  # switched while the key was looked up: the result is stale
+            self.notify("The provider changed while its key was looked up — nothing was sent", severity="warning")
+            return
+        if provider is None:
+            from reasonchat.tui.typed import reason_app
+
+            self.notify(error, severity="error", timeout=8)
+            reason_app(self).action_picker(reason=error)  # the message stays in the prompt
+            return
+        self._call(then, provider)
+
+    def _call(self, then: Callable[[Provider], Awaitable[None] | None], provider: Provider) -> None:
+        result = then(provider)
+        if result is not None:
+            self.run_worker(result, group="intent")
+
+    def _send(self, text: str, provider: Provider) -> None:
+        from reasonchat.tui.widgets.user_message import UserMessage
+
+        try:
+            sending = self.session.send(text)
         except StoreError as exc:  # a full disk: nothing is sent, and the message stays in the prompt
             self.notify(f"{exc}. Your message is still in the prompt.", title="Not sent", severity="error",
                         timeout=12)
             return
-        from reasonchat.tui.widgets.user_message import UserMessage
+        self.prompt.clear()
+        self.prompt.set_editing(False)
+        if sending.new_conversation:
+            self._clear_view()
+        self._remove_messages(sending.replaced)
+        self.conversation.mount(UserMessage(sending.prompt, sending.user_id))
+        self._start(sending, provider)
 
-        self.query_one(PromptInput).clear()
-        self.conversation.mount(UserMessage(prompt, user_id))
-        self.refresh_header()
-        self._start(history, prompt)
-
-    def save_unsaved(self) -> None:
-        """Retry the answers the store refused (StoreError if it still does): nothing is sent after an
-        answer that is not on disk, so a conversation in the store never has a hole in it."""
-        while self._unsaved:
-            turn, writer = self._unsaved[0]
-            turn.message_id = writer.flush()
-            self._unsaved.pop(0)
-            if self.is_attached:  # also called as the app closes
-                self.refresh_header()
-
-    def _history(self) -> list[Message]:
-        from reasonchat.core.conversation import Message
-
-        if self.session.conversation_id is None:
-            return []
-        return [Message(m.role, m.content, m.reasoning, m.status)
-                for m in self.session.store.messages(self.session.conversation_id)]
-
-    def _start(self, history: list[Message], prompt: str) -> None:
+    def _start(self, sending: Sending, provider: Provider) -> None:
         from reasonchat.core.conversation import build_request
         from reasonchat.core.reply import Reply
         from reasonchat.tui.widgets.turn import AssistantTurn
 
-        provider = self.session.provider()
-        reply = Reply(model=provider.model or "the server's model", preset=provider.name)
+        reply = Reply(model=provider.model or self.session.served_model or "the server's model", preset=provider.name)
         turn = AssistantTurn(reply, self.session.reasoning_mode)
         self.conversation.mount(turn)
         self.conversation.anchor()
         self.generating = True
-        self.generate(turn, build_request(history, prompt, send_reasoning=provider.send_reasoning))
+        self._live = turn
+        self._changed()
+        request = build_request(sending.history, sending.prompt, send_reasoning=provider.send_reasoning)
+        self.generate(turn, request, provider)
 
     @work(exclusive=True, group="generation")
-    async def generate(self, turn: AssistantTurn, request: list[dict[str, object]]) -> None:
+    async def generate(self, turn: AssistantTurn, request: list[dict[str, object]], provider: Provider) -> None:
         from reasonchat.core.client import ChatClient  # the SDK loads here, never before the first paint
-        from reasonchat.core.events import StreamFailed
-        from reasonchat.store.writer import ReplyWriter, run_flusher
+        from reasonchat.core.events import Finished, StreamFailed
+        from reasonchat.store.writer import run_flusher
 
         session, reply = self.session, turn.reply
-        assert session.conversation_id is not None
-        writer = ReplyWriter(session.store, session.conversation_id, reply)
+        writer = session.writer(reply)
         flusher = asyncio.create_task(run_flusher(writer))
-        timer = self.set_interval(TICK, turn.tick)
+        timer = self.set_interval(TICK, self._tick)
         cancelled = False
         try:
-            provider = session.provider()
             async with ChatClient(provider) as client:
                 try:
                     model = provider.model or await client.resolve_model()
@@ -178,172 +251,223 @@ class ChatScreen(Screen[None]):
                     reply.apply(StreamFailed(str(exc)))
                 else:
                     reply.model = model
-                    async for event in client.stream(request, model=model, thinking=session.thinking):
-                        reply.apply(event)
-                        writer.maybe_flush()
+                    if not provider.model:
+                        session.served(model)
+                        self.refresh_header()
+                    events = client.stream(request, model=model, thinking=session.thinking)
+                    async with contextlib.aclosing(events) as stream:
+                        async for event in stream:
+                            reply.apply(event)
+                            writer.maybe_flush()
+                            if isinstance(event, Finished | StreamFailed) and event.model:
+                                session.served(event.model)
         except asyncio.CancelledError:
             cancelled = True
             reply.stop()
-        except ReasonChatError as exc:
+        except ReasonChatError as exc:  # the client could not be built (a proxy that cannot be used)
             reply.apply(StreamFailed(str(exc)))
         finally:
             flusher.cancel()
             timer.pause()  # not stop(): a tick in flight finishes its update rather than break off midway
             try:
-                self._final_save(turn, writer)
+                unsaved = session.finish(writer)
+                turn.message_id = writer.message_id
                 if self.is_attached:  # the app may be closing under us: the store matters, the screen not
                     await turn.finish()
-                    self.query_one(StatusBar).show_reply(reply)
+                    self.status.show_reply(reply)
+                    if unsaved:
+                        self.notify(f"{unsaved}. It is saved before your next message is sent.",
+                                    title="The answer is not saved", severity="error", timeout=12)
             finally:
                 timer.stop()
                 self.generating = False
-            if reply.error:
-                self.notify(reply.error, title="The answer failed", severity="error", timeout=8)
+                self._live = None
+                if self.is_attached:
+                    self._changed()
         if cancelled:
             raise asyncio.CancelledError
 
-    def _final_save(self, turn: AssistantTurn, writer: ReplyWriter) -> None:
-        try:
-            turn.message_id = writer.flush()
-        except StoreError as exc:  # the answer stays on screen and is retried before the next message
-            turn.message_id = writer.message_id
-            self._unsaved.append((turn, writer))
-            self.refresh_header()
-            self.notify(f"{exc}. It is saved when you send your next message.", title="The answer is not saved",
-                        severity="error", timeout=12)
+    async def _tick(self) -> None:
+        turn = self._live
+        if turn is not None:
+            await turn.tick()
+            self.status.live(turn.reply)
 
-    # -- actions (keys and the command palette) -------------------------------------------------------------
+    # -- stopping -----------------------------------------------------------------------------------------
 
     def action_stop(self) -> None:
         if self.generating:
             self.workers.cancel_group(self, "generation")
 
-    async def stop_and_wait(self) -> None:
-        """Stop the answer being written and wait until it is saved (as stopped)."""
+    async def stop_and_wait(self) -> bool:
+        """Stop the answer being written and wait until it is saved (as stopped); True if one was."""
         running = [w for w in self.workers if w.group == "generation" and not w.is_finished]
         self.action_stop()
         for worker in running:
             with contextlib.suppress(Exception):  # WorkerCancelled: stopped, and saved as such
                 await worker.wait()
+        return bool(running)
 
-    def action_cycle_reasoning(self) -> None:
-        from reasonchat.tui.widgets.turn import AssistantTurn
+    async def _stop_to_leave(self) -> None:
+        """Before something else is opened: stop the answer, and say so."""
+        if await self.stop_and_wait():
+            self.notify(STOPPED, timeout=5)
 
-        mode = self.session.cycle_reasoning()
-        for turn in self.query(AssistantTurn):
-            turn.set_mode(mode)
-        self.notify(f"Reasoning: {mode}", timeout=2)
+    # -- what is open -------------------------------------------------------------------------------------
+
+    def _clear_view(self) -> None:
+        hint = self.query_one(EmptyHint)
+        for child in list(self.conversation.children):
+            if child is not hint:
+                child.remove()
+
+    def _reset(self) -> None:
+        """Show the session's empty new conversation."""
+        self._clear_view()
+        self.prompt.set_editing(False)
+        self.status.say(READY)
+        self._changed()
+        self.prompt.focus()
 
     async def action_new(self) -> None:
-        self.action_stop()
-        self.session.conversation_id = None
-        self._editing = None
-        await self.conversation.remove_children()
-        self.refresh_header()
-        self.query_one(PromptInput).focus()
-
-    def action_history(self) -> None:
-        self.app.action_history()  # type: ignore[attr-defined]
-
-    def action_picker(self) -> None:
-        self.app.action_picker()  # type: ignore[attr-defined]
-
-    def action_export(self) -> None:
-        from reasonchat import export as exporting
-        from reasonchat.atomic import write_atomically
-
-        conversation_id = self.session.conversation_id
-        if conversation_id is None:
-            self.notify("Nothing to export yet", severity="warning")
-            return
-        store = self.session.store
-        summary = store.require(conversation_id)
-        slug = re.sub(r"[^\w-]+", "-", summary.title.lower(), flags=re.UNICODE).strip("-")[:40] or "conversation"
-        path = Path(self.session.config.ui.export_dir).expanduser() / f"reasonchat-{conversation_id}-{slug}.md"
-        try:
-            write_atomically(path, exporting.to_markdown(summary, store.messages(conversation_id)))
-        except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error")
-            return
-        self.notify(f"Exported to {path.resolve()}", title="Export", timeout=6)
-
-    async def action_regenerate(self) -> None:
-        from reasonchat.tui.widgets.turn import AssistantTurn
-        from reasonchat.tui.widgets.user_message import UserMessage
-
-        if self.generating:
-            return
-        turns = list(self.query(AssistantTurn))
-        users = list(self.query(UserMessage))
-        if not turns or not users:
-            self.notify("No answer to regenerate yet", severity="warning")
-            return
-        last_turn, last_user = turns[-1], users[-1]
-        try:
-            self.session.provider()
-        except ReasonChatError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        try:
-            self.save_unsaved()
-            self._drop_messages(None, last_turn.message_id)
-        except StoreError as exc:
-            self.notify(str(exc), title="Cannot regenerate", severity="error", timeout=12)
-            return
-        await last_turn.remove()
-        history = self._history()
-        while history and history[-1].role != "user":
-            history.pop()
-        self._start(history[:-1], last_user.text)
-
-    async def on_prompt_input_edit_last(self, _: PromptInput.EditLast) -> None:
-        await self.action_edit_last()
-
-    async def action_edit_last(self) -> None:
-        """Put the last message back in the prompt; sending it replaces that exchange."""
-        from reasonchat.tui.widgets.turn import AssistantTurn
-        from reasonchat.tui.widgets.user_message import UserMessage
-
-        if self.generating:
-            return
-        users = list(self.query(UserMessage))
-        if not users:
-            return
-        last_user = users[-1]
-        after = list(self.conversation.children)
-        turns = [w for w in after[after.index(last_user) + 1 :] if isinstance(w, AssistantTurn)]
-        self.query_one(PromptInput).put_back(last_user.text)
-        self._editing = (last_user.message_id, turns[-1].message_id if turns else None)
-        for widget in [last_user, *turns]:
-            await widget.remove()
-        self.notify("Editing your last message — Enter resends it", timeout=3)
-
-    def _drop_messages(self, *message_ids: int | None) -> None:
-        for message_id in message_ids:
-            if message_id is not None:
-                self.session.store.delete_message(message_id)
-
-    # -- showing a stored conversation --------------------------------------------------------------------
+        await self._stop_to_leave()
+        self.session.new()
+        self._reset()
 
     async def open_conversation(self, conversation_id: int) -> None:
+        await self._stop_to_leave()
+        try:
+            messages = self.session.open(conversation_id)
+        except UsageError:
+            self.notify("That conversation is not there any more", severity="warning")
+            return
+        self._clear_view()
+        await self._show(messages)
+        self.prompt.clear()
+        self.prompt.set_editing(False)
+        self.status.say(READY)
+        self._changed()
+        self.conversation.scroll_end(animate=False)
+        self.conversation.anchor()
+        self.prompt.focus()
+
+    async def _show(self, messages: list[StoredMessage]) -> None:
         from reasonchat.tui.widgets.turn import AssistantTurn
         from reasonchat.tui.widgets.user_message import UserMessage
 
-        self.action_stop()
-        store = self.session.store
-        await self.conversation.remove_children()
         widgets: list[Widget] = []
-        for m in store.messages(conversation_id):
+        for m in messages:
             if m.role == "user":
                 widgets.append(UserMessage(m.content, m.id))
             elif m.role == "assistant":
                 widgets.append(AssistantTurn(m.to_reply(), self.session.reasoning_mode, m.id))
         await self.conversation.mount_all(widgets)
-        for turn in self.query(AssistantTurn):
+        for turn in self.turns():
             await turn.finish()
-        self.session.conversation_id = conversation_id
-        self.refresh_header()
-        self.conversation.scroll_end(animate=False)
-        self.conversation.anchor()
-        self.query_one(PromptInput).focus()
 
+    async def delete_conversation(self, conversation_id: int) -> None:
+        """Delete a conversation (from the history screen); the open one is closed first."""
+        if conversation_id == self.session.conversation_id:
+            await self._stop_to_leave()
+        if self.session.delete(conversation_id):
+            self._reset()
+
+    # -- edit, regenerate, export ----------------------------------------------------------------------------
+
+    def _widgets_of(self, message_ids: tuple[int | None, ...]) -> list[Widget]:
+        wanted = {i for i in message_ids if i is not None}
+        return [w for w in self.conversation.children if getattr(w, "message_id", None) in wanted]
+
+    def _remove_messages(self, message_ids: tuple[int, ...]) -> None:
+        for widget in self._widgets_of(message_ids):
+            widget.remove()
+
+    async def on_prompt_input_edit_last(self, _: PromptInput.EditLast) -> None:
+        self.action_edit_last()
+
+    def action_edit_last(self) -> None:
+        """Put the last message in the prompt to edit; only sending it replaces that exchange."""
+        if self.generating:
+            return
+        exchange = self.session.begin_edit()
+        if exchange is None:
+            self.notify("No message to edit yet", timeout=3)
+            return
+        for widget in self._widgets_of((exchange.user_id, exchange.answer_id)):
+            widget.add_class("-editing")
+        self.prompt.put_back(exchange.text)
+        self.prompt.set_editing(True)
+        self.refresh_bindings()
+
+    def action_cancel_edit(self) -> None:
+        self._leave_edit()
+        self.prompt.clear()
+
+    def on_prompt_input_emptied(self, _: PromptInput.Emptied) -> None:
+        self._leave_edit()
+
+    def _leave_edit(self) -> None:
+        self.session.cancel_edit()
+        for widget in self.conversation.query(".-editing"):
+            widget.remove_class("-editing")
+        self.prompt.set_editing(False)
+        self.refresh_bindings()
+
+    def action_regenerate(self) -> None:
+        if self.generating:
+            return
+        if self.session.conversation_id is None:
+            self.notify("No answer to regenerate yet", severity="warning")
+            return
+        self.with_provider(self._regenerate)
+
+    def _regenerate(self, provider: Provider) -> None:
+        try:
+            sending = self.session.regenerate()
+        except UsageError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot regenerate", severity="error", timeout=12)
+            return
+        self._leave_edit()
+        self._remove_messages(sending.replaced)
+        self._start(sending, provider)
+
+    def action_export(self) -> None:
+        try:
+            path = self.session.export_markdown()
+        except UsageError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        except OSError as exc:
+            self.notify(f"Cannot write {exc.filename or 'the export'}: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Exported to {path.resolve()}", title="Export", timeout=6)
+
+    # -- what the app shows on top ----------------------------------------------------------------------
+
+    def action_cycle_reasoning(self) -> None:
+        mode = self.session.cycle_reasoning()
+        for turn in self.turns():
+            turn.set_mode(mode)
+        self.notify(f"Reasoning: {mode}", timeout=2)
+
+    def action_history(self) -> None:
+        from reasonchat.tui.typed import reason_app
+
+        reason_app(self).action_history()
+
+    def action_picker(self) -> None:
+        from reasonchat.tui.typed import reason_app
+
+        reason_app(self).action_picker()
+
+    def action_copy_answer(self) -> None:
+        from reasonchat.tui.typed import reason_app
+
+        reason_app(self).action_copy_answer()
+
+    def save_unsaved(self) -> None:
+        """A last try for answers the store refused (the app is closing)."""
+        self.session.retry_unsaved()

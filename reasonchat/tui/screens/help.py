@@ -15,20 +15,25 @@ HELP = """\
 |---|---|
 | **Enter** | send the message |
 | **ctrl+j** (or shift+enter) | new line in the message |
-| **Up** (empty prompt) | edit and resend your last message |
-| **Escape** | stop the answer in flight (what arrived is kept and saved) |
+| **Up** (empty prompt) | edit your last message: the prompt says so; Enter replaces that exchange |
+| **Escape** | stop the answer in flight (what arrived is kept and saved); while editing, leave the edit |
+| **PageUp / PageDown** | scroll the conversation, from the prompt |
+| **ctrl+home / ctrl+end** | the start / the end of the conversation |
+| any letter | types into the prompt, wherever the focus is |
 | **ctrl+t** | reasoning display for all turns: auto → expanded → collapsed → hidden |
 | **Enter / click** on a reasoning title | open or close that one |
 | **ctrl+r** | regenerate the last answer |
+| **ctrl+y** | copy the last answer |
 | **ctrl+n** | new conversation |
-| **ctrl+o** | conversation history: search, open, continue, delete |
-| **ctrl+k** | switch preset / model, thinking on or off |
+| **ctrl+o** | conversation history: search, open, continue, delete (ctrl+d) |
+| **ctrl+k** | switch preset / model (→ for the models), thinking on or off (ctrl+t there) |
 | **ctrl+e** | export this conversation as Markdown |
-| **ctrl+p** | command palette: every action, including copy answer / code block |
+| **ctrl+p** | command palette: every action, and copy reasoning / this turn / a code block |
 | **F1** | this help |
 | **ctrl+q** | quit |
 
-Every conversation is saved as it streams. `reasonchat ask`, `history` and `export` work on the same store.
+`reasonchat -c` opens the last conversation again, `reasonchat --conversation ID` a given one. Every
+conversation is saved as it streams. `reasonchat ask`, `history` and `export` work on the same store.
 
 *Escape or F1 closes this.*
 """

@@ -1,27 +1,44 @@
-"""ctrl+o: the saved conversations, newest first; type to search (FTS, Chinese too), Enter opens one to
-read or continue, ctrl+d deletes the highlighted one after a confirmation."""
+"""ctrl+o: the saved conversations, newest first; type to search (FTS, Chinese too), Enter opens one to read
+or continue, ctrl+d deletes the highlighted one after a confirmation.
+
+Searching a large store takes time (a two-character query cannot use the trigram index), so it never runs
+on the screen's loop: typing waits for a short pause, the query runs on a worker thread with its own
+connection, and a newer query interrupts the one still running. Rows mark conversations whose last answer
+was stopped, broke off or failed; a search with no hits says so.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
 from reasonchat.tui.screens.confirm import ConfirmScreen
 
+PAUSE = 0.12  # seconds of no typing before a search starts
+MARKS = {"stopped": "■ stopped", "interrupted": "✗ broke off", "error": "✗ failed", "streaming": "… answering"}
 
-def _label(c: ConversationSummary, snippet: str = "") -> str:
+
+def _label(c: ConversationSummary, snippet: str = "", open_id: int | None = None) -> str:
     when = datetime.fromtimestamp(c.updated_at).strftime("%Y-%m-%d %H:%M")
-    line = f"{when}  {clean_line(c.title or '(untitled)', 60)}  · {c.message_count} msgs · {clean_line(c.model, 30)}"
+    mark = MARKS.get(c.last_status or "", "")
+    line = (f"{'▶ ' if c.id == open_id else ''}{when}  {clean_line(c.title or '(untitled)', 60)}  · "
+            f"{c.message_count} msgs · {clean_line(c.model, 30)}{'  · ' + mark if mark else ''}")
     return line + (f"\n    {clean_line(snippet, 110)}" if snippet else "")
+
+
+Rows = list[tuple[ConversationSummary, str]]
 
 
 class HistoryScreen(ModalScreen[int | None]):
@@ -30,44 +47,75 @@ class HistoryScreen(ModalScreen[int | None]):
     HistoryScreen > Vertical { width: 110; max-width: 98%; height: 85%; background: $panel;
                                border: round $accent; padding: 0 1; }
     HistoryScreen OptionList { height: 1fr; }
-    HistoryScreen .hint { color: $text-muted; }
+    HistoryScreen .hint, HistoryScreen #empty { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "dismiss_none", "Back"), Binding("ctrl+d", "delete", "Delete", priority=True),
                 Binding("down", "focus_list", "List", show=False)]
 
-    def __init__(self, store: TranscriptStore) -> None:
+    def __init__(self, store: TranscriptStore, delete: Callable[[int], Awaitable[None]],
+                 open_id: int | None = None) -> None:
         super().__init__()
         self.store = store
+        self._delete = delete
+        self.open_id = open_id
+        self._typing: Timer | None = None
+        self.shown_query: str | None = None  # the query whose results are on screen (None: none yet)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("History — type to search · Enter opens · ctrl+d deletes · Escape goes back",
                          classes="hint")
             yield Input(placeholder="search your conversations (answers and messages)", id="search")
+            yield Static("", id="empty", markup=False)
             yield OptionList(id="conversations", markup=False)
 
     def on_mount(self) -> None:
-        self.fill("")
+        self.query_one("#empty").display = False
+        self.search("")
         self.query_one(Input).focus()
-
-    def fill(self, query: str) -> None:
-        options = self.query_one(OptionList)
-        options.clear_options()
-        if query.strip():
-            seen: set[int] = set()
-            for hit in self.store.search(query, limit=100, reasoning=True):
-                if hit.conversation.id not in seen:
-                    seen.add(hit.conversation.id)
-                    options.add_option(Option(_label(hit.conversation, hit.snippet), id=str(hit.conversation.id)))
-        else:
-            for summary in self.store.list_conversations(limit=200):
-                options.add_option(Option(_label(summary), id=str(summary.id)))
-        if options.option_count:
-            options.highlighted = 0
 
     @on(Input.Changed, "#search")
     def on_search(self, event: Input.Changed) -> None:
-        self.fill(event.value)
+        if self._typing is not None:
+            self._typing.stop()
+        self._typing = self.set_timer(PAUSE, lambda: self.search(event.value))
+
+    @work(thread=True, exclusive=True, group="search")
+    def search(self, query: str) -> None:
+        self.store.interrupt_reads()  # the query still running for an older text is of no use now
+        worker = get_current_worker()
+        try:
+            if query.strip():
+                seen: set[int] = set()
+                rows: Rows = []
+                for hit in self.store.search(query, limit=100, reasoning=True):
+                    if hit.conversation.id not in seen:
+                        seen.add(hit.conversation.id)
+                        rows.append((hit.conversation, hit.snippet))
+            else:
+                rows = [(summary, "") for summary in self.store.list_conversations(limit=200)]
+        except Exception:  # interrupted by a newer query (or the screen closed): a newer search follows
+            if worker.is_cancelled:
+                return
+            raise
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show, query, rows)
+
+    def show(self, query: str, rows: Rows) -> None:
+        if not self.is_attached:
+            return
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for summary, snippet in rows:
+            options.add_option(Option(_label(summary, snippet, self.open_id), id=str(summary.id)))
+        if options.option_count:
+            options.highlighted = 0
+        empty = self.query_one("#empty", Static)
+        if not rows:
+            empty.update(f"No conversation matches “{clean_line(query, 60)}”" if query.strip()
+                         else 'No conversations yet — close this and say something')
+        empty.display = not rows
+        self.shown_query = query
 
     @on(Input.Submitted, "#search")
     def on_search_submitted(self) -> None:
@@ -100,11 +148,17 @@ class HistoryScreen(ModalScreen[int | None]):
             return
         conversation_id = int(option.id)
         title = self.store.require(conversation_id).title
+        is_open = conversation_id == self.open_id
 
-        def done(yes: bool | None) -> None:
+        async def done(yes: bool | None) -> None:
             if yes:
-                self.store.delete(conversation_id)
-                self.notify(f"Deleted “{clean_line(title, 40)}”")
-                self.fill(self.query_one(Input).value)
+                await self._delete(conversation_id)
+                if is_open:
+                    self.open_id = None
+                self.notify(f"Deleted “{clean_line(title, 40)}”" + (" — it was open; a new one is" if is_open else ""))
+                self.search(self.query_one(Input).value)
 
-        self.app.push_screen(ConfirmScreen(f"Delete “{clean_line(title, 60)}” for good?"), done)
+        question = f"Delete “{clean_line(title, 60)}” for good?"
+        if is_open:
+            question += " It is the conversation you have open."
+        self.app.push_screen(ConfirmScreen(question), done)

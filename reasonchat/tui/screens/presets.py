@@ -1,11 +1,16 @@
-"""ctrl+k: choose the preset and model for the next message, and switch thinking on or off.
+"""ctrl+k: choose the provider and model for the next message, and switch thinking on or off.
 
-Models come from the provider's `GET /models` (loaded in the background), with the preset's own list as
-the fallback when that fails or the key is missing; the reason a key is missing is shown at the top.
+The provider in use is always a row, with what the command line changed (`--base-url`, `--api-key-env`):
+picking a model on it keeps those. Enter on a row picks it with its model; → (or Tab) goes to the models,
+which come from that provider's own `GET /models` (the preset's list when that fails or the key is
+missing). Keys are looked up on a thread ("checking key…": an `api_key_cmd` may take seconds), and a
+preset without its key says what to set before it is picked, and again, instead of closing, if it is. The
+thinking switch applies as soon as it is flipped, whether the picker is then left with Enter or Escape.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from textual import on, work
@@ -17,16 +22,16 @@ from textual.widgets import OptionList, Static, Switch
 from textual.widgets.option_list import Option
 
 from reasonchat import providers
-from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
+from reasonchat.providers import ProviderOptions
 from reasonchat.sanitize import clean_line
+from reasonchat.tui.session import CURRENT, ChatSession
 
 
 @dataclass(frozen=True)
 class Choice:
-    preset: str
+    preset: str  # a preset's name, or CURRENT: the provider in use, overrides included
     model: str
-    thinking: bool
 
 
 class PresetPicker(ModalScreen[Choice | None]):
@@ -36,98 +41,162 @@ class PresetPicker(ModalScreen[Choice | None]):
                               border: round $accent; padding: 0 1; }
     PresetPicker Horizontal { height: 1fr; }
     PresetPicker OptionList { width: 1fr; height: 1fr; }
+    PresetPicker #presets { width: 2fr; }
     PresetPicker #reason { color: $error; }
+    PresetPicker #reason.-progress { color: $text-muted; }
     PresetPicker .hint { color: $text-muted; }
     PresetPicker #thinking-row { height: 3; }
     PresetPicker #thinking-row Static { padding: 1 1; width: auto; }
     """
-    BINDINGS = [Binding("escape", "dismiss_none", "Back"), Binding("ctrl+t", "toggle_thinking", "Thinking")]
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Back"),
+        Binding("ctrl+t", "toggle_thinking", "Thinking"),
+        Binding("right", "to_models", "Models", show=False),
+        Binding("left", "to_presets", "Presets", show=False),
+    ]
 
-    def __init__(self, config: Config, current: str, model: str, thinking: bool, reason: str = "") -> None:
+    def __init__(self, session: ChatSession, reason: str = "") -> None:
         super().__init__()
-        self.config = config
-        self.current = current
-        self.model = model
-        self.thinking = thinking
+        self.session = session
         self.reason = reason
-        self.chosen_preset = current
+        self.rows: dict[str, ProviderOptions] = {}
+        if session.overridden:
+            self.rows[CURRENT] = session.options
+        for name in session.config.presets:
+            self.rows[name] = ProviderOptions(preset=name)
+        try:
+            in_use = session.preset().name
+        except ReasonChatError:
+            in_use = next(iter(self.rows))
+        self.in_use = CURRENT if CURRENT in self.rows else in_use
+        self.highlighted_row = self.in_use
+        self.missing: dict[str, str] = {}  # rows whose key is missing: what to set
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Preset and model — Enter picks · ctrl+t thinking · Escape goes back", classes="hint")
+            yield Static("Provider and model — Enter picks · → models · ctrl+t thinking · Escape goes back",
+                         classes="hint")
             yield Static(clean_line(self.reason), id="reason", markup=False)
             with Horizontal(id="thinking-row"):
                 yield Static("Thinking")
-                yield Switch(value=self.thinking, id="thinking")
+                yield Switch(value=self.session.thinking, id="thinking")
             with Horizontal():
                 yield OptionList(id="presets", markup=False)
                 yield OptionList(id="models", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#reason").display = bool(self.reason)
-        presets = self.query_one("#presets", OptionList)
-        for preset in self.config.presets.values():
-            where, present = providers.key_source(preset)
-            status = "key ✓" if present else f"needs {where}"
-            label = f"{preset.name}  ·  {clean_line(preset.model or '(first served)', 28)}  ·  {status}"
-            presets.add_option(Option(label, id=preset.name))
-        names = list(self.config.presets)
-        if self.current in names:
-            presets.highlighted = names.index(self.current)
-        presets.focus()
-        self.load_models(self.current)
+        box = self.query_one("#presets", OptionList)
+        for row in self.rows:
+            box.add_option(Option(self._label(row), id=row))
+        names = list(self.rows)
+        if self.highlighted_row in names:
+            box.highlighted = names.index(self.highlighted_row)
+        box.focus()
+        self.load_models(self.highlighted_row)
+
+    def _label(self, row: str) -> str:
+        if row == CURRENT:
+            name, model = self.session.describe()
+            return f"▶ {clean_line(name, 36)} · {clean_line(model or '(first served)', 24)} · in use"
+        preset = self.session.config.presets[row]
+        where, present = providers.key_source(preset)
+        status = "" if present else f" · needs {where}"
+        mark = "▶ " if row == self.in_use else "  "
+        return f"{mark}{preset.name} · {clean_line(preset.model or '(first served)', 24)}{status}"
+
+    def _preset_model(self, row: str) -> str:
+        """What picking the row itself (not a model) chooses: the model in use, or the preset's own."""
+        return (self.session.options.model or "") if row == self.in_use else ""
+
+    # -- rows and models ----------------------------------------------------------------------------------
 
     @on(OptionList.OptionHighlighted, "#presets")
     def on_preset_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and event.option.id != self.chosen_preset:
-            self.chosen_preset = event.option.id
-            self.load_models(event.option.id)
+        row = event.option.id
+        if row and row != self.highlighted_row:
+            self.highlighted_row = row
+            self.load_models(row)
 
     @on(OptionList.OptionSelected, "#presets")
     def on_preset_selected(self, event: OptionList.OptionSelected) -> None:
-        self.chosen_preset = event.option.id or self.chosen_preset
-        self.query_one("#models", OptionList).focus()
+        row = event.option.id or self.highlighted_row
+        self._choose(row, self._preset_model(row))
 
     @on(OptionList.OptionSelected, "#models")
     def on_model_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(Choice(self.chosen_preset, event.option.id or "", self.query_one(Switch).value))
+        self._choose(self.highlighted_row, event.option.id or "")
+
+    def _choose(self, row: str, model: str) -> None:
+        if row in self.missing:  # nothing could be sent there: say how to fix it rather than fail later
+            self._say(self.missing[row])
+            return
+        self.dismiss(Choice(row, model))
 
     @work(exclusive=True, group="models")
-    async def load_models(self, name: str) -> None:
-        preset = self.config.presets.get(name)
-        if preset is None:
+    async def load_models(self, row: str) -> None:
+        options = self.rows[row]
+        preset = providers.choose_preset(self.session.config, options)
+        fallback = list(preset.models) or ([preset.model] if preset.model else [])
+        self._show_models(row, [], "checking key…" if preset.api_key_cmd else "loading models…")
+        try:  # a key command may take seconds: on a thread, never on the screen's loop
+            provider = await asyncio.to_thread(providers.resolve, self.session.config, options)
+        except ReasonChatError as exc:
+            self.missing[row] = str(exc)
+            self._show_models(row, fallback, str(exc))
             return
-        models = list(preset.models) or ([preset.model] if preset.model else [])
+        self.missing.pop(row, None)
+        self._show_models(row, fallback, "loading models…")
+        from reasonchat.core.client import ChatClient
+
         note = ""
         try:
-            provider = providers.resolve(self.config, providers.ProviderOptions(preset=name))
-            from reasonchat.core.client import ChatClient
-
             async with ChatClient(provider) as client:
-                served = await client.list_models()
-            models = served or models
+                fallback = await client.list_models() or fallback
         except ReasonChatError as exc:
-            note = str(exc)
-        self.show_models(name, models, note)
+            note = f"{exc} — showing the preset's own list"
+        self._show_models(row, fallback, note)
 
-    def show_models(self, name: str, models: list[str], note: str) -> None:
-        if name != self.chosen_preset or not self.is_attached:  # another preset, or the picker is gone
+    def _show_models(self, row: str, models: list[str], note: str) -> None:
+        if row != self.highlighted_row or not self.is_attached:  # another row, or the picker is gone
             return
         box = self.query_one("#models", OptionList)
         box.clear_options()
-        preset = self.config.presets[name]
-        for model in dict.fromkeys([m for m in [preset.model, *models] if m]):
+        current = self.session.options.model if row == self.in_use else None
+        preset_model = providers.choose_preset(self.session.config, self.rows[row]).model
+        for model in dict.fromkeys(m for m in [current, preset_model, *models] if m):
             box.add_option(Option(clean_line(model, 60), id=model))
-        if not box.option_count:
+        if not box.option_count and "…" not in note:
             box.add_option(Option("(the first model the server serves)", id=""))
-        box.highlighted = 0
-        reason = self.query_one("#reason", Static)
-        reason.update(clean_line(note or self.reason))
-        reason.display = bool(note or self.reason)
+        if box.option_count:
+            box.highlighted = 0
+        self._say(note, error=row in self.missing or not note.endswith("…"))
+
+    def _say(self, text: str, error: bool = True) -> None:
+        """The line under the title: what is wrong (or, muted, what is being done: "checking key…")."""
+        line = self.query_one("#reason", Static)
+        line.update(clean_line(text or self.reason))
+        line.display = bool(text or self.reason)
+        line.set_class(not error and bool(text), "-progress")
+
+    # -- keys -----------------------------------------------------------------------------------------------
+
+    @on(Switch.Changed, "#thinking")
+    def on_thinking_changed(self, event: Switch.Changed) -> None:
+        self.session.set_thinking(event.value)
 
     def action_toggle_thinking(self) -> None:
         switch = self.query_one(Switch)
         switch.value = not switch.value
+
+    def action_to_models(self) -> None:
+        """Focus moves now, not on the next turn of the loop: keys typed right after (→ Enter) follow it."""
+        models = self.query_one("#models", OptionList)
+        if models.option_count:
+            self.set_focus(models)
+
+    def action_to_presets(self) -> None:
+        self.set_focus(self.query_one("#presets", OptionList))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

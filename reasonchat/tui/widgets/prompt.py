@@ -1,9 +1,11 @@
 """The multi-line prompt: Enter sends, ctrl+j (or shift+enter where the terminal reports it) is a newline,
-Up in an empty prompt brings back the last message to edit and resend (a long one held aside, as below).
+Up in an empty prompt asks to edit the last message.
 
-A large paste (a log, a file: over LARGE_PASTE characters) is held aside and shown as one line,
-"[pasted 1,048,576 characters #1]", which the message expands when sent: the text area would otherwise
-re-wrap a megabyte on every key. Deleting that line drops the paste.
+Every paste arrives with plain newlines: terminals send CR for each line of a paste (xterm, VTE, tmux), so
+CRLF and CR become LF before anything is inserted or held. A large paste (a log, a file: over LARGE_PASTE
+characters) is held aside and shown as one line, "[pasted 1,048,576 characters #1]", which the message
+expands when sent: the text area would otherwise re-wrap a megabyte on every key. Deleting that line drops
+the paste. While the last message is being edited the prompt says so in its own border, in another colour.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult
 
+from reasonchat.core.conversation import normalize_newlines
+
 LARGE_PASTE = 10_000  # characters
+TITLE = "Message · Enter sends · ctrl+j newline"
+EDITING_TITLE = "Editing your last message · Enter replaces it · Escape cancels"
 
 
 class PromptInput(TextArea):
     DEFAULT_CSS = """
     PromptInput { height: auto; max-height: 10; min-height: 3; border: round $accent; }
+    PromptInput.-editing { border: round $warning; }
+    PromptInput.-editing > .text-area--cursor-line { background: $warning 10%; }
     """
 
     class Submitted(Message):
@@ -29,10 +37,14 @@ class PromptInput(TextArea):
     class EditLast(Message):
         """Up was pressed in an empty prompt."""
 
+    class Emptied(Message):
+        """The prompt was emptied by the user (while editing, that leaves the edit)."""
+
     def __init__(self) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus", id="prompt")
-        self.border_title = "Message · Enter sends · ctrl+j newline"
+        self.border_title = TITLE
         self._pasted: dict[str, str] = {}
+        self.editing = False
 
     def message(self) -> str:
         """The text to send: the prompt with each held paste put back in its place."""
@@ -45,6 +57,12 @@ class PromptInput(TextArea):
         self._pasted.clear()
         return super().clear()
 
+    def set_editing(self, editing: bool) -> None:
+        """Show (or stop showing) that this prompt is editing the last message."""
+        self.editing = editing
+        self.set_class(editing, "-editing")
+        self.border_title = EDITING_TITLE if editing else TITLE
+
     def put_back(self, text: str) -> None:
         """Put a sent message back to be edited; a long one comes back held aside, as a large paste does."""
         self.clear()
@@ -56,10 +74,16 @@ class PromptInput(TextArea):
         return token
 
     async def _on_paste(self, event: events.Paste) -> None:
-        if len(event.text) <= LARGE_PASTE:
-            return  # TextArea's own handler inserts it
-        event.prevent_default()
-        self.insert(self._hold(event.text))
+        event.prevent_default()  # our own insert, with the line breaks made plain
+        event.stop()
+        if self.read_only:
+            return
+        text = normalize_newlines(event.text)
+        self.insert(text if len(text) <= LARGE_PASTE else self._hold(text))
+
+    def on_text_area_changed(self, _: TextArea.Changed) -> None:
+        if self.editing and not self.text:
+            self.post_message(self.Emptied())
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":

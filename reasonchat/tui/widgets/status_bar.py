@@ -1,4 +1,9 @@
-"""The last turn's numbers: prompt / completion / reasoning tokens, cache hits, time to first token, speed."""
+"""The line under the prompt: what the answer in flight is doing, then the finished turn's numbers.
+
+While an answer streams it says which phase it is in — waiting for the first token, thinking, answering —
+with the elapsed time, the tokens so far (chunks: most providers send a token a chunk) and the speed; once
+it ends, prompt / completion / reasoning tokens, cache hits, time to first token and speed.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,12 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
+from reasonchat.tui import clock
+
 if TYPE_CHECKING:
     from reasonchat.core.reply import Reply
+
+READY = "Ready — type a message and press Enter"
 
 
 def usage_line(reply: Reply) -> str:
@@ -28,10 +37,23 @@ def usage_line(reply: Reply) -> str:
         elapsed = reply.ended_at - reply.first_token_at
         count = usage.completion_tokens if usage and usage.completion_tokens else None
         if count is None:
-            count = reply.reasoning_chunks + len(reply.content) // 4
+            count = reply.reasoning_chunks + reply.answer_chunks
         if elapsed > 0 and count:
             parts.append(f"{count / elapsed:.0f} tok/s")
     return " · ".join(parts) or "no usage reported"
+
+
+def live_line(reply: Reply, now: float | None = None) -> str:
+    """The answer in flight: its phase, how long it has taken, tokens so far and the speed."""
+    now = clock.now() if now is None else now
+    elapsed = max(0.0, now - reply.started)
+    if reply.first_token_at is None:
+        return f"{clock.spinner()} waiting for the first token · {elapsed:.1f} s · Escape stops"
+    phase = "answering" if reply.answer_chunks else "thinking"
+    tokens = reply.reasoning_chunks + reply.answer_chunks
+    streaming = now - reply.first_token_at
+    speed = f" · {tokens / streaming:.0f} tok/s" if streaming > 0.2 else ""
+    return f"{clock.spinner()} {phase} · {elapsed:.1f} s · {tokens} tokens{speed} · Escape stops"
 
 
 class StatusBar(Static):
@@ -39,5 +61,22 @@ class StatusBar(Static):
     StatusBar { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
     """
 
+    def __init__(self) -> None:
+        super().__init__(READY, markup=False)
+        self._text = READY
+
+    def say(self, text: str) -> None:
+        """One line of fixed height: no layout pass, and nothing at all when the text is the same."""
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=False)
+
+    def live(self, reply: Reply) -> None:
+        self.say(live_line(reply))
+
     def show_reply(self, reply: Reply) -> None:
-        self.update(usage_line(reply))
+        self.say(usage_line(reply))
+
+    @property
+    def text(self) -> str:
+        return self._text

@@ -1,0 +1,33 @@
+"""What an empty conversation shows: who you are talking to, and the few keys that matter first.
+
+On an 80x24 terminal the key bar has room for a handful of keys; this says the essential ones in words,
+so the first screen is never a blank pane."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from reasonchat.sanitize import clean_line
+
+
+def hint_text(preset: str, model: str, thinking: bool) -> str:
+    switch = "on" if thinking else "off"
+    return (
+        f"New conversation with {clean_line(preset, 60)} · {clean_line(model or 'the first model it serves', 60)}"
+        f" · thinking {switch}\n\n"
+        "Type a message; Enter sends it, ctrl+j starts a new line.\n"
+        "ctrl+k  preset, model, thinking     ctrl+o  earlier conversations\n"
+        "F1      every key                   ctrl+q  quit"
+    )
+
+
+class EmptyHint(Static):
+    DEFAULT_CSS = """
+    EmptyHint { color: $text-muted; padding: 1 2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", markup=False, id="hint")
+
+    def show(self, preset: str, model: str, thinking: bool) -> None:
+        self.update(hint_text(preset, model, thinking))
