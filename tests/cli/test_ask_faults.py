@@ -55,7 +55,8 @@ def test_fault(cli: Any, server: DemoServer, home: Path, model: str, code: int, 
     assert result.code == code
     assert says in one_line(result.err)
     row = last_assistant(home)
-    assert row["status"] == status and says in row["error"]
+    assert row["status"] == status
+    assert says in row["error"]
     assert bool(row["reasoning"] or row["content"]) is has_text
     if has_text:
         assert row["content"] in result.out  # what was printed is what was saved
@@ -64,19 +65,24 @@ def test_fault(cli: Any, server: DemoServer, home: Path, model: str, code: int, 
 def test_fault_json_reports_interrupted(cli: Any, server: DemoServer) -> None:
     result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-drop", "hello")
     record = result.json()
-    assert result.code == 1 and record["interrupted"] is True and record["content"] and "dropped" in record["error"]
+    assert result.code == 1
+    assert record["interrupted"] is True
+    assert record["content"]
+    assert "dropped" in record["error"]
 
 
 def test_429_is_retried_then_succeeds(cli: Any, server: DemoServer) -> None:
     result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-429", "hello")
-    assert result.code == 0 and result.json()["finish_reason"] == "stop"
+    assert result.code == 0
+    assert result.json()["finish_reason"] == "stop"
     attempts = [r for r in server.requests if r.path.endswith("/chat/completions")]
     assert [r.headers.get("x-stainless-retry-count") for r in attempts] == ["0", "1"]
 
 
 def test_429_retries_are_bounded(cli: Any, server: DemoServer) -> None:
     result = cli("ask", "--base-url", server.base_url, "--model", "fault-429-always", "hello")
-    assert result.code == 1 and "retried already" in one_line(result.err)
+    assert result.code == 1
+    assert "retried already" in one_line(result.err)
     attempts = [r for r in server.requests if r.path.endswith("/chat/completions")]
     assert [r.headers.get("x-stainless-retry-count") for r in attempts] == ["0", "1", "2"]
 
@@ -86,13 +92,16 @@ def test_dns_failure(cli: Any, home: Path, unresolvable: str) -> None:
     (home / "config.toml").write_text(
         f'[presets.typo]\nbase_url = "http://{unresolvable}/v1"\nmodel = "m"\nmax_retries = 0\n', encoding="utf-8")
     result = cli("ask", "--preset", "typo", "hello")
-    assert result.code == 1 and f"cannot resolve host '{unresolvable}'" in one_line(result.err)
-    assert "base_url for preset 'typo'" in result.err and last_assistant(home)["status"] == "error"
+    assert result.code == 1
+    assert f"cannot resolve host '{unresolvable}'" in one_line(result.err)
+    assert "base_url for preset 'typo'" in result.err
+    assert last_assistant(home)["status"] == "error"
 
 
 def test_length_says_cut(cli: Any, server: DemoServer) -> None:
     result = cli("ask", "--base-url", server.base_url, "--model", "fault-length", "hello")
-    assert result.code == 0 and "cut at the max tokens" in one_line(result.err)
+    assert result.code == 0
+    assert "cut at the max tokens" in one_line(result.err)
 
 
 def test_stall_hits_read_timeout(cli: Any, server: DemoServer, home: Path) -> None:
@@ -100,7 +109,8 @@ def test_stall_hits_read_timeout(cli: Any, server: DemoServer, home: Path) -> No
     (home / "config.toml").write_text(
         f'[presets.slow]\nbase_url = "{server.base_url}"\nmodel = "fault-stall"\ntimeout = 1\n', encoding="utf-8")
     result = cli("ask", "--preset", "slow", "hello")
-    assert result.code == 1 and "sent nothing for 1 s" in one_line(result.err)
+    assert result.code == 1
+    assert "sent nothing for 1 s" in one_line(result.err)
     assert last_assistant(home)["status"] == "interrupted"
 
 
@@ -114,7 +124,8 @@ def test_connection_refused(cli: Any, home: Path) -> None:
         'api_key = "sk-test-key"\n', encoding="utf-8")
     (home / "config.toml").chmod(0o600)
     result = cli("ask", "--preset", "gone", "hello")
-    assert result.code == 1 and "connection refused — is the server running?" in one_line(result.err)
+    assert result.code == 1
+    assert "connection refused — is the server running?" in one_line(result.err)
     assert last_assistant(home)["status"] == "error"
 
 
@@ -126,17 +137,20 @@ def test_controls_stripped_unless_raw(cli: Any, server: DemoServer) -> None:
     raw = cli("ask", "--raw", "--base-url", server.base_url, "--model", "fault-controls", "hello")
     assert "\x1b[31m" in raw.out
     record = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-controls", "hello").json()
-    assert "\x1b" not in record["content"] and "\x1b" not in record["reasoning"]
+    assert "\x1b" not in record["content"]
+    assert "\x1b" not in record["reasoning"]
 
 
 def test_invalid_utf8_is_replaced_not_fatal(cli: Any, server: DemoServer) -> None:
     result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-utf8", "hello")
-    assert result.code == 0 and "bad \ufffd\ufffd bytes" in result.json()["content"]
+    assert result.code == 0
+    assert "bad \ufffd\ufffd bytes" in result.json()["content"]
 
 
 def test_five_megabyte_chunk(cli: Any, server: DemoServer, home: Path) -> None:
     result = cli("ask", "--json", "--base-url", server.base_url, "--model", "fault-big", "hello")
-    assert result.code == 0 and len(result.json()["content"]) == 5 * 1024 * 1024
+    assert result.code == 0
+    assert len(result.json()["content"]) == 5 * 1024 * 1024
     assert len(last_assistant(home)["content"]) == 5 * 1024 * 1024
 
 
@@ -144,19 +158,26 @@ def test_hostile_model_ids_and_errors_never_reach_the_terminal(cli: Any, server:
     """A malicious provider lists ids made of escape sequences and echoes them in its errors."""
     hostile = server.base_url.replace("/v1", "/hostile/v1")
     listed = cli("models", "--base-url", hostile)
-    assert listed.code == 0 and not UNSAFE.search(listed.out) and "[@click=app.quit]click-me[/]" in listed.out
+    assert listed.code == 0
+    assert not UNSAFE.search(listed.out)
+    assert "[@click=app.quit]click-me[/]" in listed.out
     for model in HOSTILE_MODEL_IDS:
         for extra in ([], ["--raw"], ["--json"]):
             result = cli("ask", *extra, "--base-url", hostile, "--model", model, "hello")
-            assert result.code == 1 and "does not exist" in one_line(result.err)
-            assert not UNSAFE.search(result.err) and not UNSAFE.search(result.out), (model, extra)
+            assert result.code == 1
+            assert "does not exist" in one_line(result.err)
+            assert not UNSAFE.search(result.err), (model, extra)
+            assert not UNSAFE.search(result.out), (model, extra)
     served = cli("ask", "--base-url", hostile, "hello")  # no --model: the first one served is used
-    assert served.code == 1 and "osc52-model" in one_line(served.err) and not UNSAFE.search(served.err)
+    assert served.code == 1
+    assert "osc52-model" in one_line(served.err)
+    assert not UNSAFE.search(served.err)
     shown_by = [("history",), ("history", "--search", "model"), ("export", "last"),
                 ("export", "last", "--format", "json")]
     for args in shown_by:
         shown = cli(*args)
-        assert shown.code == 0 and not UNSAFE.search(shown.out.replace("\n", "")), args
+        assert shown.code == 0, args
+        assert not UNSAFE.search(shown.out.replace("\n", "")), args
 
 
 def test_keepalive_comments_alone_do_not_wait_forever(cli: Any, server: DemoServer, home: Path) -> None:
@@ -167,6 +188,8 @@ def test_keepalive_comments_alone_do_not_wait_forever(cli: Any, server: DemoServ
         f'[presets.queued]\nbase_url = "{server.base_url}"\nmodel = "fault-keepalive"\ntimeout = 0.3\n'
         'max_retries = 0\n', encoding="utf-8")
     result = cli("ask", "--preset", "queued", "hello")
-    assert result.code == 1 and "sent only keep-alive comments for 3 s" in one_line(result.err)
+    assert result.code == 1
+    assert "sent only keep-alive comments for 3 s" in one_line(result.err)
     row = last_assistant(home)
-    assert row["status"] == "interrupted" and row["reasoning"]  # what came before the queue stalled is kept
+    assert row["status"] == "interrupted"
+    assert row["reasoning"]  # what came before the queue stalled is kept

@@ -21,9 +21,11 @@ from tests.conftest import spawn_env
 
 def test_prompt_from_stdin_dash_and_implicit(run_process: Any) -> None:
     piped = run_process("ask", "--demo", "--model", "shape-deepseek", "-", stdin="piped question\n")
-    assert piped.code == 0 and "piped question" in piped.out
+    assert piped.code == 0
+    assert "piped question" in piped.out
     implicit = run_process("ask", "--demo", "--model", "shape-deepseek", stdin="implicit one")
-    assert implicit.code == 0 and "implicit one" in implicit.out
+    assert implicit.code == 0
+    assert "implicit one" in implicit.out
 
 
 def test_usage_errors_are_one_line_exit_2(run_process: Any, home: Path) -> None:
@@ -37,16 +39,22 @@ def test_usage_errors_are_one_line_exit_2(run_process: Any, home: Path) -> None:
     ]:
         result = run_process(*args, stdin="")
         assert result.code == 2, (args, result.err)
-        assert result.err.count("\n") == 1 and says in result.err and "Traceback" not in result.err, args
+        assert result.err.count("\n") == 1, args
+        assert says in result.err, args
+        assert "Traceback" not in result.err, args
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text("[presets.deepseek]\nmodle = 'x'\n", encoding="utf-8")
     bad = run_process("ask", "hi")
-    assert bad.code == 2 and bad.err.count("\n") == 1 and "did you mean 'model'" in bad.err
+    assert bad.code == 2
+    assert bad.err.count("\n") == 1
+    assert "did you mean 'model'" in bad.err
 
 
 def test_tui_without_a_terminal_points_to_ask(run_process: Any) -> None:
     result = run_process("--demo", stdin="")
-    assert result.code == 2 and result.err.count("\n") == 1 and "reasonchat ask" in result.err
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "reasonchat ask" in result.err
 
 
 def test_continue_sends_answers_without_reasoning(run_process: Any, cli: Any, server: DemoServer) -> None:
@@ -65,7 +73,8 @@ def test_continue_sends_answers_without_reasoning(run_process: Any, cli: Any, se
 
 def test_no_save_leaves_no_trace(cli: Any, server: DemoServer) -> None:
     result = cli("ask", "--json", "--no-save", "--base-url", server.base_url, "--model", "shape-deepseek", "q")
-    assert result.json()["conversation_id"] is None and result.json()["message_id"] is None
+    assert result.json()["conversation_id"] is None
+    assert result.json()["message_id"] is None
     assert "no conversations yet" in cli("history").err
 
 
@@ -86,7 +95,9 @@ def test_reasoning_is_dimmed_on_a_terminal(home: Path) -> None:
     out = proc.stdout.read() if proc.stdout else b""
     assert proc.wait(timeout=30) == 0
     os.close(leader)
-    assert b"\x1b[2m" in err and b"\x1b[0m" in err and b"\x1b" not in out
+    assert b"\x1b[2m" in err
+    assert b"\x1b[0m" in err
+    assert b"\x1b" not in out
 
 
 class Reader:

@@ -22,9 +22,12 @@ def test_history_lists_newest_first(cli: Any, server: DemoServer) -> None:
     ask(cli, server, "second topic: 数据库索引")
     rows = cli("history", "--json").json()
     assert [r["title"] for r in rows] == ["second topic: 数据库索引", "first topic: gardening"]
-    assert rows[0]["messages"] == 2 and rows[0]["preset"] == "ad-hoc" and rows[0]["model"] == "shape-deepseek"
+    assert rows[0]["messages"] == 2
+    assert rows[0]["preset"] == "ad-hoc"
+    assert rows[0]["model"] == "shape-deepseek"
     text = cli("history", "--limit", "1").out
-    assert "数据库索引" in text and "gardening" not in text
+    assert "数据库索引" in text
+    assert "gardening" not in text
 
 
 def test_search_latin_chinese_and_reasoning(cli: Any, server: DemoServer) -> None:
@@ -35,7 +38,8 @@ def test_search_latin_chinese_and_reasoning(cli: Any, server: DemoServer) -> Non
     assert {h["role"] for h in cli("history", "--search", "数据库", "--json").json()} == {"user", "assistant"}
     assert cli("history", "--search", "restate the question", "--json").json() == []
     hits = cli("history", "--search", "restate the question", "--reasoning", "--json").json()
-    assert len(hits) == 2 and "[restate the question]" in hits[0]["snippet"]
+    assert len(hits) == 2
+    assert "[restate the question]" in hits[0]["snippet"]
     assert "no messages match" in cli("history", "--search", "zebra").err
 
 
@@ -45,7 +49,8 @@ def test_rename_and_delete(cli: Any, server: DemoServer) -> None:
     assert cli("history", "--rename", str(first), "My title").code == 0
     assert cli("history", "--json").json()[-1]["title"] == "My title"
     refused = cli("history", "--delete", str(second))
-    assert refused.code == 2 and "--yes" in refused.err
+    assert refused.code == 2
+    assert "--yes" in refused.err
     assert cli("history", "--delete", str(second), "--yes").code == 0
     assert [r["id"] for r in cli("history", "--json").json()] == [first]
     assert cli("history", "--delete", "99", "--yes").code == 2
@@ -55,14 +60,18 @@ def test_export_formats(cli: Any, server: DemoServer, tmp_path: Path) -> None:
     record = ask(cli, server, "export this please")
     ask(cli, server, "and a follow-up", "-c")
     markdown = cli("export", "last").out
-    assert markdown.startswith("# export this please\n") and markdown.count("## You") == 2
-    assert "<details><summary>Thought for" in markdown and "```python" in markdown
+    assert markdown.startswith("# export this please\n")
+    assert markdown.count("## You") == 2
+    assert "<details><summary>Thought for" in markdown
+    assert "```python" in markdown
     assert cli("export", "last", "--no-reasoning").out.count("<details>") == 0
     target = tmp_path / "out.json"
     result = cli("export", str(record["conversation_id"]), "--format", "json", "-o", str(target))
-    assert result.code == 0 and str(target) in result.err
+    assert result.code == 0
+    assert str(target) in result.err
     document = json.loads(target.read_text(encoding="utf-8"))
-    assert document["version"] == 1 and len(document["messages"]) == 4
+    assert document["version"] == 1
+    assert len(document["messages"]) == 4
     assert document["messages"][1]["reasoning"] == record["reasoning"]
     assert cli("export", "last").out == markdown  # deterministic
     assert cli("export", "nope").code == 2
@@ -73,7 +82,8 @@ def test_config_commands(cli: Any, home: Path) -> None:
     assert cli("config", "init").code == 0
     assert (home / "config.toml").read_text(encoding="utf-8").startswith("# reasonchat configuration")
     again = cli("config", "init")
-    assert again.code == 2 and "exists already" in again.err
+    assert again.code == 2
+    assert "exists already" in again.err
     check = cli("config", "check")
     assert check.code == 0
     assert "config ok" in check.out
@@ -81,7 +91,9 @@ def test_config_commands(cli: Any, home: Path) -> None:
     assert "mylab" not in cli("presets").out
     (home / "config.toml").write_text("[ui]\nreasoning = 'sometimes'\n", encoding="utf-8")
     bad = cli("config", "check")
-    assert bad.code == 2 and ":2:" in bad.err and "ui.reasoning must be one of" in bad.err
+    assert bad.code == 2
+    assert ":2:" in bad.err
+    assert "ui.reasoning must be one of" in bad.err
 
 
 def test_config_check_reports_every_problem(cli: Any, home: Path) -> None:
@@ -93,14 +105,19 @@ def test_config_check_reports_every_problem(cli: Any, home: Path) -> None:
     assert check.code == 2
     lines = check.err.strip().splitlines()
     assert len(lines) == 5, check.err
-    assert ":2:" in lines[0] and "ui.reasoning must be one of" in lines[0]
-    assert ":3:" in lines[1] and "did you mean 'export_dir'" in lines[1]
-    assert ":4:" in lines[2] and "needs base_url" in lines[2]
-    assert ":7:" in lines[3] and "timeout must be greater than 0" in lines[3]
+    assert ":2:" in lines[0]
+    assert "ui.reasoning must be one of" in lines[0]
+    assert ":3:" in lines[1]
+    assert "did you mean 'export_dir'" in lines[1]
+    assert ":4:" in lines[2]
+    assert "needs base_url" in lines[2]
+    assert ":7:" in lines[3]
+    assert "timeout must be greater than 0" in lines[3]
     assert lines[4] == f"reasonchat: 4 problems in {home / 'config.toml'}"
     other = cli("presets")  # any other command: one line, the first problem, and where to see the rest
     assert other.code == 2
-    assert other.err.count("\n") == 1 and "(and 3 more: `reasonchat config check` lists them)" in other.err
+    assert other.err.count("\n") == 1
+    assert "(and 3 more: `reasonchat config check` lists them)" in other.err
 
 
 @pytest.mark.parametrize("command", [["config", "check"], ["presets"], ["ask", "--demo", "hi"], ["models"],

@@ -48,7 +48,8 @@ def test_switch_reaches_the_body(cli: Any, server: DemoServer, home: Path, monke
     result = cli("ask", "--json", "--preset", name, *([flag] if flag else []), "hello")
     assert result.code == 0, result.err
     chat = [r for r in server.requests if r.method == "POST"]
-    assert len(chat) == 1 and chat[0].path == path
+    assert len(chat) == 1
+    assert chat[0].path == path
     assert chat[0].headers["authorization"] == f"Bearer sk-{name}-secret"
     body = chat[0].body
     expected_model = BUILTIN[name]["model"] or "demo"  # vllm: the first id GET /models lists
@@ -75,8 +76,10 @@ def test_extra_body_merges_with_switch(cli: Any, server: DemoServer, home: Path,
         'max_tokens = 64\ntemperature = 0.3\nheaders = { "X-Team" = "blue" }\n', encoding="utf-8")
     assert cli("ask", "--think", "--preset", "deepseek", "hello").code == 0
     request = server.requests[0]
-    assert request.body["reasoning_effort"] == "high" and request.body["thinking"] == {"type": "enabled"}
-    assert request.body["max_tokens"] == 64 and request.body["temperature"] == 0.3
+    assert request.body["reasoning_effort"] == "high"
+    assert request.body["thinking"] == {"type": "enabled"}
+    assert request.body["max_tokens"] == 64
+    assert request.body["temperature"] == 0.3
     assert request.headers["x-team"] == "blue"
 
 
@@ -98,8 +101,12 @@ def test_presets_and_models_commands(cli: Any, server: DemoServer, monkeypatch: 
     monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-never-shown")
     listing = cli("presets", "--json")
     rows = {row["name"]: row for row in listing.json()}
-    assert rows["deepseek"]["key_present"] is True and rows["bailian"]["key_present"] is False
-    assert rows["deepseek"]["key"] == "DEEPSEEK_API_KEY" and rows["deepseek"]["default"] is True
+    assert rows["deepseek"]["key_present"] is True
+    assert rows["bailian"]["key_present"] is False
+    assert rows["deepseek"]["key"] == "DEEPSEEK_API_KEY"
+    assert rows["deepseek"]["default"] is True
     assert "sk-never-shown" not in listing.out + cli("presets").out
     models = cli("models", "--base-url", server.base_url)
-    assert models.code == 0 and models.out.splitlines()[0] == "demo" and "shape-volcano" in models.out
+    assert models.code == 0
+    assert models.out.splitlines()[0] == "demo"
+    assert "shape-volcano" in models.out

@@ -45,7 +45,9 @@ def ask(home: Path, *args: str, prefix: list[str] | None = None,
 
 def one_line(err: str) -> str:
     lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("reasonchat: ") and "Traceback" not in err, err
+    assert len(lines) == 1, err
+    assert lines[0].startswith("reasonchat: "), err
+    assert "Traceback" not in err, err
     return lines[0]
 
 
@@ -78,19 +80,26 @@ def test_read_only_data_dir(home: Path, server: DemoServer, seeded: Path) -> Non
         probe = subprocess.run([*prefix, "sh", "-c", f"touch {home}/probe"], capture_output=True)
         assert probe.returncode != 0, "the folder is still writable for the program: the test would prove nothing"
         refused = ask(home, "--base-url", server.base_url, "--model", "shape-deepseek", "hi", prefix=prefix)
-        assert refused.returncode == 1 and refused.stdout == ""
+        assert refused.returncode == 1
+        assert refused.stdout == ""
         line = one_line(refused.stderr)
-        assert f"cannot open the store {seeded}" in line and f"make {home} a writable folder" in line
-        assert "REASONCHAT_HOME" in line and "--no-save" in line
+        assert f"cannot open the store {seeded}" in line
+        assert f"make {home} a writable folder" in line
+        assert "REASONCHAT_HOME" in line
+        assert "--no-save" in line
         unsaved = ask(home, "--base-url", server.base_url, "--model", "shape-deepseek", "--no-save", "hi",
                       prefix=prefix)
-        assert unsaved.returncode == 0 and "hi" in unsaved.stdout and "Traceback" not in unsaved.stderr
+        assert unsaved.returncode == 0
+        assert "hi" in unsaved.stdout
+        assert "Traceback" not in unsaved.stderr
         listed = subprocess.run([*prefix, sys.executable, "-m", "reasonchat", "history"], capture_output=True,
                                 text=True, timeout=60, env=spawn_env(home))
-        assert listed.returncode == 1 and "writable folder" in one_line(listed.stderr)
+        assert listed.returncode == 1
+        assert "writable folder" in one_line(listed.stderr)
     finally:
         home.chmod(0o700)
-    assert digest(seeded) == before and rows(seeded) == saved  # not a byte changed
+    assert digest(seeded) == before
+    assert rows(seeded) == saved  # not a byte changed
 
 
 def test_disk_full_mid_answer(home: Path, server: DemoServer, seeded: Path) -> None:
@@ -106,12 +115,14 @@ def test_disk_full_mid_answer(home: Path, server: DemoServer, seeded: Path) -> N
     assert full.stdout == whole.stdout  # the whole answer still reached the user
     assert full.returncode == 1
     line = next(ln for ln in full.stderr.splitlines() if ln.startswith("reasonchat:"))
-    assert line.startswith("reasonchat: the answer is not saved — cannot write the store") and "Traceback" not in \
-        full.stderr
+    assert line.startswith("reasonchat: the answer is not saved — cannot write the store")
+    assert "Traceback" not in full.stderr
     after = rows(seeded)
     assert after[: len(saved)] == saved  # the earlier conversation is untouched
     assert [r[0] for r in after[len(saved):]] in (["user"], ["user", "assistant"])  # the question, maybe a part
     if after[-1][0] == "assistant":
-        assert after[-1][1] != "complete" and whole.stdout.startswith(after[-1][2])
+        assert after[-1][1] != "complete"
+        assert whole.stdout.startswith(after[-1][2])
     again = ask(home, "--base-url", server.base_url, "--model", "shape-deepseek", "after the disk has room")
-    assert again.returncode == 0 and rows(seeded)[-1][1] == "complete"
+    assert again.returncode == 0
+    assert rows(seeded)[-1][1] == "complete"

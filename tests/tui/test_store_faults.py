@@ -26,7 +26,8 @@ async def test_unusable_data_dir_chats_in_memory_and_says_so(home: Path, server:
         await until(pilot, lambda: any(n.title == "Not saving" for n in app._notifications))
         note = next(n.message for n in app._notifications if n.title == "Not saving")
         assert f"cannot open the store {blocked / 'reasonchat.db'}" in note
-        assert f"make {blocked} a writable folder" in note and "Nothing of this session is saved" in note
+        assert f"make {blocked} a writable folder" in note
+        assert "Nothing of this session is saved" in note
         assert "NOT SAVED" in str(app.chat.query_one(HeaderLine).render())
         await send(pilot, "first question")
         await settle(pilot)

@@ -31,7 +31,8 @@ def error_of(tmp_path: Path, text: str) -> str:
 
 def test_missing_file_gives_builtins(tmp_path: Path) -> None:
     cfg = config.load(tmp_path / "absent.toml")
-    assert cfg.path is None and cfg.default_preset == "deepseek"
+    assert cfg.path is None
+    assert cfg.default_preset == "deepseek"
     assert set(cfg.presets) == {"deepseek", "siliconflow", "bailian", "qianfan", "volcano", "vllm", "demo"}
 
 
@@ -48,43 +49,53 @@ think_off = { chat_template_kwargs = { enable_thinking = false } }
 timeout = 5
 """))
     volcano = cfg.preset("volcano")
-    assert volcano.model == "ep-123" and volcano.api_key_env == "ARK_API_KEY"
-    assert volcano.think_on == {"thinking": {"type": "enabled"}} and volcano.source == "config"
+    assert volcano.model == "ep-123"
+    assert volcano.api_key_env == "ARK_API_KEY"
+    assert volcano.think_on == {"thinking": {"type": "enabled"}}
+    assert volcano.source == "config"
     assert volcano.extra_body == {"top_p": 0.5}
     mylab = cfg.preset("mylab")
-    assert mylab.timeout == 5.0 and mylab.think_off == {"chat_template_kwargs": {"enable_thinking": False}}
+    assert mylab.timeout == 5.0
+    assert mylab.think_off == {"chat_template_kwargs": {"enable_thinking": False}}
     assert cfg.default_preset == "volcano"
 
 
 def test_own_key_source_replaces_builtin(tmp_path: Path) -> None:
     cfg = config.load(write(tmp_path, '[presets.deepseek]\napi_key_cmd = "echo k"\n'))
-    assert cfg.preset("deepseek").api_key_env == "" and cfg.preset("deepseek").api_key_cmd == "echo k"
+    assert cfg.preset("deepseek").api_key_env == ""
+    assert cfg.preset("deepseek").api_key_cmd == "echo k"
 
 
 def test_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     message = error_of(tmp_path, 'default_preset = "deepseek"\n[ui]\nreasoning = \n')
-    assert message.startswith(f"{tmp_path / 'config.toml'}:3:") and "invalid TOML" in message
+    assert message.startswith(f"{tmp_path / 'config.toml'}:3:")
+    assert "invalid TOML" in message
 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     message = error_of(tmp_path, 'defualt_preset = "deepseek"\n')
-    assert ":1:" in message and "unknown key 'defualt_preset'" in message and "did you mean 'default_preset'" in message
+    assert ":1:" in message
+    assert "unknown key 'defualt_preset'" in message
+    assert "did you mean 'default_preset'" in message
 
 
 def test_unknown_preset_key_with_line(tmp_path: Path) -> None:
     message = error_of(tmp_path, '[presets.deepseek]\nmodel = "x"\nmodle = "y"\n')
-    assert ":3:" in message and "unknown key 'modle' in [presets.deepseek]" in message
+    assert ":3:" in message
+    assert "unknown key 'modle' in [presets.deepseek]" in message
     assert "did you mean 'model'" in message
 
 
 def test_unknown_ui_key(tmp_path: Path) -> None:
     message = error_of(tmp_path, '[ui]\nreasonin = "auto"\n')
-    assert ":2:" in message and "did you mean 'reasoning'" in message
+    assert ":2:" in message
+    assert "did you mean 'reasoning'" in message
 
 
 def test_wrong_type_names_expected_and_given(tmp_path: Path) -> None:
     message = error_of(tmp_path, '[presets.deepseek]\ntimeout = "fast"\n')
-    assert ":2:" in message and "presets.deepseek.timeout must be a number of seconds, not a string" in message
+    assert ":2:" in message
+    assert "presets.deepseek.timeout must be a number of seconds, not a string" in message
     message = error_of(tmp_path, '[presets.deepseek]\nsend_reasoning = 1\n')
     assert "must be true or false, not an integer" in message
     message = error_of(tmp_path, '[presets.deepseek]\nmodels = ["a", 2]\n')
@@ -102,7 +113,8 @@ def test_out_of_range_numbers(tmp_path: Path) -> None:
 
 def test_base_url_must_be_http(tmp_path: Path) -> None:
     message = error_of(tmp_path, '[presets.deepseek]\nbase_url = "api.deepseek.com"\n')
-    assert ":2:" in message and "must be an http:// or https:// URL" in message
+    assert ":2:" in message
+    assert "must be an http:// or https:// URL" in message
     cfg = config.load(tmp_path / "none.toml")
     with pytest.raises(UsageError, match="--base-url must be an http"):
         resolve(cfg, ProviderOptions(base_url="localhost:8000"))
@@ -110,12 +122,14 @@ def test_base_url_must_be_http(tmp_path: Path) -> None:
 
 def test_unknown_default_preset(tmp_path: Path) -> None:
     message = error_of(tmp_path, 'default_preset = "deepseak"\n')
-    assert ":1:" in message and "did you mean 'deepseek'" in message
+    assert ":1:" in message
+    assert "did you mean 'deepseek'" in message
 
 
 def test_new_preset_needs_base_url(tmp_path: Path) -> None:
     message = error_of(tmp_path, '[presets.mine]\nmodel = "m"\n')
-    assert ":1:" in message and "needs base_url" in message
+    assert ":1:" in message
+    assert "needs base_url" in message
 
 
 def test_bad_ui_value_and_shapes(tmp_path: Path) -> None:
@@ -172,7 +186,8 @@ def test_failing_command_does_not_echo_its_output(tmp_path: Path) -> None:
     command = script(tmp_path, "import sys\nprint('sk-leaked-secret')\nsys.exit(3)")
     with pytest.raises(ConfigError) as caught:
         resolve_key(preset_from(tmp_path, f"api_key_cmd = '{command}'\n"))
-    assert "exit code 3" in str(caught.value) and "sk-leaked" not in str(caught.value)
+    assert "exit code 3" in str(caught.value)
+    assert "sk-leaked" not in str(caught.value)
     with pytest.raises(ConfigError, match="printed nothing"):
         resolve_key(preset_from(tmp_path, "api_key_cmd = 'true'\n"))
 
@@ -186,14 +201,17 @@ def test_plaintext_key_and_warning_when_readable(tmp_path: Path, capsys: pytest.
     provider = resolve(cfg, ProviderOptions(preset="p"))
     assert provider.api_key == "sk-plain"
     err = capsys.readouterr().err
-    assert "plaintext api_key" in err and "chmod 600" in err and "sk-plain" not in err
+    assert "plaintext api_key" in err
+    assert "chmod 600" in err
+    assert "sk-plain" not in err
 
 
 def test_adhoc_provider_key_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = config.load(tmp_path / "none.toml")
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     provider = resolve(cfg, ProviderOptions(base_url="http://127.0.0.1:9/v1", model="m"))
-    assert provider.api_key == "EMPTY" and provider.name == "ad-hoc"
+    assert provider.api_key == "EMPTY"
+    assert provider.name == "ad-hoc"
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
     assert resolve(cfg, ProviderOptions(base_url="http://127.0.0.1:9/v1")).api_key == "sk-openai"
     monkeypatch.setenv("OTHER", "sk-other")
@@ -205,7 +223,8 @@ def test_adhoc_provider_key_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_vllm_uses_placeholder_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VLLM_API_KEY", raising=False)
     provider = resolve(config.load(tmp_path / "none.toml"), ProviderOptions(preset="vllm"))
-    assert provider.api_key == "EMPTY" and provider.model == ""
+    assert provider.api_key == "EMPTY"
+    assert provider.model == ""
 
 
 def test_example_config_is_valid_and_its_examples_are_inactive(tmp_path: Path) -> None:
@@ -216,6 +235,7 @@ def test_example_config_is_valid_and_its_examples_are_inactive(tmp_path: Path) -
     assert as_written.presets["deepseek"].model == "deepseek-v4-flash"
     uncommented = re.sub(r"(?m)^#(?=[\[a-z])", "", documented)  # "#key = …" lines are the examples
     cfg = config.load(write(tmp_path, uncommented))
-    assert cfg.presets["mylab"].proxy == "" and cfg.presets["deepseek"].model == "deepseek-v4-pro"
+    assert cfg.presets["mylab"].proxy == ""
+    assert cfg.presets["deepseek"].model == "deepseek-v4-pro"
     for key in config._PRESET_KEYS:
         assert f"#   {key}" in documented, f"config.example.toml does not document {key}"

@@ -26,7 +26,8 @@ def test_failed_turns_are_left_out_so_roles_alternate() -> None:
     ]
     request = build_request(history, "q4")
     roles = [m["role"] for m in request]
-    assert roles == ["user", "assistant", "user"] and request[0]["content"] == "q2"
+    assert roles == ["user", "assistant", "user"]
+    assert request[0]["content"] == "q2"
 
 
 def test_system_prompt_latest_wins() -> None:

@@ -54,7 +54,9 @@ def test_reasoning_content_then_content_with_nulls() -> None:
     ]))
     assert (reply.reasoning, reply.content, reply.finish_reason, reply.status) == ("Thinking.", "Answer", "stop",
                                                                                   "complete")
-    assert reply.usage is not None and reply.usage.reasoning_tokens == 2 and reply.model == "m"
+    assert reply.usage is not None
+    assert reply.usage.reasoning_tokens == 2
+    assert reply.model == "m"
 
 
 def test_reasoning_field_and_absent_reasoning_key() -> None:
@@ -76,7 +78,9 @@ def test_usage_only_chunk_and_running_usage_last_wins() -> None:
         chunk(choices=False, usage={"prompt_tokens": 1, "completion_tokens": 5, "total_tokens": 6}),
         "data: [DONE]",
     ])
-    assert reply.usage is not None and reply.usage.completion_tokens == 5 and reply.content == "ab"
+    assert reply.usage is not None
+    assert reply.usage.completion_tokens == 5
+    assert reply.content == "ab"
 
 
 def test_cached_tokens_from_either_field() -> None:
@@ -86,35 +90,44 @@ def test_cached_tokens_from_either_field() -> None:
 
 def test_no_finish_reason_is_interrupted() -> None:
     reply = decode([chunk({"content": "partial"}), "data: [DONE]"])
-    assert reply.status == "interrupted" and reply.content == "partial" and "ended before" in (reply.error or "")
+    assert reply.status == "interrupted"
+    assert reply.content == "partial"
+    assert "ended before" in (reply.error or "")
 
 
 def test_length_is_reported() -> None:
     reply = decode([chunk({"content": "cut"}, "length")])
-    assert reply.finish_reason == "length" and reply.status == "complete"
+    assert reply.finish_reason == "length"
+    assert reply.status == "complete"
 
 
 def test_error_payload_mid_stream() -> None:
     reply = decode([chunk({"content": "so far"}), data({"error": {"message": "boom", "code": 500}}),
                     chunk({"content": "never"})])
-    assert reply.status == "interrupted" and reply.content == "so far" and "boom" in (reply.error or "")
+    assert reply.status == "interrupted"
+    assert reply.content == "so far"
+    assert "boom" in (reply.error or "")
 
 
 def test_error_line_and_event_error() -> None:
     reply = decode([chunk({"content": "x"}), 'error: {"message": "overloaded"}'])
-    assert reply.status == "interrupted" and "overloaded" in (reply.error or "")
+    assert reply.status == "interrupted"
+    assert "overloaded" in (reply.error or "")
     reply = decode([chunk({"content": "x"}), "event: error", 'data: {"message": "quota"}', ""])
     assert "quota" in (reply.error or "")
 
 
 def test_multi_line_data_event() -> None:
     reply = decode(['data: {"choices": [{"delta":', 'data: {"content": "joined"}, "finish_reason": "stop"}]}', ""])
-    assert reply.content == "joined" and reply.status == "complete"
+    assert reply.content == "joined"
+    assert reply.status == "complete"
 
 
 def test_malformed_chunk() -> None:
     reply = decode([chunk({"content": "ok "}), 'data: {"choices": [', "", chunk({"content": "more"})])
-    assert reply.status == "interrupted" and "malformed" in (reply.error or "") and reply.content == "ok "
+    assert reply.status == "interrupted"
+    assert "malformed" in (reply.error or "")
+    assert reply.content == "ok "
 
 
 def test_ignores_ids_retry_and_comments() -> None:
@@ -124,7 +137,8 @@ def test_ignores_ids_retry_and_comments() -> None:
 
 def test_html_body_is_named() -> None:
     reply = decode(["<html>", "<body>login</body>", "</html>"])
-    assert reply.status == "interrupted" and "did not send an event stream" in (reply.error or "")
+    assert reply.status == "interrupted"
+    assert "did not send an event stream" in (reply.error or "")
 
 
 def test_inline_think_tags_through_content() -> None:

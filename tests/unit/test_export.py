@@ -73,18 +73,24 @@ def test_markdown_details_block_and_escaping(conversation: tuple[TranscriptStore
     store, conversation_id = conversation
     text = export.to_markdown(store.require(conversation_id), store.messages(conversation_id))
     assert "<details><summary>Thought for 4.2 s · 135 reasoning tokens</summary>" in text
-    assert "<script>" not in text and "&lt;script>" in text
-    assert text.count("</details>") == 2 and "&lt;/details> trick" in text  # the model's own was escaped
-    assert "```html\n<b>kept in code</b>\n```" in text and "`<tag>`" in text
-    assert "*Stopped by the user" in text and "*Error: authentication failed" in text
+    assert "<script>" not in text
+    assert "&lt;script>" in text
+    assert text.count("</details>") == 2
+    assert "&lt;/details> trick" in text  # the model's own was escaped
+    assert "```html\n<b>kept in code</b>\n```" in text
+    assert "`<tag>`" in text
+    assert "*Stopped by the user" in text
+    assert "*Error: authentication failed" in text
 
 
 def test_json_schema_fields(conversation: tuple[TranscriptStore, int]) -> None:
     store, conversation_id = conversation
     document = json.loads(export.to_json(store.require(conversation_id), store.messages(conversation_id)))
-    assert document["schema"] == "reasonchat.conversation" and document["version"] == 1
+    assert document["schema"] == "reasonchat.conversation"
+    assert document["version"] == 1
     first = document["messages"][2]
-    assert first["usage"]["reasoning_tokens"] == 135 and first["reasoning_seconds"] == 4.2
+    assert first["usage"]["reasoning_tokens"] == 135
+    assert first["reasoning_seconds"] == 4.2
     assert [m["status"] for m in document["messages"]] == ["complete"] * 3 + ["complete", "stopped", "complete",
                                                                              "error"]
 
@@ -93,7 +99,8 @@ def test_write_atomically(tmp_path: Path) -> None:
     target = tmp_path / "out" / "c.md"
     write_atomically(target, "one")
     write_atomically(target, "two")
-    assert target.read_text() == "two" and [p.name for p in target.parent.iterdir()] == ["c.md"]
+    assert target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["c.md"]
 
 
 @pytest.mark.parametrize(("text", "exported"), [

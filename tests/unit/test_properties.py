@@ -97,7 +97,8 @@ def test_any_text_as_config_is_a_config_or_one_clear_error(tmp_path: Path, text:
     try:
         cfg = config.load(path)
     except ConfigError as exc:
-        assert "\n" not in str(exc) and str(exc)
+        assert "\n" not in str(exc)
+        assert str(exc)
     else:
         assert cfg.default_preset in cfg.presets
 
@@ -137,5 +138,7 @@ def test_json_export_round_trips_any_unicode(tmp_path: Path, reasoning: str, ans
         document = json.loads(export.to_json(store.require(conversation), store.messages(conversation)))
         markdown = export.to_markdown(store.require(conversation), store.messages(conversation))
     assert document["messages"][0]["content"] == answer + reasoning
-    assert document["messages"][1]["reasoning"] == reasoning and document["messages"][1]["content"] == answer
-    assert "\x1b" not in markdown and "<script" not in markdown.lower().replace("&lt;script", "")
+    assert document["messages"][1]["reasoning"] == reasoning
+    assert document["messages"][1]["content"] == answer
+    assert "\x1b" not in markdown
+    assert "<script" not in markdown.lower().replace("&lt;script", "")

@@ -9,8 +9,10 @@ def test_timings_and_tokens() -> None:
     reply.apply(ReasoningDelta("abcdefgh"), now=1.0)
     reply.apply(AnswerDelta("x"), now=3.5)
     reply.apply(Finished("stop", model="served-model"))
-    assert reply.ttft == 1.0 and reply.reasoning_seconds == 2.5
-    assert reply.reasoning_tokens == (1, False) and reply.model == "served-model"
+    assert reply.ttft == 1.0
+    assert reply.reasoning_seconds == 2.5
+    assert reply.reasoning_tokens == (1, False)
+    assert reply.model == "served-model"
     reply.apply(Usage.from_raw({"completion_tokens_details": {"reasoning_tokens": 135}}))
     assert reply.reasoning_tokens == (135, True)
 
@@ -32,7 +34,8 @@ def test_statuses() -> None:
     broken = Reply(model="m")
     broken.apply(AnswerDelta("x"))
     broken.apply(StreamFailed("dropped", interrupted=True))
-    assert broken.status == "interrupted" and broken.content == "x"
+    assert broken.status == "interrupted"
+    assert broken.content == "x"
     stopped = Reply(model="m")
     stopped.apply(AnswerDelta("x"))
     stopped.stop()

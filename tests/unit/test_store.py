@@ -81,7 +81,8 @@ def test_orphaned_streaming_row_is_marked_interrupted(tmp_path: Path) -> None:
         live = store.save_reply(conversation, Reply(model="m"))  # ours: still alive, must stay streaming
     with TranscriptStore(path) as store:
         rows = {m.id: m for m in store.messages(conversation)}
-        assert rows[message].status == "interrupted" and rows[message].content == "half an ans"
+        assert rows[message].status == "interrupted"
+        assert rows[message].content == "half an ans"
         assert rows[live].status == "streaming"
 
 
@@ -108,9 +109,11 @@ def test_search_latin_chinese_and_reasoning(tmp_path: Path) -> None:
         assert store.search("Kleisli") == []
         assert [h.role for h in store.search("Kleisli", reasoning=True)] == ["assistant"]
         hits = store.search("先思考再")
-        assert [h.conversation.id for h in hits] == [chinese] and "[先思考再]" in hits[0].snippet
+        assert [h.conversation.id for h in hits] == [chinese]
+        assert "[先思考再]" in hits[0].snippet
         assert {h.role for h in store.search("推理")} == {"user", "assistant"}  # two characters: scan fallback
-        assert store.search("用户") == [] and len(store.search("用户", reasoning=True)) == 1
+        assert store.search("用户") == []
+        assert len(store.search("用户", reasoning=True)) == 1
         assert store.search('quote " and * ( stars') == []
 
 
