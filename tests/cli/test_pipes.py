@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,6 +86,22 @@ def test_history_and_export_into_a_reader_that_leaves(home: Path, command: str) 
     assert out.strip()
 
 
+def _until(condition: Any, what: str, timeout: float = 20) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, f"never saw {what}"
+        time.sleep(0.02)
+
+
+def _syn_sent_to(port: int) -> bool:
+    """Some socket of this machine is connecting to `port` on 127.0.0.1 (state SYN-SENT in /proc/net/tcp)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[2].endswith(f":{port:04X}") and fields[3] == "02":
+            return True
+    return False
+
+
 def _user_message_saved(home: Path, timeout: float = 20) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -105,7 +122,11 @@ def test_ctrl_c_before_the_answer_starts(home: Path, server: DemoServer, phase: 
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             env=spawn_env(home), text=True)
     _user_message_saved(home)
-    time.sleep(0.3)  # well inside the phase: the request is out (or its connection is waiting in the kernel)
+    if phase == "connecting":  # its connection waits in the kernel for an answer to its SYN
+        port = int(black_hole.split(":")[2].split("/")[0])
+        _until(lambda: _syn_sent_to(port), "a connection in SYN-SENT")
+    else:  # the request is out, and the server is holding it
+        _until(lambda: bool(server.chat_bodies()), "the request at the server")
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=15)
     assert proc.returncode == 130

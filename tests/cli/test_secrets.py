@@ -12,6 +12,7 @@ from reasonchat import config
 from reasonchat.demo_server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.tui.app import make_app
+from tests.tui.conftest import until
 
 KEY = "sk-LEAKCANARY-7f3a9c2e51"
 
@@ -44,12 +45,9 @@ def test_key_never_reaches_a_file(cli: Any, server: DemoServer, home: Path, tmp_
         async with app.run_test() as pilot:
             app.chat.query_one("#prompt").text = "from the TUI"
             await pilot.press("enter")
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if not app.chat.generating:
-                    break
+            await until(pilot, lambda: bool(app.chat.turns()) and not app.chat.generating)
             await pilot.press("ctrl+e")
-            await pilot.pause(0.2)
+            await until(pilot, lambda: any(n.title == "Export" for n in app._notifications))
 
     asyncio.run(tui_session())
     assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"  # the key was really used

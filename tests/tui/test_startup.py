@@ -28,8 +28,7 @@ app_module.ReasonChatApp = Probe
 async def main():
     app = app_module.make_app(config.load(), ProviderOptions(demo=True), remember=False)
     async with app.run_test() as pilot:
-        await pilot.pause(0.5)
-        for _ in range(100):
+        for _ in range(200):
             if "openai" in sys.modules:
                 break
             await pilot.pause(0.05)
