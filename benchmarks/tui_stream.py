@@ -34,7 +34,7 @@ async def lag_probe(samples: list[float], stop: asyncio.Event, interval: float =
         samples.append(max(0.0, time.perf_counter() - start - interval))
 
 
-async def run_stream(base_url: str, model: str, history: int = 0) -> dict[str, float]:
+async def run_stream(base_url: str, model: str, history: int = 0, realistic: bool = False) -> dict[str, float]:
     from reasonchat import config
     from reasonchat.providers import ProviderOptions
     from reasonchat.tui.app import make_app
@@ -45,7 +45,11 @@ async def run_stream(base_url: str, model: str, history: int = 0) -> dict[str, f
     (home / "config.toml").write_text(
         f'[presets.bench]\nbase_url = "{base_url}"\nmodel = "{model}"\n', encoding="utf-8")
     app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="bench"), remember=False)
-    if history:
+    if history and realistic:
+        from benchmarks.fixtures import seed_long_conversation
+
+        seed_long_conversation(home / "reasonchat.db", history)
+    elif history:
         seed_history(app.session.store, history)
     async with app.run_test(size=(120, 40)) as pilot:
         if history:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -21,11 +22,13 @@ from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.sanitize import clean, clean_line
 from reasonchat.state import load_state
+from reasonchat.tui import quiet_gc
 from reasonchat.tui.screens.chat import ChatScreen
 from reasonchat.tui.session import ChatSession
 
 if TYPE_CHECKING:
     from reasonchat.tui.screens.presets import Choice
+    from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
 
 _QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -41,6 +44,7 @@ class ReasonChatApp(App[None]):
         self.session = session
         self.chat = ChatScreen(session)
         self.open_at_start = open_at_start
+        self.collector = quiet_gc.QuietCollector(self._busy)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -58,6 +62,19 @@ class ReasonChatApp(App[None]):
         self.push_screen(self.chat)
         loop = asyncio.get_running_loop()
         _each_quit_signal(lambda signum: loop.add_signal_handler(signum, self._on_quit_signal, signum))
+        self.collector.install()
+        self.set_interval(quiet_gc.CHECK_EVERY, self.collector.check)
+
+    def _busy(self) -> bool:
+        """Something is streaming, being mounted or rendered: not a moment for a full garbage collection."""
+        from reasonchat.tui.lazy_lines import render_queue
+
+        return self.chat.generating or self.chat.loading or render_queue(self).busy  # type: ignore[arg-type]
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseEvent | events.Resize | events.Paste):
+            self.collector.touch()
+        await super().on_event(event)
 
     def _on_quit_signal(self, signum: int) -> None:
         """SIGTERM / SIGHUP: stop the answer (saved as stopped, like Escape), restore the terminal, exit
@@ -150,7 +167,7 @@ class ReasonChatApp(App[None]):
 
     # -- the clipboard ---------------------------------------------------------------------------------------
 
-    def _last_turn(self) -> AssistantTurn | None:
+    def _last_turn(self) -> AssistantTurn | StoredTurn | None:
         turns = [t for t in self.chat.turns() if t.reply.content or t.reply.reasoning]
         return turns[-1] if turns else None
 
@@ -191,6 +208,7 @@ class ReasonChatApp(App[None]):
         with contextlib.suppress(ReasonChatError):  # a store that refused an answer gets a last chance
             self.chat.save_unsaved()
         self.session.close()
+        self.collector.uninstall()
         _each_quit_signal(asyncio.get_running_loop().remove_signal_handler)
 
 

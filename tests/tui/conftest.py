@@ -67,6 +67,16 @@ async def until(pilot: Any, condition: Any, timeout: float = 10) -> None:
     raise AssertionError("condition not met in time")
 
 
+def drawn_all(app: Any) -> bool:
+    """Nothing is left to mount or to render off the loop: what is on screen is final."""
+    from reasonchat.tui.lazy_lines import LazyLines, render_queue
+
+    if getattr(app.chat, "loading", False) or render_queue(app).busy:
+        return False
+    return not any(w.pending for w in app.screen.query(LazyLines)) and not any(
+        w.pending for w in app.chat.query(LazyLines))
+
+
 def terminal_output(app: Any) -> tuple[str, str]:
     """What the current screen sends to a terminal (every byte, as Textual's own screenshot renders it) and
     the plain text a user would read."""
@@ -98,13 +108,15 @@ def assert_agree(app: Any, home: Path | None = None) -> None:
     """One state, three views: what the screen shows, what the session has open and what the store holds
     agree — the same messages in the same order, the same title — with nothing streaming."""
     from reasonchat.store import TranscriptStore
+    from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
     from reasonchat.tui.widgets.user_message import UserMessage
 
     chat, session = app.chat, app.session
     assert not chat.generating
-    shown = [(type(w).__name__, w.message_id) for w in chat.conversation.children
-             if isinstance(w, UserMessage | AssistantTurn)]
+    assert not chat.loading
+    shown = [("UserMessage" if isinstance(w, UserMessage) else "AssistantTurn", w.message_id)
+             for w in chat.conversation.children if isinstance(w, UserMessage | AssistantTurn | StoredTurn)]
     header = str(chat.query_one("HeaderLine").render())
     if session.conversation_id is None:
         assert shown == [], f"the screen shows {shown} with no conversation open"
@@ -123,5 +135,14 @@ def assert_agree(app: Any, home: Path | None = None) -> None:
     assert "NOT SAVED" not in header or not session.saving
 
 
-__all__ = ["assert_agree", "assert_terminal_safe", "asyncio", "send", "settle", "terminal_output", "until",
-           "write_config"]
+__all__ = [
+    "assert_agree",
+    "assert_terminal_safe",
+    "asyncio",
+    "drawn_all",
+    "send",
+    "settle",
+    "terminal_output",
+    "until",
+    "write_config",
+]

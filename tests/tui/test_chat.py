@@ -59,9 +59,10 @@ async def test_long_answer_settles_block_by_block(app_for: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "a long answer")
         turn = app.chat.query_one(AssistantTurn)
-        await until(pilot, lambda: len(turn.query("FinalAnswer")) >= 2, timeout=20)
+        final = turn.query_one("FinalAnswer")
+        await until(pilot, lambda: len(final.blocks) >= 2, timeout=20)  # complete blocks, rendered lines
         assert app.chat.generating
-        assert len(turn.query("Markdown")) == 1
+        assert len(turn.query("Markdown")) == 1  # only the block being written is live
         await settle(pilot)
         shown = turn.shown_markdown()
         assert [ln for ln in shown.split("\n") if ln.strip()] == [

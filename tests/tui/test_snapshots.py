@@ -20,7 +20,7 @@ from reasonchat.store import TranscriptStore
 from reasonchat.tui import clock
 from reasonchat.tui.app import ReasonChatApp, make_app
 from reasonchat.tui.widgets.turn import AssistantTurn
-from tests.tui.conftest import until, write_config
+from tests.tui.conftest import drawn_all, until, write_config
 
 SIZE = (100, 34)
 REASONING = ("The user asks how to reverse a list in Python. Slicing with [::-1] makes a copy; list.reverse() "
@@ -69,8 +69,11 @@ def steady(pilot: Any) -> None:
 
 
 async def drawn(pilot: Any) -> None:
-    """Whatever was asked is laid out and painted (no fixed pause: a busy machine only makes this slower)."""
+    """Whatever was asked is laid out, rendered (off the loop) and painted (no fixed pause: a busy machine only
+    makes this slower)."""
     await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    await until(pilot, lambda: drawn_all(pilot.app))
     await pilot.pause()
     await pilot.pause()
 

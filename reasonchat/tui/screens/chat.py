@@ -32,9 +32,12 @@ from reasonchat.tui.widgets.status_bar import READY, StatusBar
 if TYPE_CHECKING:
     from reasonchat.core.provider import Provider
     from reasonchat.store.transcripts import StoredMessage
+    from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
 
 TICK = 1 / 15  # how often a live answer is copied to the screen: smooth to read; 20 Hz cost ~0.03 CPU more
+FIRST_WIDGETS = 8  # messages mounted at once when a conversation opens: more than a screenful of its end
+BATCH_WIDGETS = 6  # messages mounted per frame after that
 STOPPED = "Stopped the answer — what arrived is saved"
 
 
@@ -65,6 +68,8 @@ class ChatScreen(Screen[None]):
         self.session = session
         self.generating = False
         self.resolving = False  # a key is being looked up before a send
+        self.loading = False  # the earlier turns of a conversation being opened are still being mounted
+        self._opening = 0  # which opening is current: a newer one stops an older one's mounting
         self._live: AssistantTurn | None = None
 
     def compose(self) -> ComposeResult:
@@ -100,10 +105,12 @@ class ChatScreen(Screen[None]):
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
 
-    def turns(self) -> list[AssistantTurn]:
+    def turns(self) -> list[AssistantTurn | StoredTurn]:
+        """The answers on screen, oldest first: the turns of this session, and those opened from history."""
+        from reasonchat.tui.widgets.stored_turn import StoredTurn
         from reasonchat.tui.widgets.turn import AssistantTurn
 
-        return [w for w in self.conversation.children if isinstance(w, AssistantTurn)]
+        return [w for w in self.conversation.children if isinstance(w, AssistantTurn | StoredTurn)]
 
     def refresh_header(self) -> None:
         session = self.session
@@ -316,6 +323,8 @@ class ChatScreen(Screen[None]):
     # -- what is open -------------------------------------------------------------------------------------
 
     def _clear_view(self) -> None:
+        self._opening += 1  # stop mounting the earlier turns of what was open
+        self.loading = False
         hint = self.query_one(EmptyHint)
         for child in list(self.conversation.children):
             if child is not hint:
@@ -352,7 +361,10 @@ class ChatScreen(Screen[None]):
         self.prompt.focus()
 
     async def _show(self, messages: list[StoredMessage]) -> None:
-        from reasonchat.tui.widgets.turn import AssistantTurn
+        """Mount a stored conversation: its end at once (what is on screen when it opens), the turns before
+        it a few at a time afterwards, so a long conversation never holds the loop for long. Each answer is
+        one widget (`StoredTurn`), drawn from lines rendered off the loop."""
+        from reasonchat.tui.widgets.stored_turn import StoredTurn
         from reasonchat.tui.widgets.user_message import UserMessage
 
         widgets: list[Widget] = []
@@ -360,10 +372,27 @@ class ChatScreen(Screen[None]):
             if m.role == "user":
                 widgets.append(UserMessage(m.content, m.id))
             elif m.role == "assistant":
-                widgets.append(AssistantTurn(m.to_reply(), self.session.reasoning_mode, m.id))
-        await self.conversation.mount_all(widgets)
-        for turn in self.turns():
-            await turn.finish()
+                widgets.append(StoredTurn(m.to_reply(), self.session.reasoning_mode, m.id))
+        self._opening += 1
+        await self.conversation.mount_all(widgets[-FIRST_WIDGETS:])
+        if len(widgets) > FIRST_WIDGETS:
+            self.loading = True
+            self.run_worker(self._mount_earlier(widgets[:-FIRST_WIDGETS], self._opening), group="opening",
+                            exclusive=True)
+
+    async def _mount_earlier(self, widgets: list[Widget], opening: int) -> None:
+        """The turns above what is on screen, a batch per frame, upwards (the view stays at the end)."""
+        try:
+            while widgets and opening == self._opening:
+                drawn = asyncio.Event()  # a frame first: the end of the conversation is on screen before this
+                self.app.call_after_refresh(drawn.set)
+                await drawn.wait()
+                batch, widgets = widgets[-BATCH_WIDGETS:], widgets[:-BATCH_WIDGETS]
+                first = next((w for w in self.conversation.children if not isinstance(w, EmptyHint)), None)
+                await self.conversation.mount_all(batch, before=first)
+        finally:
+            if opening == self._opening:
+                self.loading = False
 
     async def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation (from the history screen); the open one is closed first."""

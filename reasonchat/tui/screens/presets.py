@@ -158,9 +158,10 @@ class PresetPicker(ModalScreen[Choice | None]):
         self._show_models(row, fallback, note)
 
     def _show_models(self, row: str, models: list[str], note: str) -> None:
-        if row != self.highlighted_row or not self.is_attached:  # another row, or the picker is gone
+        boxes = self.query("#models").results(OptionList)
+        box = next(boxes, None)
+        if row != self.highlighted_row or box is None:  # another row, or the picker is gone (or going)
             return
-        box = self.query_one("#models", OptionList)
         box.clear_options()
         current = self.session.options.model if row == self.in_use else None
         preset_model = providers.choose_preset(self.session.config, self.rows[row]).model
@@ -174,7 +175,9 @@ class PresetPicker(ModalScreen[Choice | None]):
 
     def _say(self, text: str, error: bool = True) -> None:
         """The line under the title: what is wrong (or, muted, what is being done: "checking key…")."""
-        line = self.query_one("#reason", Static)
+        line = next(self.query("#reason").results(Static), None)
+        if line is None:  # the picker is being dismissed
+            return
         line.update(clean_line(text or self.reason))
         line.display = bool(text or self.reason)
         line.set_class(not error and bool(text), "-progress")

@@ -1,11 +1,14 @@
-"""The answer of one turn while it streams: settled blocks as static Markdown, the block being written live.
+"""The answer of one turn while it streams: complete blocks as rendered lines, the block being written live.
 
-Only the block still being written streams through `Markdown.get_stream()`, fed at most 15 times a second
-by the turn's timer (never per token). As soon as a block is complete — a blank line outside a code fence,
-followed by a line that does not continue it — it moves into a static renderable (`FinalAnswer`),
-rendered once in full. A live `Markdown` widget is a tree of block widgets (every paragraph, table cell and
-code fence), so keeping only the last block live keeps the cost of each update flat however long the
-answer grows, and nothing has to be rebuilt when the answer ends.
+Only the block still being written streams through `Markdown.get_stream()`, fed at most 15 times a second by
+the turn's timer (never per token). As soon as a block is complete (`markdown_blocks.Settler`: the next block
+has started on a whole line) it is rendered on a worker thread and joins the answer's `FinalAnswer` — the
+same blocks, rendered the same way, as the finished answer reopened from history. A live `Markdown` widget is
+a tree of block widgets (every paragraph, table cell and code fence), so keeping only the last block live
+keeps the cost of each update flat however long the answer grows, and nothing is rebuilt when it ends.
+
+A table row still arriving is held back from the live block: a half-received `|---|` row would otherwise
+show, for a refresh or more, as a paragraph of pipes and dashes.
 """
 
 from __future__ import annotations
@@ -17,54 +20,35 @@ from textual.containers import Vertical
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
+from reasonchat.markdown_blocks import Settler
 from reasonchat.sanitize import clean
-from reasonchat.tui.widgets.final_answer import PADDING, FinalAnswer, prerender
-
-_FENCES = ("```", "~~~")
+from reasonchat.tui.widgets.final_answer import PADDING, FinalAnswer, render_blocks
 
 
-def settle_point(text: str) -> int:
-    """Where the complete blocks at the start of `text` end (0 if none is complete yet).
-
-    A block is complete at a blank line outside a fenced code block, when the next line has started and
-    does not continue the block (an indented line could still belong to a list item above it).
-    """
-    point = 0
-    fence = ""
-    position = 0
-    lines = text.split("\n")
-    for index, line in enumerate(lines[:-1]):  # the last line may still be growing
-        position += len(line) + 1
-        stripped = line.lstrip()
-        if fence:
-            if stripped.startswith(fence):
-                fence = ""
-            continue
-        if stripped.startswith(_FENCES):
-            fence = stripped[:3]
-            continue
-        following = lines[index + 1]
-        if not stripped and following and not following[0].isspace():
-            point = position
-    return point
+def shown_live(text: str) -> str:
+    """What of the unsettled text the live block shows: all of it, but an unfinished table row."""
+    start = text.rfind("\n") + 1
+    return text[:start] if text[start:].lstrip().startswith("|") else text
 
 
 class AnswerView(Vertical):
     DEFAULT_CSS = """
     AnswerView { height: auto; }
-    AnswerView > FinalAnswer { margin: 0 0 1 0; }
-    AnswerView > Markdown { margin: 0 0 0 0; padding: 0 1; background: $background; }
+    AnswerView > Markdown { margin: 1 0 0 0; padding: 0 1; background: $background; }
     """
 
     def __init__(self) -> None:
         super().__init__()
+        self.final = FinalAnswer()
         self._live = Markdown("")
         self._stream: MarkdownStream | None = None
-        self._settled = 0  # characters of the answer already in static blocks
-        self._written = 0  # characters of the answer handed to the live block
+        self._settler = Settler()
+        self._written = 0  # characters of the answer handed to the live block (settled ones included)
         self._lock = asyncio.Lock()  # the timer's feed and the final stop never interleave
 
     def compose(self) -> ComposeResult:
+        self.final.display = False  # until its first block completes
+        yield self.final
         yield self._live
 
     def behind(self, content: str) -> int:
@@ -77,49 +61,57 @@ class AnswerView(Vertical):
             await self._feed(content)
 
     async def _feed(self, content: str) -> None:
-        if len(content) < self._written:  # the answer so far was re-labelled as reasoning
-            await self._restart()
-        if len(content) == self._written:
-            return
-        point = self._settled + settle_point(content[self._settled :])
-        if point > self._settled:
-            await self._settle(content[self._settled : point])
-            self._settled = point
+        if len(content) < self._settler.settled or len(content) < self._written:
+            await self._restart()  # the answer so far was re-labelled as reasoning
+        blocks = self._settler.feed(content)
+        if blocks:
+            await self._settle(blocks)
             await self._stop_stream()
-            rest = content[point:]
+            rest = shown_live(content[self._settler.settled :])
             await self._live.update(clean(rest))
-            self._written = len(content)
+            self._written = self._settler.settled + len(rest)
+            return
+        visible = self._settler.settled + len(shown_live(content[self._settler.settled :]))
+        if visible <= self._written:
             return
         if self._stream is None:
             self._stream = Markdown.get_stream(self._live)
-        fresh, self._written = content[self._written :], len(content)
+        fresh, self._written = content[self._written : visible], visible
         await self._stream.write(clean(fresh))
 
     async def stop(self, content: str) -> None:
-        """The answer is complete: the last block settles too, and nothing stays live."""
+        """The answer is complete: the last blocks settle too, and nothing stays live."""
         async with self._lock:
             await self._stop_stream()
-            if len(content) > self._settled:
-                await self._settle(content[self._settled :])
-                self._settled = self._written = len(content)
+            if len(content) < self._settler.settled:
+                await self._restart()
+            blocks = self._settler.finish(content)
+            if blocks:
+                await self._settle(blocks)
+            self._written = len(content)
+            self.final.settle_definitions(content)
             await self._live.remove()
 
-    async def _settle(self, text: str) -> None:
-        text = text.strip("\n")
-        if not text.strip():
+    async def _settle(self, blocks: list[str]) -> None:
+        """Render complete blocks on a worker thread (the loop keeps drawing), then show them."""
+        width = self.final.content_region.width or max(0, self.content_region.width - PADDING)
+        self.final.display = True
+        definitions = self.final.context if isinstance(self.final.context, str) else ""
+        if width <= 0:  # not laid out yet: the blocks are rendered when it is
+            self.final.append_blocks(blocks, [], 0)
             return
-        width = self.content_region.width - PADDING
-        ready = None
-        if width > 0:  # render in a thread: the loop keeps drawing while Rich and Pygments work
-            lines = await asyncio.to_thread(prerender, self.app.console, clean(text), width)
-            ready = (width, lines)
-        await self.mount(FinalAnswer(text, ready), before=self._live)
+        lines = await asyncio.to_thread(render_blocks, self.app.console, blocks, definitions, width)
+        self.final.append_blocks(blocks, lines, width)
 
     async def _restart(self) -> None:
         await self._stop_stream()
-        await self.query(FinalAnswer).remove()
+        await self.final.remove()
+        self.final = FinalAnswer()
+        self.final.display = False
+        await self.mount(self.final, before=self._live)
         await self._live.update("")
-        self._settled = self._written = 0
+        self._settler = Settler()
+        self._written = 0
 
     async def _stop_stream(self) -> None:
         stream, self._stream = self._stream, None

@@ -1,9 +1,10 @@
 """The reasoning of one answer: dimmed, collapsible, with a live title.
 
-While the model thinks the title reads "⠋ Thinking… 3.2 s · 120 tokens" and the body shows only the last
+While the model thinks the title reads "⠋ Thinking… 3.2 s · 120 tokens" and the block shows only the last
 few rows of the text, pre-wrapped to the block's width so each update has the same height and needs no
 layout pass (cheap at 15 Hz however long the reasoning gets). Once done the title reads "Thought for
-4.2 s · 135 tokens" (~ marks an estimate) and the full text is laid out only when the block is open.
+4.2 s · 135 tokens" (~ marks an estimate) and the full text is made — wrapped off the loop — only when the
+block is first opened.
 This is a small widget of our own rather than Textual's `Collapsible`, whose title update re-lays out
 the whole conversation on every tick.
 """
@@ -11,6 +12,7 @@ the whole conversation on every tick.
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, chop_cells
 from textual.app import ComposeResult
@@ -22,6 +24,9 @@ from reasonchat.core.reply import Reply
 from reasonchat.sanitize import clean
 from reasonchat.tui import clock
 from reasonchat.tui.widgets.reasoning_title import ReasoningTitle
+
+if TYPE_CHECKING:
+    from reasonchat.tui.widgets.reasoning_body import ReasoningBody
 
 TAIL_ROWS = 6
 TAIL_CHARS = 2000
@@ -41,7 +46,20 @@ def tail_rows(text: str, width: int, rows: int = TAIL_ROWS) -> str:
     return "\n".join(out[-rows:])
 
 
-def _no_reasoning(reply: Reply) -> bool:
+def reasoning_title(reply: Reply) -> str:
+    """"⠋ Thinking… 3.2 s · 120 tokens" while it thinks, "Thought for 4.2 s · 135 tokens" once done (~ when
+    the count is an estimate)."""
+    count = reply.reasoning_tokens
+    tokens = "" if count is None else f" · {'' if count[1] else '~'}{count[0]} tokens"
+    if not reply.done and not reply.content:
+        if not reply.reasoning_chunks:
+            return f"{clock.spinner()} Waiting for {clean(reply.model)}…"
+        start = reply.reasoning_started_at or clock.now()
+        return f"{clock.spinner()} Thinking… {max(0.0, clock.now() - start):.1f} s{tokens}"
+    return f"Thought for {reply.reasoning_seconds or 0.0:.1f} s{tokens}"
+
+
+def no_reasoning(reply: Reply) -> bool:
     """The model answered (or ended) without reasoning: the block has nothing to show at all."""
     return not reply.reasoning_chunks and (reply.done or bool(reply.content))
 
@@ -59,7 +77,8 @@ class ReasoningBlock(Vertical):
         super().__init__()
         self.mode = mode
         self.title_line = ReasoningTitle()
-        self.body = Static("", classes="reasoning-text", markup=False)
+        self.body = Static("", classes="reasoning-text", markup=False)  # the live tail
+        self.full: ReasoningBody | None = None  # the finished text, made when first shown
         self.chosen: bool | None = None  # the user toggled this one: keep it until the next ctrl+t
         self._reply: Reply | None = None
         self._title = ""
@@ -95,7 +114,7 @@ class ReasoningBlock(Vertical):
         """Apply the display mode (ctrl+t or [ui] reasoning) to this block."""
         self.mode = mode
         self.chosen = None
-        self.display = mode != "hidden" and not (self._reply is not None and _no_reasoning(self._reply))
+        self.display = mode != "hidden" and not (self._reply is not None and no_reasoning(self._reply))
         if mode == "expanded":
             self.collapsed = False
         elif mode == "collapsed":
@@ -107,14 +126,14 @@ class ReasoningBlock(Vertical):
     def show(self, reply: Reply) -> None:
         """Refresh the title and body from `reply` (called on a timer while it streams, once after)."""
         self._reply = reply
-        if _no_reasoning(reply):
+        if no_reasoning(reply):
             self.display = False
             return
         answering = bool(reply.content) or reply.done
         if self.mode == "auto" and self.chosen is None and answering != self._auto_answering:
             self._auto_answering = answering  # act on the change only, never against the user's click
             self.collapsed = answering
-        title = ("▶ " if self.collapsed else "▼ ") + self._title_for(reply)
+        title = ("▶ " if self.collapsed else "▼ ") + reasoning_title(reply)
         if title != self._title:
             self._title = title
             self.title_line.show(title)
@@ -123,24 +142,19 @@ class ReasoningBlock(Vertical):
         width = self.body.content_region.width
         if not width and not reply.done:
             return  # not laid out yet: on_resize brings the first real width
-        state = (reply.version, reply.done, width)
+        state = (reply.version, reply.done, width if not reply.done else 0)
         if state == self._shown:
             return
         steady = self._shown[1] == reply.done and self._shown[2] == width and not reply.done
         self._shown = state
         if reply.done:
-            self.body.update(clean(reply.reasoning))
+            if self.full is None:
+                from reasonchat.tui.widgets.reasoning_body import ReasoningBody
+
+                self.full = ReasoningBody(reply.reasoning)
+                self.body.display = False
+                self.mount(self.full)
             return
         rows = tail_rows(clean(reply.reasoning[-2 * TAIL_CHARS :]), width)  # the tail only: O(1) per tick
         # While live the tail keeps a constant height once it fills TAIL_ROWS rows: no layout needed.
         self.body.update(rows, layout=not (steady and rows.count("\n") == TAIL_ROWS - 1))
-
-    def _title_for(self, reply: Reply) -> str:
-        count = reply.reasoning_tokens
-        tokens = "" if count is None else f" · {'' if count[1] else '~'}{count[0]} tokens"
-        if not reply.done and not reply.content:
-            if not reply.reasoning_chunks:
-                return f"{clock.spinner()} Waiting for {clean(reply.model)}…"
-            start = reply.reasoning_started_at or clock.now()
-            return f"{clock.spinner()} Thinking… {max(0.0, clock.now() - start):.1f} s{tokens}"
-        return f"Thought for {reply.reasoning_seconds or 0.0:.1f} s{tokens}"

@@ -1,0 +1,185 @@
+"""P9–P12 and P3': a long conversation (50 turns of realistic answers and reasoning, benchmarks/fixtures.py).
+
+P9   open it: from the request (history's Enter) to the first frame showing its end, target <= 150 ms; and the
+     longest the event loop was blocked while it loads, target <= 50 ms. Also from a spawned `reasonchat -c`:
+     its first frame of the conversation, against `reasonchat --demo`'s first frame in the same run (the start
+     itself is P5's business; what opening the conversation adds is this one's).
+P10  resize 120 → 80 → 120 columns with it on screen: the longest loop block, target <= 50 ms
+P11  PageDown from top to bottom: the longest loop block, target <= 50 ms
+P12  the process's resident memory with it open, after a 20k-token stream, target <= 150 MB
+P3'  P1 (a 20k-token stream at 3,000 tok/s) with 10 long answers on screen / with none: CPU ratio
+     (target <= 1.10) and loop lag p99 (target <= 50 ms)
+
+    python -m benchmarks.long_conversation [--turns N]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks._server import demo_server_process
+from benchmarks.fixtures import seed_long_conversation
+
+MARKER = "END OF THE LONG CONVERSATION"
+
+
+class LagProbe:
+    """The loop's lateness every 5 ms, from `start()` to `stop()`."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.samples.append(time.perf_counter() - started - 0.005)
+
+    def start(self) -> None:
+        self.samples = []
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> float:
+        """The longest block seen (seconds)."""
+        assert self._task is not None
+        await asyncio.sleep(0.02)  # one more sample after the last step
+        self._task.cancel()
+        return max(self.samples, default=0.0)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def idle(pilot: Any, app: Any, busy: Callable[[], bool], timeout: float = 60) -> None:
+    """Until `busy()` is false and nothing is left to lay out or paint."""
+    end = time.perf_counter() + timeout
+    while busy():
+        if time.perf_counter() > end:
+            raise RuntimeError("still busy")
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+
+
+def loading(app: Any) -> bool:
+    """Turns still being mounted or lines still being rendered. Attributes only: a DOM query every few
+    milliseconds would be the benchmark's own load on the loop it measures."""
+    from reasonchat.tui.lazy_lines import render_queue
+
+    return bool(app.chat.loading) or render_queue(app).busy
+
+
+async def measure(base_url: str, home: Path, conversation_id: int) -> dict[str, float]:
+    from reasonchat import config
+    from reasonchat.providers import ProviderOptions
+    from reasonchat.tui.app import make_app
+
+    os.environ["REASONCHAT_HOME"] = str(home)
+    (home / "config.toml").write_text(
+        f'[presets.bench]\nbase_url = "{base_url}"\nmodel = "bench-20000@0"\n', encoding="utf-8")
+    app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="bench"), remember=False)
+    out: dict[str, float] = {}
+    probe = LagProbe()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()  # the app's own preload is not what is measured
+        await pilot.pause()
+        probe.start()
+        asked = time.perf_counter()
+        await app.chat.open_conversation(conversation_id)
+        await pilot.pause()
+        view = app.chat.conversation
+        while not (view.scroll_y >= view.max_scroll_y and _bottom_ready(app)):
+            await asyncio.sleep(0.002)
+        out["p9_first_frame"] = time.perf_counter() - asked
+        await idle(pilot, app, lambda: loading(app))
+        out["p9_lag"] = await probe.stop()
+        out["p9_all_loaded"] = time.perf_counter() - asked
+
+        probe.start()
+        for width in (80, 120):
+            await pilot.resize_terminal(width, 40)
+            await idle(pilot, app, lambda: loading(app))
+        out["p10_lag"] = await probe.stop()
+
+        await pilot.press("ctrl+home")
+        await idle(pilot, app, lambda: loading(app))
+        probe.start()
+        steps = 0
+        while view.scroll_y < view.max_scroll_y and steps < 2000:
+            await pilot.press("pagedown")
+            await idle(pilot, app, lambda: loading(app))
+            steps += 1
+        out["p11_lag"] = await probe.stop()
+        out["p11_pages"] = steps
+
+        app.chat.prompt.text = "one more question"
+        await pilot.press("enter")
+        while not app.chat.turns() or app.chat.turns()[-1].reply.status == "streaming" or app.chat.generating:
+            await asyncio.sleep(0.02)
+        await idle(pilot, app, lambda: loading(app))
+        out["p12_rss"] = rss_mb()
+    return out
+
+
+def _bottom_ready(app: Any) -> bool:
+    """The last answer is mounted and drawn for the width on screen (not a placeholder)."""
+    children = app.chat.conversation.children
+    last = children[-1] if children else None
+    final = last if hasattr(last, "pending") else getattr(getattr(last, "live", None), "final", None)
+    return final is not None and final.content_region.width > 0 and not final.pending
+
+
+def spawn(home: Path, argv_tail: list[str], marker: bytes) -> float:
+    from benchmarks.startup import first_frame
+
+    env = {**os.environ, "REASONCHAT_HOME": str(home), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    return first_frame([sys.executable, "-m", "reasonchat", *argv_tail], marker, env)
+
+
+def p3(base_url: str) -> tuple[dict[str, float], dict[str, float]]:
+    from benchmarks.tui_stream import RATE, TOKENS, run_stream
+
+    bare = asyncio.run(run_stream(base_url, f"bench-{TOKENS}@{RATE}"))
+    loaded = asyncio.run(run_stream(base_url, f"bench-{TOKENS}@{RATE}", history=10, realistic=True))
+    return bare, loaded
+
+
+def main() -> None:
+    turns = int(sys.argv[sys.argv.index("--turns") + 1]) if "--turns" in sys.argv else 50
+    home = Path(tempfile.mkdtemp(prefix="rc-long-"))
+    conversation_id = seed_long_conversation(home / "reasonchat.db", turns, marker=MARKER)
+    with demo_server_process() as base_url:
+        # Spawned first: the in-app measurement ends with a new answer below the marker.
+        spawned = statistics.median(spawn(home, ["--demo", "-c"], MARKER.encode()) for _ in range(5))
+        bare = statistics.median(spawn(home, ["--demo"], b"thinking on") for _ in range(5))
+        figures = asyncio.run(measure(base_url, home, conversation_id))
+        stream, loaded = p3(base_url)
+    print(f"{turns} turns of realistic answers and reasoning")
+    print(f"P9  open from history: first frame {figures['p9_first_frame'] * 1000:.0f} ms (target <= 150), all "
+          f"loaded {figures['p9_all_loaded'] * 1000:.0f} ms, loop blocked at most {figures['p9_lag'] * 1000:.0f} ms "
+          f"(target <= 50); spawned `reasonchat -c` {spawned * 1000:.0f} ms to the conversation vs "
+          f"`--demo` {bare * 1000:.0f} ms to its first frame (+{(spawned - bare) * 1000:.0f} ms)")
+    print(f"P10 resize 120→80→120: loop blocked at most {figures['p10_lag'] * 1000:.0f} ms (target <= 50)")
+    print(f"P11 PageDown top to bottom ({figures['p11_pages']:.0f} pages): loop blocked at most "
+          f"{figures['p11_lag'] * 1000:.0f} ms (target <= 50)")
+    print(f"P12 RSS with it open after a 20k-token stream: {figures['p12_rss']:.0f} MB (target <= 150)")
+    with_answers, without = loaded["cpu"] / loaded["wall"], stream["cpu"] / stream["wall"]
+    print(f"P3' with 10 long realistic answers on screen: CPU {with_answers:.2f} vs {without:.2f} of wall, ratio "
+          f"{with_answers / without:.2f} (target <= 1.10); lag p99 {loaded['lag_p99'] * 1000:.0f} ms (target <= 50)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The answer as it streamed and the same answer reopened show the same lines at the same width — for realistic
+answers (long code, nested fences, wide tables arriving row by row, reference links defined at the end), in
+random chunkings, and after a resize in the middle of the stream."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+
+from benchmarks.fixtures import answer
+from reasonchat.tui.widgets.answer import AnswerView
+from reasonchat.tui.widgets.final_answer import FinalAnswer
+from tests.tui.conftest import drawn_all, until
+
+
+class Holder(App[None]):
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(id="view")
+
+    @property
+    def chat(self) -> Any:  # what `drawn_all` looks at
+        return self
+
+
+def lines(widget: FinalAnswer) -> list[str]:
+    text = widget.rendered_text(widget.content_region.width)
+    assert text is not None, "not rendered at the width it is shown at"
+    return [line.rstrip() for line in text]
+
+
+async def stream(pilot: Any, view: AnswerView, text: str, rng: random.Random, resize_at: int | None = None) -> None:
+    position = 0
+    while position < len(text):
+        position = min(len(text), position + rng.choice([1, 3, 17, 80, 400]))
+        await view.feed(text[:position])
+        if resize_at is not None and position >= resize_at:
+            await pilot.resize_terminal(72, 40)
+            resize_at = None
+    await view.stop(text)
+
+
+async def test_streamed_and_reopened_answers_show_the_same_lines() -> None:
+    rng = random.Random(20261123)
+    app = Holder()
+    async with app.run_test(size=(110, 40)) as pilot:
+        container = app.query_one("#view", VerticalScroll)
+        for number in range(6):
+            text = answer(rng, "zh" if number % 3 == 2 else "en", tokens=rng.randint(600, 1500))
+            live = AnswerView()
+            await container.mount(live)
+            await stream(pilot, live, text, rng, resize_at=len(text) // 2 if number == 4 else None)
+            reopened = FinalAnswer(text)
+            await container.mount(reopened)
+            await until(pilot, lambda widget=reopened: drawn_all(app) and widget.content_region.width > 0)
+            await until(pilot, lambda: drawn_all(app))
+            assert live.final.blocks == reopened.blocks
+            assert lines(live.final) == lines(reopened), f"answer {number} differs"
+            assert len(lines(reopened)) > 20
+            await live.remove()
+            await reopened.remove()
