@@ -135,9 +135,6 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list == ["--version"]:  # the fast path: no parser needed
-        print(f"reasonchat {__version__}")
-        return 0
     args = build_parser(args_list).parse_args(args_list)
     from reasonchat.errors import ReasonChatError
 

@@ -69,7 +69,7 @@ class ReasonChatApp(App[None]):
         """Something is streaming, being mounted or rendered: not a moment for a full garbage collection."""
         from reasonchat.tui.lazy_lines import render_queue
 
-        return self.chat.generating or self.chat.loading or render_queue(self).busy  # type: ignore[arg-type]
+        return self.chat.generating or self.chat.mounting_earlier or render_queue(self).busy  # type: ignore[arg-type]
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseEvent | events.Resize | events.Paste):

@@ -46,6 +46,7 @@ BATCH_CHARACTERS = 12_000  # of source per trip to the worker thread: ~20-40 ms 
 KEPT_WIDTHS = 2
 KEPT_STRIPS = 1000  # lines kept as strips, all widgets together: a few screenfuls
 FORGET_EVERY = 1.0  # seconds between looks for widgets scrolled out of sight
+FRAME = 1 / 60  # seconds
 PLACEMENT_ROUNDS = 3  # refreshes to wait for widgets to be laid out before rendering them anyway
 
 
@@ -292,8 +293,8 @@ class LazyLines(Widget):
         top = visible.y - geometry.region.y - self.styles.padding.top
         return range(max(0, top), max(0, top + visible.height))
 
-    def _visible_missing(self) -> bool:
-        """Pieces on screen are still missing (what the user is looking at is an estimate)."""
+    def visible_missing(self) -> bool:
+        """Pieces on screen are still missing (what the user is looking at is an estimate, or nothing)."""
         rows = self._visible_rows()
         if not rows or not self._width:
             return False
@@ -407,9 +408,7 @@ class RenderQueue:
     async def _serve(self) -> None:
         unplaced_rounds = 0
         while self._waiting:
-            laid_out = asyncio.Event()  # after the next refresh, what is on screen is known
-            self.app.call_after_refresh(laid_out.set)
-            await laid_out.wait()
+            await next_frame(self.app)  # after it, what is on screen is known
             if not any(placed(w) for w in self._waiting) and unplaced_rounds < PLACEMENT_ROUNDS:
                 unplaced_rounds += 1  # nothing has a place on screen yet: what to do first is not known
                 continue
@@ -435,7 +434,7 @@ class RenderQueue:
         waiting.sort(key=_distance)
         # What is on screen and still an estimate goes alone, and first: the first frame of a conversation
         # waits for nothing else.
-        urgent = [w for w in waiting if w._visible_missing()]
+        urgent = [w for w in waiting if w.visible_missing()]
         if urgent:
             for widget in waiting:
                 self._waiting[widget] = None
@@ -471,6 +470,24 @@ class RenderQueue:
 
 def _run_all(console: Console, jobs: list[_Job]) -> list[tuple[list[Piece], object] | list[Packed]]:
     return [job.run(console) for job in jobs]
+
+
+async def next_frame(app: App[object]) -> None:
+    """Until the screen has been refreshed (laid out and drawn) once more."""
+    refreshed = asyncio.Event()
+    app.call_after_refresh(refreshed.set)
+    await refreshed.wait()
+
+
+async def screen_drawn(widgets: Callable[[], Sequence[Widget]], timeout: float = 1.0) -> None:
+    """Until the `LazyLines` among `widgets()` that are on screen are drawn from their lines, not estimates
+    (or `timeout` seconds have passed: the caller goes on regardless). Looked at once a frame, by the clock:
+    waiting on `call_after_refresh` in a loop keeps the screen from ever being idle, and so from laying out."""
+    for _ in range(int(timeout / FRAME)):
+        await asyncio.sleep(FRAME)
+        shown = [w for w in widgets() if isinstance(w, LazyLines) and on_screen(w)]
+        if shown and not any(w.visible_missing() for w in shown):
+            return
 
 
 def placed(widget: Widget) -> bool:

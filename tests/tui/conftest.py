@@ -114,7 +114,7 @@ def assert_agree(app: Any, home: Path | None = None) -> None:
 
     chat, session = app.chat, app.session
     assert not chat.generating
-    assert not chat.loading
+    assert not chat.mounting_earlier
     shown = [("UserMessage" if isinstance(w, UserMessage) else "AssistantTurn", w.message_id)
              for w in chat.conversation.children if isinstance(w, UserMessage | AssistantTurn | StoredTurn)]
     header = str(chat.query_one("HeaderLine").render())

@@ -68,7 +68,7 @@ class ChatScreen(Screen[None]):
         self.session = session
         self.generating = False
         self.resolving = False  # a key is being looked up before a send
-        self.loading = False  # the earlier turns of a conversation being opened are still being mounted
+        self.mounting_earlier = False  # the earlier turns of a conversation being opened are still being mounted
         self._opening = 0  # which opening is current: a newer one stops an older one's mounting
         self._live: AssistantTurn | None = None
 
@@ -324,7 +324,7 @@ class ChatScreen(Screen[None]):
 
     def _clear_view(self) -> None:
         self._opening += 1  # stop mounting the earlier turns of what was open
-        self.loading = False
+        self.mounting_earlier = False
         hint = self.query_one(EmptyHint)
         for child in list(self.conversation.children):
             if child is not hint:
@@ -376,23 +376,26 @@ class ChatScreen(Screen[None]):
         self._opening += 1
         await self.conversation.mount_all(widgets[-FIRST_WIDGETS:])
         if len(widgets) > FIRST_WIDGETS:
-            self.loading = True
+            self.mounting_earlier = True
             self.run_worker(self._mount_earlier(widgets[:-FIRST_WIDGETS], self._opening), group="opening",
                             exclusive=True)
 
     async def _mount_earlier(self, widgets: list[Widget], opening: int) -> None:
-        """The turns above what is on screen, a batch per frame, upwards (the view stays at the end)."""
+        """The turns above what is on screen, a batch per frame, upwards (the view stays at the end). Only once
+        the end is drawn: while children are being mounted into it, Textual does not lay the view out, and
+        the end's lines are only asked for once it is laid out."""
+        from reasonchat.tui.lazy_lines import next_frame, screen_drawn
+
         try:
+            await screen_drawn(lambda: self.conversation.children)
             while widgets and opening == self._opening:
-                drawn = asyncio.Event()  # a frame first: the end of the conversation is on screen before this
-                self.app.call_after_refresh(drawn.set)
-                await drawn.wait()
+                await next_frame(self.app)
                 batch, widgets = widgets[-BATCH_WIDGETS:], widgets[:-BATCH_WIDGETS]
                 first = next((w for w in self.conversation.children if not isinstance(w, EmptyHint)), None)
                 await self.conversation.mount_all(batch, before=first)
         finally:
             if opening == self._opening:
-                self.loading = False
+                self.mounting_earlier = False
 
     async def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation (from the history screen); the open one is closed first."""
