@@ -18,10 +18,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server_process() -> Iterator[str]:
-    """Yields the base URL of a `reasonchat demo-server` running in a subprocess."""
+def demo_server_process(realistic: bool = False) -> Iterator[str]:
+    """Yields the base URL of a `reasonchat demo-server` running in a subprocess (`realistic`: its `bench-`
+    answers are benchmarks/fixtures.py's realistic ones, benchmarks/_realistic_server.py)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "reasonchat", "demo-server", "--port", str(port)],
+    server = ["benchmarks._realistic_server"] if realistic else ["reasonchat", "demo-server"]
+    proc = subprocess.Popen([sys.executable, "-m", *server, "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:

@@ -4,8 +4,9 @@ P5  `reasonchat --demo` spawned on a pty until its first frame is on the termina
     Textual app measured the same way in the same run (target <= 1.3); and `openai` must not be imported
     by then (checked in the test suite: tests/tui/test_startup.py)
 P8' each of `--version`, `--help`, `presets`, `history --limit 20` and `export last` (on a store of 100
-    realistic conversations, benchmarks/fixtures.py), wall time / `python -c pass` (target <= 3.0 each). Run
-    it from a regular install (`pip install .`): an editable install adds an import hook to every start.
+    realistic conversations, benchmarks/fixtures.py, and a config file), wall time / `python -c pass`
+    (target <= 3.0 each). Run it from a regular install (`pip install .`): an editable install adds an
+    import hook to every start.
 
 Each figure is the median of several runs.
 
@@ -76,6 +77,10 @@ def seeded_home(conversations: int = 100, messages: int = 1000) -> str:
     from benchmarks.fixtures import seed_large_store
 
     home = tempfile.mkdtemp(prefix="rc-start-")
+    # A config of one's own, as most users have: reading it (tomllib) is part of every start.
+    (Path(home) / "config.toml").write_text('[presets.lab]\nbase_url = "http://127.0.0.1:8000/v1"\n'
+                                            'model = "qwen3-32b"\n\n[ui]\nreasoning = "collapsed"\n',
+                                            encoding="utf-8")
     seed_large_store(Path(home) / "reasonchat.db", conversations=conversations, messages=messages, pool=20)
     return home
 

@@ -8,7 +8,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from reasonchat import export as exporting
 from reasonchat.atomic import write_atomically
 from reasonchat.errors import UsageError
 from reasonchat.sanitize import clean_line
@@ -20,8 +19,10 @@ def _local(timestamp: float) -> str:
 
 
 def _summary_json(c: ConversationSummary) -> dict[str, object]:
+    from reasonchat.export import iso_time
+
     return {"id": c.id, "title": c.title, "preset": c.preset, "model": c.model, "messages": c.message_count,
-            "created_at": exporting.iso_time(c.created_at), "updated_at": exporting.iso_time(c.updated_at)}
+            "created_at": iso_time(c.created_at), "updated_at": iso_time(c.updated_at)}
 
 
 def history(args: argparse.Namespace) -> int:
@@ -95,6 +96,8 @@ def export(args: argparse.Namespace) -> int:
             conversation_id = _int_id(args.conversation)
         summary = store.require(conversation_id)
         messages = store.messages(conversation_id)
+    from reasonchat import export as exporting  # markdown-it and all: only export needs them
+
     render = exporting.to_json if args.format == "json" else exporting.to_markdown
     text = render(summary, messages, reasoning=not args.no_reasoning)
     if args.output:

@@ -30,11 +30,20 @@ _SETEXT_LINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$")
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])  # what rich.markdown enables
+    # What rich.markdown enables, but only the block level: every question asked here is about blocks (where
+    # code is, where a block ends, which lines are headings), and inline parsing was half the time.
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
 
 
-def _tokens(text: str) -> list[Token]:
-    return _parser().parse(text)
+@lru_cache(maxsize=4)
+def _cached_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(_parser().parse(text))
+
+
+def _tokens(text: str) -> tuple[Token, ...]:
+    """The block tokens of `text`; the last few texts' are kept (an export asks twice of the same text, when
+    demoting its headings and when finding its code)."""
+    return _cached_tokens(text)
 
 
 def block_ends(text: str) -> list[int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass, replace
@@ -79,6 +78,8 @@ def _run_key_command(preset: Preset) -> str:
 
 def _key_from_command(preset: Preset) -> str:
     """Run `api_key_cmd` (a password manager, a keyring); its output is never echoed, even on failure."""
+    import subprocess  # ~2 ms that every start without a key command would pay
+
     try:
         done = subprocess.run(preset.api_key_cmd, shell=True, capture_output=True, text=True, timeout=30,
                               stdin=subprocess.DEVNULL)

@@ -60,3 +60,47 @@ def test_crash_loss_measures_a_killed_ask() -> None:
     with demo_server_process() as base_url:
         lost = crash_loss.one_run(base_url, 2.0)
     assert lost >= 0
+
+
+def test_long_conversation_measures_each_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import long_conversation as lc
+    from benchmarks.fixtures import seed_long_conversation
+
+    monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))
+    conversation = seed_long_conversation(tmp_path / "reasonchat.db", 3, marker=lc.MARKER)
+    with demo_server_process() as base_url:
+        monkeypatch.setattr(lc, "stream_one_more", _no_stream)
+        figures = asyncio.run(lc.measure(base_url, tmp_path, conversation))
+    assert figures["p9_all_loaded"] >= figures["p9_first_frame"] > 0
+    assert figures["p11_pages"] >= 1
+    assert figures["p12_rss_paged"] > 0
+
+
+async def _no_stream(pilot: object, app: object) -> None:
+    """The 20k-token answer P12 asks for is the long part: its code runs in test_tui_stream above."""
+
+
+def test_large_store_search_measures_every_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import large_store
+
+    home, sizes = large_store.store_home(tiny=True, fresh=True)
+    monkeypatch.setenv("REASONCHAT_HOME", str(home))
+    figures = asyncio.run(large_store.measure(home))
+    assert len(figures) == len(large_store.QUERIES) + 1
+    assert all(f["result"] > 0 for f in figures.values())
+    assert sizes["disk_bytes"] > 0
+
+
+def test_startup_commands_run_against_a_seeded_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    home = startup.seeded_home(4, 8)
+    env = {**os.environ, "REASONCHAT_HOME": home}
+    bare, times = startup.command_ratios([sys.executable, "-m", "reasonchat"], env, runs=1)
+    assert bare > 0
+    assert set(times) == set(startup.COMMANDS)
+
+
+def test_realistic_answers_stream_through_the_tui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))
+    with demo_server_process(realistic=True) as base_url:
+        run = asyncio.run(tui_stream.run_stream(base_url, "bench-2000@0"))  # asserts the answer completed
+    assert run["wall"] > run["ttft"] > 0

@@ -26,7 +26,7 @@ from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
 from reasonchat.tui.screens.confirm import ConfirmScreen
 
-PAUSE = 0.12  # seconds of no typing before a search starts
+PAUSE = 0.05  # seconds of no typing before a search starts (a stale one still running is interrupted)
 MARKS = {"stopped": "■ stopped", "interrupted": "✗ broke off", "error": "✗ failed", "streaming": "… answering"}
 
 

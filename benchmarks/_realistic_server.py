@@ -1,0 +1,38 @@
+"""The demo server with realistic `bench-` answers (P1'): long code blocks with nested fences, wide tables,
+nested lists, links with reference definitions, English and Chinese (benchmarks/fixtures.py) instead of the
+demo's small repeating blocks, the best case for settling answers block by block. Reasoning stays prose.
+
+    python -m benchmarks._realistic_server --port N
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+
+from reasonchat import demo_scenarios
+from reasonchat.demo_server import DemoServer
+from reasonchat.demo_text import bench_text, tokens
+
+
+def realistic_text(count: int, *, markdown: bool) -> list[str]:
+    """Exactly `count` tokens: realistic answers one after another (the same seed every time)."""
+    if not markdown:
+        return bench_text(count, markdown=False)
+    from benchmarks.fixtures import answer
+
+    rng = random.Random(11)
+    out: list[str] = []
+    while len(out) < count:
+        out.extend(tokens(answer(rng, "zh" if rng.random() < 0.3 else "en") + "\n\n"))
+    return out[:count]
+
+
+def main() -> None:
+    port = int(sys.argv[sys.argv.index("--port") + 1])
+    demo_scenarios.bench_text = realistic_text  # type: ignore[assignment]
+    DemoServer(port=port).serve_forever_announcing()
+
+
+if __name__ == "__main__":
+    main()
