@@ -14,7 +14,8 @@ import gc
 import time
 from collections.abc import Callable
 
-IDLE = 2.0  # seconds without input or work before a full collection may run
+IDLE = 2.0  # seconds without input or work before a full collection may run (a collection that ran the
+# moment a long conversation finished loading in the background froze the user's next resize for ~90 ms)
 CHECK_EVERY = 1.0
 NEVER = 1 << 30  # a gen-2 threshold never reached: no automatic full collection
 
@@ -40,7 +41,10 @@ class QuietCollector:
         """Run a full collection if one is due and nothing is going on."""
         if gc.get_count()[2] == 0:  # no young collection since the last full one: nothing new to look at
             return
-        if time.monotonic() - self.last_activity < IDLE or self.busy():
+        if self.busy():  # work going on counts as activity: when it ends, the user is likely to act next
+            self.touch()
+            return
+        if time.monotonic() - self.last_activity < IDLE:
             return
         gc.collect()
         self.last_activity = time.monotonic()
