@@ -77,7 +77,7 @@ async def idle(pilot: Any, app: Any, busy: Callable[[], bool], timeout: float = 
 def loading(app: Any) -> bool:
     """Turns still being mounted or lines still being rendered. Attributes only: a DOM query every few
     milliseconds would be the benchmark's own load on the loop it measures."""
-    from reasonchat.tui.lazy_lines import render_queue
+    from reasonchat.tui.render_queue import render_queue
 
     return bool(app.chat.mounting_earlier) or render_queue(app).busy
 
@@ -86,7 +86,7 @@ async def measure(base_url: str, home: Path, conversation_id: int) -> dict[str, 
     from reasonchat import config
     from reasonchat.providers import ProviderOptions
     from reasonchat.tui.app import make_app
-    from reasonchat.tui.lazy_lines import next_frame
+    from reasonchat.tui.render_queue import next_frame
 
     os.environ["REASONCHAT_HOME"] = str(home)
     (home / "config.toml").write_text(
@@ -165,10 +165,9 @@ def memory_in_own_process(base_url: str, home: Path, conversation_id: int) -> fl
 def _bottom_ready(app: Any) -> bool:
     """What is on screen is drawn from rendered lines: no part of an answer on screen is an estimate or blank
     (the view is at the end: the caller checks)."""
-    from reasonchat.tui.lazy_lines import LazyLines, on_screen
+    from reasonchat.tui.render_queue import drawn_on_screen
 
-    shown = [w for w in app.chat.conversation.children if isinstance(w, LazyLines) and on_screen(w)]
-    return bool(shown) and not any(w.visible_missing() for w in shown)
+    return drawn_on_screen(app.chat.conversation.children)
 
 
 def spawn(home: Path, argv_tail: list[str], marker: bytes) -> float:

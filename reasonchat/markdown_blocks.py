@@ -36,26 +36,10 @@ def _parser() -> MarkdownIt:
 
 
 @lru_cache(maxsize=4)
-def _cached_tokens(text: str) -> tuple[Token, ...]:
-    return tuple(_parser().parse(text))
-
-
 def _tokens(text: str) -> tuple[Token, ...]:
     """The block tokens of `text`; the last few texts' are kept (an export asks twice of the same text, when
     demoting its headings and when finding its code)."""
-    return _cached_tokens(text)
-
-
-def block_ends(text: str) -> list[int]:
-    """The line numbers where the top-level blocks of `text` end (exclusive), in order.
-
-    A block that runs to the end of the text may still be growing (an unclosed fence runs to the end); every
-    other one is complete."""
-    ends = []
-    for token in _tokens(text):
-        if token.level == 0 and token.nesting >= 0 and token.map is not None:
-            ends.append(token.map[1])
-    return ends
+    return tuple(_parser().parse(text))
 
 
 def code_blocks(text: str) -> list[str]:

@@ -67,7 +67,7 @@ class ReasonChatApp(App[None]):
 
     def _busy(self) -> bool:
         """Something is streaming, being mounted or rendered: not a moment for a full garbage collection."""
-        from reasonchat.tui.lazy_lines import render_queue
+        from reasonchat.tui.render_queue import render_queue
 
         return self.chat.generating or self.chat.mounting_earlier or render_queue(self).busy  # type: ignore[arg-type]
 

@@ -3,11 +3,12 @@
 Rendering Markdown (Rich + Pygments) or wrapping long text is the slow part of showing a conversation: 50
 long answers took 2.9 s, on the loop, to open, and as long again at every resize. Here a widget is a list of
 *pieces* (an answer's top-level blocks, a reasoning's paragraphs), each rendered on its own, one blank line
-apart. A widget that lacks pieces at the width it is shown at asks the app's `RenderQueue`; the queue sends
-the pieces nearest the rows on screen to a worker thread, a batch at a time, and hands the lines back (one
-layout per batch). A stored answer is split into its blocks on that thread too. Until a piece arrives it
-takes the height of its last rendering at another width, or an estimate from its text, and is drawn from
-what there is, so nothing waits. Two widths are kept: going back to a width (120 → 80 → 120) is instant.
+apart. A widget that lacks pieces at the width it is shown at asks the app's `RenderQueue`
+(render_queue.py), which sends the pieces nearest the rows on screen to a worker thread, a batch at a time,
+and hands the lines back (one layout per batch). A stored answer is split into its blocks on that thread
+too. Until a piece arrives it takes the height of its last rendering at another width, or an estimate from
+its text, and is drawn from what there is, so nothing waits. Two widths are kept: going back to a width
+(120 → 80 → 120) is instant.
 
 Rendered lines are kept `Packed`: plain tuples of (text, style number), which the garbage collector stops
 tracking. Kept as Rich segments in Textual strips (a strip carries seven caches of its own), a long
@@ -18,36 +19,29 @@ of sight is told to forget the lines Textual drew for it.
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from rich.segment import Segment
-from textual.containers import ScrollableContainer
 from textual.dom import NoScreen
 from textual.errors import NoWidget
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from reasonchat.tui.render_queue import render_queue
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.style import Style
-    from textual.app import App
 
 Lines = list[list[Segment]]
 Piece = tuple[str, str]  # (kind, text): what a widget is made of, rendered one by one
 Render = Callable[["Console", Piece, object, int], Lines]  # (console, piece, context, width): pure, thread-safe
 Split = Callable[[str], tuple[list[Piece], object]]  # source -> (pieces, context given to every rendering)
-BATCH_CHARACTERS = 12_000  # of source per trip to the worker thread: ~20-40 ms of rendering
 KEPT_WIDTHS = 2
-KEPT_STRIPS = 1000  # lines kept as strips, all widgets together: a few screenfuls
-FORGET_EVERY = 1.0  # seconds between looks for widgets scrolled out of sight
-FRAME = 1 / 60  # seconds
-PLACEMENT_ROUNDS = 3  # refreshes to wait for widgets to be laid out before rendering them anyway
 
 
 class Packed:
@@ -378,165 +372,6 @@ class _Job:
     @property
     def cost(self) -> int:
         return len(self.source) // 4 if self.split is not None else sum(len(text) for _, text in self.pieces)
-
-
-class RenderQueue:
-    """The app's one queue of `LazyLines` waiting for lines; served by one task, rendering on a thread."""
-
-    def __init__(self, app: App[object]) -> None:
-        self.app = app
-        self._waiting: dict[LazyLines, None] = {}  # insertion-ordered set
-        self._task: asyncio.Task[None] | None = None
-        self.strips: OrderedDict[tuple[LazyLines, int, int, int], Strip] = OrderedDict()  # (widget, version, width, y)
-        self.drawn: WeakKeyDictionary[LazyLines, None] = WeakKeyDictionary()  # widgets Textual has drawn lines of
-        app.set_interval(FORGET_EVERY, self._forget_offscreen)
-
-    def request(self, widget: LazyLines) -> None:
-        self._waiting[widget] = None
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._serve())
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._waiting) or (self._task is not None and not self._task.done())
-
-    def keep_strip(self, key: tuple[LazyLines, int, int, int], strip: Strip) -> None:
-        self.strips[key] = strip
-        while len(self.strips) > KEPT_STRIPS:
-            self.strips.popitem(last=False)
-
-    async def _serve(self) -> None:
-        unplaced_rounds = 0
-        while self._waiting:
-            await next_frame(self.app)  # after it, what is on screen is known
-            if not any(placed(w) for w in self._waiting) and unplaced_rounds < PLACEMENT_ROUNDS:
-                unplaced_rounds += 1  # nothing has a place on screen yet: what to do first is not known
-                continue
-            unplaced_rounds = 0
-            jobs = self._next_jobs()
-            if not jobs:
-                continue
-            results = await asyncio.to_thread(_run_all, self.app.console, jobs)
-            with self.app.batch_update():
-                for job, result in zip(jobs, results, strict=True):
-                    job.widget._done(job, result)
-
-    def _next_jobs(self) -> list[_Job]:
-        """The next trip's work: on screen first, then the nearest to what is on screen (widgets not laid out
-        yet wait for a later trip, when it is known where they are)."""
-        waiting = [w for w in self._waiting if w.is_attached]
-        self._waiting.clear()
-        if any(placed(w) for w in waiting):
-            for widget in waiting:
-                if not placed(widget):
-                    self._waiting[widget] = None
-            waiting = [w for w in waiting if placed(w)]
-        waiting.sort(key=_distance)
-        # What is on screen and still an estimate goes alone, and first: the first frame of a conversation
-        # waits for nothing else.
-        urgent = [w for w in waiting if w.visible_missing()]
-        if urgent:
-            for widget in waiting:
-                self._waiting[widget] = None
-            jobs = [job for job in (w._job(0, visible_only=True) for w in urgent) if job is not None]
-            if jobs:
-                return jobs
-            self._waiting.clear()
-        jobs = []
-        budget = BATCH_CHARACTERS
-        for widget in waiting:
-            if budget <= 0:
-                self._waiting[widget] = None  # the next trip
-                continue
-            job = widget._job(budget)
-            if job is None:
-                continue
-            jobs.append(job)
-            budget -= job.cost
-            if widget.pending:
-                self._waiting[widget] = None  # more of it on a later trip
-        return jobs
-
-    def _forget_offscreen(self) -> None:
-        """Widgets scrolled out of sight drop the lines Textual drew for them (a refresh clears its cache):
-        scrolled through, a long conversation otherwise kept every line it ever showed, twice over."""
-        for widget in list(self.drawn):
-            if not widget.is_attached:
-                self.drawn.pop(widget, None)
-            elif not on_screen(widget):
-                self.drawn.pop(widget, None)
-                widget.refresh()
-
-
-def _run_all(console: Console, jobs: list[_Job]) -> list[tuple[list[Piece], object] | list[Packed]]:
-    return [job.run(console) for job in jobs]
-
-
-async def next_frame(app: App[object]) -> None:
-    """Until the screen has been refreshed (laid out and drawn) once more."""
-    refreshed = asyncio.Event()
-    app.call_after_refresh(refreshed.set)
-    await refreshed.wait()
-
-
-async def screen_drawn(widgets: Callable[[], Sequence[Widget]], timeout: float = 1.0) -> None:
-    """Until the `LazyLines` among `widgets()` that are on screen are drawn from their lines, not estimates
-    (or `timeout` seconds have passed: the caller goes on regardless). Looked at once a frame, by the clock:
-    waiting on `call_after_refresh` in a loop keeps the screen from ever being idle, and so from laying out."""
-    for _ in range(int(timeout / FRAME)):
-        await asyncio.sleep(FRAME)
-        shown = [w for w in widgets() if isinstance(w, LazyLines) and on_screen(w)]
-        if shown and not any(w.visible_missing() for w in shown):
-            return
-
-
-def placed(widget: Widget) -> bool:
-    """The last layout gave it a place (on screen or not)."""
-    try:
-        widget.screen.find_widget(widget)
-    except (NoWidget, NoScreen):
-        return False
-    return True
-
-
-def on_screen(widget: Widget) -> bool:
-    """Some of it is on the screen (not scrolled out of its container's view)."""
-    try:
-        return bool(widget.screen.find_widget(widget).visible_region.height)
-    except (NoWidget, NoScreen):
-        return False
-
-
-def _distance(widget: LazyLines) -> int:
-    """0 for a widget on screen, else how many lines it is from the part of its scroll view on screen."""
-    if on_screen(widget):
-        return 0
-    y = 0
-    node: Widget | None = widget
-    view: ScrollableContainer | None = None
-    while node is not None:
-        parent = node.parent
-        y += node.virtual_region.y
-        if isinstance(parent, ScrollableContainer):
-            view = parent
-            break
-        node = parent if isinstance(parent, Widget) else None
-    if view is None:
-        return 1 << 30
-    top = int(view.scroll_y)
-    bottom = top + view.size.height
-    return 1 if top <= y <= bottom else 1 + min(abs(y - top), abs(y - bottom))
-
-
-_queues: WeakKeyDictionary[App[object], RenderQueue] = WeakKeyDictionary()
-
-
-def render_queue(app: App[object]) -> RenderQueue:
-    """The app's queue (one per app, made when first needed)."""
-    queue = _queues.get(app)
-    if queue is None:
-        queue = _queues[app] = RenderQueue(app)
-    return queue
 
 
 def blank(line: list[Segment]) -> bool:

@@ -69,7 +69,8 @@ async def until(pilot: Any, condition: Any, timeout: float = 10) -> None:
 
 def drawn_all(app: Any) -> bool:
     """Nothing is left to mount or to render off the loop: what is on screen is final."""
-    from reasonchat.tui.lazy_lines import LazyLines, render_queue
+    from reasonchat.tui.lazy_lines import LazyLines
+    from reasonchat.tui.render_queue import render_queue
 
     if getattr(app.chat, "loading", False) or render_queue(app).busy:
         return False

@@ -427,3 +427,37 @@ async def test_every_flow_keeps_the_three_views_agreeing(app_for: Any, home: Pat
         assert_agree(app, home)
         assert users(home, first) == ["one", "two, edited", "three, elsewhere"]
         assert [t.reply.model for t in app.chat.turns()] == ["shape-deepseek", "shape-deepseek", "shape-volcano"]
+
+
+def seed_long(home: Path, turns: int = 40) -> int:
+    """A conversation long enough that opening it mounts its earlier turns over several frames."""
+    from benchmarks.fixtures import seed_long_conversation
+
+    return seed_long_conversation(home / "reasonchat.db", turns)
+
+
+async def test_leaving_a_long_conversation_while_it_still_mounts(app_for: Any, home: Path) -> None:
+    """Open a long conversation and, before its earlier turns are all mounted, start a new one, open it
+    again and open another: the old mounting stops and nothing of it lands on the new screen. Then the same
+    while an answer streams in another conversation."""
+    app = app_for(model=SLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.chat.open_conversation(first := seed_long(home))
+        assert app.chat.mounting_earlier  # the turns above the end are still to come
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: not app.chat.mounting_earlier)
+        assert_agree(app, home)
+
+        await app.chat.open_conversation(first)
+        await app.chat.open_conversation(second := seed_long(home, 20))
+        await until(pilot, lambda: not app.chat.mounting_earlier)
+        assert app.session.conversation_id == second
+        assert_agree(app, home)
+
+        await pilot.press("ctrl+n")
+        await send(pilot, "a long one")
+        await until(pilot, lambda: app.chat.turns()[0].reply.reasoning_chunks > 20)
+        await app.chat.open_conversation(first)  # stops the answer (saved as stopped), then opens
+        assert any("Stopped the answer" in n for n in notices(app))
+        await until(pilot, lambda: not app.chat.mounting_earlier)
+        assert_agree(app, home)

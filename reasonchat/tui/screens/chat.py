@@ -384,7 +384,7 @@ class ChatScreen(Screen[None]):
         """The turns above what is on screen, a batch per frame, upwards (the view stays at the end). Only once
         the end is drawn: while children are being mounted into it, Textual does not lay the view out, and
         the end's lines are only asked for once it is laid out."""
-        from reasonchat.tui.lazy_lines import next_frame, screen_drawn
+        from reasonchat.tui.render_queue import next_frame, screen_drawn
 
         try:
             await screen_drawn(lambda: self.conversation.children)
