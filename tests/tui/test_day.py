@@ -442,7 +442,9 @@ async def test_leaving_a_long_conversation_while_it_still_mounts(app_for: Any, h
     while an answer streams in another conversation."""
     app = app_for(model=SLOW)
     async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()  # the app's start (preload, first conversation) is done
         await app.chat.open_conversation(first := seed_long(home))
+        assert app.session.conversation_id == first
         assert app.chat.mounting_earlier  # the turns above the end are still to come
         await pilot.press("ctrl+n")
         await until(pilot, lambda: not app.chat.mounting_earlier)
