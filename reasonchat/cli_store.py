@@ -8,7 +8,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from reasonchat.atomic import write_atomically
 from reasonchat.errors import UsageError
 from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
@@ -102,6 +101,8 @@ def export(args: argparse.Namespace) -> int:
     text = render(summary, messages, reasoning=not args.no_reasoning)
     if args.output:
         path = Path(args.output).expanduser()
+        from reasonchat.atomic import write_atomically
+
         try:
             write_atomically(path, text)
         except OSError as exc:

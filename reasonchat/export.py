@@ -68,7 +68,8 @@ def _escape_text(text: str) -> str:
 def model_markdown(text: str) -> str:
     """A message as it goes into a Markdown export: controls removed, its headings demoted two levels so the
     document's `## You` / `## Assistant` stay its outline, and HTML escaped outside code."""
-    return escape_html(demote_headings(clean(text)))
+    text = clean(text)
+    return demote_headings(escape_html(text), shaped_as=text)
 
 
 def thought_summary(message: StoredMessage) -> str:

@@ -56,13 +56,15 @@ def code_lines(text: str) -> set[int]:
     return lines
 
 
-def demote_headings(text: str, by: int = 2) -> str:
+def demote_headings(text: str, by: int = 2, *, shaped_as: str | None = None) -> str:
     """Every heading of `text` `by` levels deeper (at most level 6), outside code: a model's own `# Title`
     becomes `### Title`, so it sits under a document's `## Assistant` instead of beside it. Setext headings
-    (a line underlined with === or ---) become ATX headings of their new level."""
+    (a line underlined with === or ---) become ATX headings of their new level. `shaped_as`: a text with the
+    same blocks on the same lines whose parse can stand for `text`'s (an export escapes HTML first, line by
+    line, and need not parse twice)."""
     lines = text.split("\n")
     changed = False
-    for token in _tokens(text):
+    for token in _tokens(text if shaped_as is None else shaped_as):
         if token.type != "heading_open" or token.map is None:
             continue
         level = min(6, int(token.tag[1]) + by)

@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reasonchat import paths
-from reasonchat.core.events import AnswerDelta, ReasoningDelta, Usage
-from reasonchat.core.reply import Reply
 from reasonchat.errors import StoreError, UsageError
 from reasonchat.store.migrations import migrate
+
+if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebuilt: `history` reads rows
+    from reasonchat.core.reply import Reply
 
 INTERRUPTED_BY_EXIT = "reasonchat stopped before the answer finished"
 
@@ -65,6 +66,9 @@ class StoredMessage:
 
     def to_reply(self) -> Reply:
         """The finished `Reply` this assistant message was, to show it exactly like a live one."""
+        from reasonchat.core.events import AnswerDelta, ReasoningDelta, Usage
+        from reasonchat.core.reply import Reply
+
         reply = Reply(model=self.model or "", preset=self.preset or "", started=0.0)
         ttft = self.ttft or 0.0
         if self.reasoning:
