@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from reasonchat.core.conversation import Message, build_request, normalize_newlines
+from reasonchat.core.cost import price_for
+from reasonchat.core.effort import budget_exhausted, lower, thinking_ignored
 from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDelta, StreamFailed
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
@@ -42,6 +44,9 @@ class AskOptions:
     save: bool = True
     raw: bool = False
     render: bool = False  # the answer rendered as Markdown through Rich, once complete
+    effort: str | None = None  # overrides the preset's (core/effort.py)
+    budget: int | None = None
+    max_tokens: int | None = None
 
 
 class _Printer:
@@ -160,7 +165,8 @@ async def run(
             if options.system and (not previous or previous[-1] != options.system):
                 store.add_message(conversation_id, "system", options.system)
             store.add_message(conversation_id, "user", options.prompt)
-        reply = Reply(model=model, preset=provider.name)
+        reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
+                      sent=provider.plan(options.thinking, options.effort, options.budget).label())
         if store is not None and conversation_id is not None:
             writer = ReplyWriter(store, conversation_id, reply)
         colour = err.isatty() and not os.environ.get("NO_COLOR")
@@ -204,7 +210,9 @@ async def _consume(client: Any, request: list[dict[str, Any]], model: str, optio
         loop.add_signal_handler(signal.SIGTERM, on_term)
     flusher = asyncio.create_task(run_flusher(writer)) if writer is not None else None
     try:
-        async with contextlib.aclosing(client.stream(request, model=model, thinking=options.thinking)) as events:
+        stream = client.stream(request, model=model, thinking=options.thinking, effort=options.effort,
+                               budget=options.budget, max_tokens=options.max_tokens)
+        async with contextlib.aclosing(stream) as events:
             async for event in events:
                 reply.apply(event)
                 if isinstance(event, ReasoningDelta):
@@ -233,6 +241,11 @@ async def _consume(client: Any, request: list[dict[str, Any]], model: str, optio
 def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_id: int | None,
             message_id: int | None, out: TextIO, err: TextIO) -> int:
     tidy = (lambda s: s) if options.raw else clean
+    plan = provider.plan(options.thinking, options.effort, options.budget)
+    max_tokens = options.max_tokens or provider.max_tokens
+    usage_tokens = reply.usage.reasoning_tokens if reply.usage is not None else None
+    ignored = thinking_ignored(plan, reply.reasoning)
+    exhausted = budget_exhausted(reply.finish_reason, reply.reasoning, reply.content, usage_tokens, max_tokens)
     if options.json:
         usage = reply.usage.raw if reply.usage is not None else None
         seconds = reply.reasoning_seconds
@@ -248,6 +261,9 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
             "interrupted": reply.status in ("interrupted", "stopped"),
             "error": clean_line(reply.error, 2000) if reply.error else None,
             "reasoning_seconds": round(seconds, 3) if seconds is not None else None,
+            "sent": plan.record(),
+            "cost": reply.cost.record() if reply.cost is not None else None,
+            "think_ignored": ignored,
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
@@ -257,7 +273,15 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
     if reply.error:  # provider text (it may quote a hostile model id): always cleaned, even with --raw
         err.write(f"reasonchat: {clean_line(reply.error, 2000)}\n")
         return 1
-    if reply.finish_reason == "length":
+    for note in plan.notes:
+        err.write(f"reasonchat: note: {note}\n")
+    if ignored:
+        err.write("reasonchat: note: thinking was switched off, but the model reasoned anyway\n")
+    if exhausted:
+        larger = 2 * max_tokens if max_tokens else 8192
+        err.write(f"reasonchat: {exhausted} — try again with --max-tokens {larger}, or --effort "
+                  f"{lower(plan.effort)}\n")
+    elif reply.finish_reason == "length":
         err.write("reasonchat: the answer was cut at the max tokens limit (finish_reason: length)\n")
     elif reply.finish_reason not in ("stop", None):
         err.write(f"reasonchat: the answer ended early (finish_reason: {clean_line(str(reply.finish_reason), 80)})\n")

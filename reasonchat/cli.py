@@ -77,6 +77,11 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("--raw", action="store_true", help="do not strip control characters from model text")
     ask.add_argument("--render", action="store_true",
                      help="print the answer rendered as Markdown (through Rich) once it is complete")
+    ask.add_argument("--effort", metavar="LEVEL", choices=("off", "low", "medium", "high", "max"),
+                     help="how much to think: off, low, medium, high or max (mapped to what the provider takes)")
+    ask.add_argument("--budget", metavar="N", type=int, help="at most N reasoning tokens, where the provider "
+                     "takes a number")
+    ask.add_argument("--max-tokens", metavar="N", type=int, help="at most N tokens of reasoning and answer")
     ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question, or - to read stdin")
 
 
@@ -233,8 +238,13 @@ def _ask(args: argparse.Namespace) -> int:
     options = ask.AskOptions(
         prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
         system=args.system, hide_reasoning=args.hide_reasoning, json=args.json, save=not args.no_save, raw=args.raw,
-        render=args.render,
+        render=args.render, effort=args.effort, budget=args.budget, max_tokens=args.max_tokens,
     )
+    for flag, value in (("--budget", args.budget), ("--max-tokens", args.max_tokens)):
+        if value is not None and value < 1:
+            from reasonchat.errors import UsageError
+
+            raise UsageError(f"{flag} must be 1 or more, not {value}")
     try:
         store = TranscriptStore() if options.save else None
     except StoreError as exc:  # the answer can still be had: say how

@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from reasonchat.core.cost import format_amount
 from reasonchat.errors import UsageError
 from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
@@ -20,8 +21,9 @@ def _local(timestamp: float) -> str:
 def _summary_json(c: ConversationSummary) -> dict[str, object]:
     from reasonchat.export import iso_time
 
+    cost = {"amount": round(c.cost, 8), "currency": c.currency} if c.cost is not None and c.currency else None
     return {"id": c.id, "title": c.title, "preset": c.preset, "model": c.model, "messages": c.message_count,
-            "created_at": iso_time(c.created_at), "updated_at": iso_time(c.updated_at)}
+            "created_at": iso_time(c.created_at), "updated_at": iso_time(c.updated_at), "cost": cost}
 
 
 def history(args: argparse.Namespace) -> int:
@@ -54,10 +56,12 @@ def history(args: argparse.Namespace) -> int:
         if not conversations:
             print('no conversations yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
             return 0
-        print(f"{'ID':>5}  {'UPDATED':16}  {'MSGS':>4}  {'PRESET · MODEL':32}  TITLE")
+        print(f"{'ID':>5}  {'UPDATED':16}  {'MSGS':>4}  {'PRESET · MODEL':32}  {'COST':>9}  TITLE")
         for c in conversations:
             where = clean_line(f"{c.preset} · {c.model}", 32)
-            print(f"{c.id:>5}  {_local(c.updated_at):16}  {c.message_count:>4}  {where:32}  {clean_line(c.title, 60)}")
+            cost = format_amount(c.cost, c.currency) if c.cost is not None and c.currency else "—"
+            print(f"{c.id:>5}  {_local(c.updated_at):16}  {c.message_count:>4}  {where:32}  {cost:>9}  "
+                  f"{clean_line(c.title, 60)}")
     return 0
 
 

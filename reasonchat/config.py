@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from reasonchat import paths
+from reasonchat.core.cost import check_price
+from reasonchat.core.effort import LEVELS, check_level
 from reasonchat.core.network import redact
 from reasonchat.core.provider import deep_merge
 from reasonchat.errors import ConfigError
@@ -44,6 +46,11 @@ class Preset:
     temperature: float | None = None
     description: str = ""
     proxy: str | None = None  # None: the environment's (HTTPS_PROXY …); "": direct; else this proxy URL
+    effort: str = ""  # off | low | medium | high | max; "": the provider's default
+    budget: int | None = None  # reasoning tokens, where the provider takes a number (budget_key)
+    effort_map: Mapping[str, Mapping[str, Any]] | None = None  # level -> body fragment (core/effort.py)
+    budget_key: str = ""  # the body field a budget goes in; "": the provider takes none
+    price: Mapping[str, Any] | None = None  # core/cost.py: input, input_cached, output, currency, per, models
     source: str = "built-in"
 
 
@@ -54,10 +61,23 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A system prompt with a name (`[roles.NAME]`), and optionally the preset, effort and temperature it is
+    best used with."""
+
+    name: str
+    system: str
+    preset: str = ""
+    effort: str = ""
+    temperature: float | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     default_preset: str = "deepseek"
     ui: UiConfig = field(default_factory=UiConfig)
     presets: Mapping[str, Preset] = field(default_factory=dict)
+    roles: Mapping[str, Role] = field(default_factory=dict)
     path: Path | None = None  # the file read, if it existed
     plaintext_key_readable: bool = False  # a plaintext api_key sits in a file others can read
 
@@ -67,6 +87,13 @@ class Config:
                 f"unknown preset {_q(name)}{_did_you_mean(name, self.presets)} (see `reasonchat presets`)"
             )
         return self.presets[name]
+
+    def role(self, name: str) -> Role:
+        if name not in self.roles:
+            known = (f" (roles: {', '.join(self.roles)})" if self.roles
+                     else " — define it as [roles.NAME] in the config")
+            raise ConfigError(f"unknown role {_q(name)}{_did_you_mean(name, self.roles)}{known}")
+        return self.roles[name]
 
 
 # -- the schema ----------------------------------------------------------------------------------------------
@@ -91,9 +118,17 @@ _PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "temperature": ((int, float), "a number"),
     "description": _STR,
     "proxy": _STR,
+    "effort": _STR,
+    "budget": ((int,), "a whole number of tokens"),
+    "effort_map": ((dict,), "a table of tables, one per effort level"),
+    "budget_key": _STR,
+    "price": ((dict,), "a table like { input = 2, output = 8, currency = \"CNY\" }"),
+}
+_ROLE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "system": _STR, "preset": _STR, "effort": _STR, "temperature": ((int, float), "a number"),
 }
 _UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR}
-_TOP_KEYS = ("default_preset", "ui", "presets")
+_TOP_KEYS = ("default_preset", "ui", "presets", "roles")
 
 
 def _type_name(value: Any) -> str:
@@ -239,7 +274,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
                 for k in KEY_FIELDS:
                     base.pop(k, None)
             merged = {**base, **table}
-            for k in ("extra_body", "headers"):
+            for k in ("extra_body", "headers", "effort_map", "price"):
                 if k in table and k in base:
                     merged[k] = deep_merge(base[k], table[k])
             presets[name] = _preset(name, merged, "config")
@@ -248,6 +283,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
         else:
             presets[name] = _preset(name, table, "config")
 
+    roles = _roles(data.get("roles", {}), presets, where, problems)
     default = data.get("default_preset", "deepseek")
     if not isinstance(default, str):
         problems.append(f"{where('', 'default_preset')}: default_preset must be a string, not {_type_name(default)}")
@@ -261,7 +297,31 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
     readable = False
     if path is not None and any(isinstance(t, dict) and t.get("api_key") for t in presets_data.values()):
         readable = bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
-    return Config(default, ui, presets, path, readable)
+    return Config(default, ui, presets, roles, path, readable)
+
+
+def _roles(data: Any, presets: Mapping[str, Preset], where: Any, problems: list[str]) -> dict[str, Role]:
+    if not isinstance(data, dict):
+        problems.append(f"{where('', 'roles')}: roles must be tables like [roles.NAME]")
+        return {}
+    roles: dict[str, Role] = {}
+    for name, table in data.items():
+        label = f"roles.{_escaped(name)}"
+        if not isinstance(table, dict):
+            problems.append(f"{where('roles', name)}: {label} must be a table, not {_type_name(table)}")
+            continue
+        table = _checked(table, _ROLE_KEYS, label, where, problems)
+        if not table.get("system"):
+            problems.append(f"{where(label)}: [{label}] needs system, the prompt the role stands for")
+            continue
+        if table.get("preset") and table["preset"] not in presets:
+            problems.append(f"{where(label, 'preset')}: {label}.preset {_q(table['preset'])} is not a preset"
+                            f"{_did_you_mean(table['preset'], presets)}")
+            continue
+        if "temperature" in table:
+            table["temperature"] = float(table["temperature"])
+        roles[name] = Role(name=name, **table)
+    return roles
 
 
 def _line_of(problem: str) -> int:
@@ -301,6 +361,20 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
     if key == "proxy" and value and not re.match(r"(https?|socks5h?)://[^/\s]+", value):
         return (f"{where(label, key)}: {label}.proxy must be an http://, https:// or socks5:// URL, or \"\" to go "
                 f"direct, not {_q(redact(value))}")
+    if key == "effort" and value and (problem := check_level(value)):
+        return f"{where(label, key)}: {label}.{problem}"
+    if key == "budget" and value <= 0:
+        return f"{where(label, key)}: {label}.budget must be greater than 0, not {value}"
+    if key == "effort_map":
+        for level, fragment in value.items():
+            if level not in LEVELS[1:]:
+                return (f"{where(label, key)}: {label}.effort_map has {_q(level)}: its keys are effort levels "
+                        f"({', '.join(LEVELS[1:])}){_did_you_mean(level, LEVELS[1:])}")
+            if not isinstance(fragment, dict):
+                return (f"{where(label, key)}: {label}.effort_map.{level} must be a table of what to send, "
+                        f"not {_type_name(fragment)}")
+    if key == "price" and (problem := check_price(value)):
+        return f"{where(label, key)}: {label}.price {problem}"
     if key == "max_retries" and value < 0:
         return f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}"
     return ""

@@ -308,14 +308,52 @@ def thinking_off(body: dict[str, Any]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a request asked of the reasoning and the length, in the dialects the presets speak; the demo
+    obeys them as providers do: a budget caps the reasoning, `max_tokens` caps reasoning and answer together
+    (finish_reason "length"), a low effort thinks less and max more."""
+
+    max_tokens: int | None = None
+    budget: int | None = None
+    effort: str | None = None
+
+    @classmethod
+    def of(cls, body: dict[str, Any]) -> Limits:
+        def number(value: Any) -> int | None:
+            return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+        budget = number(body.get("thinking_budget")) or number(body.get("thinking_token_budget"))
+        effort = body.get("reasoning_effort")
+        return cls(number(body.get("max_tokens")), budget, effort if isinstance(effort, str) else None)
+
+    def apply(self, plan: Plan) -> None:
+        if self.effort in ("low", "minimal"):
+            plan.reasoning = plan.reasoning[: max(1, len(plan.reasoning) * 2 // 5)]
+        elif self.effort in ("max", "xhigh"):
+            plan.reasoning = plan.reasoning + tokens(" Let me check that once more, carefully.") + plan.reasoning
+        if self.budget is not None:
+            plan.reasoning = plan.reasoning[: self.budget]
+        if self.max_tokens is not None and len(plan.reasoning) + len(plan.answer) > self.max_tokens:
+            plan.reasoning = plan.reasoning[: self.max_tokens]
+            plan.answer = plan.answer[: self.max_tokens - len(plan.reasoning)]
+            plan.finish_reason = "length"
+
+
+LONG_THINK = 3000  # reasoning tokens of `think-long`: more than a small max_tokens leaves room for
+
+
 def resolve(
-    model: str, messages: list[dict[str, Any]], attempt: int = 1, *, think: bool = True
+    model: str, messages: list[dict[str, Any]], attempt: int = 1, *, think: bool = True,
+    limits: Limits | None = None,
 ) -> Scenario | Refusal | Hang:
     """The scenario a request's model name asks for (unknown names get the friendly demo).
 
     `attempt` counts the requests the server has had for this model name (1 for the first): `fault-429`
     refuses every odd one, so a client's retry gets through. With `think=False` (the request switched
-    thinking off) answers come without reasoning.
+    thinking off) answers come without reasoning — except from `think-ignores-off`, a server that reasons
+    anyway (Qwen3 behind some hosts). `think-long` reasons for LONG_THINK tokens; `think-slow` reasons for
+    a minute at 40 tokens/s (to stop it mid-thought).
     """
     name, rate = _split_rate(model)
     prompt, turn = prompt_of(messages)
@@ -370,8 +408,14 @@ def resolve(
         if name == "shape-plain":
             plan.reasoning = []
 
-    if not think and not name.startswith(("fault-", "bench-")):
+    elif name in ("think-long", "think-slow"):
+        plan.reasoning = bench_text(LONG_THINK if name == "think-long" else 2400, markdown=False)
+        default_rate = 40.0 if name == "think-slow" else 0.0
+
+    if not think and not name.startswith(("fault-", "bench-")) and name != "think-ignores-off":
         plan.reasoning = []
+    if limits is not None and not name.startswith(("fault-", "bench-")):
+        limits.apply(plan)
     steps = _fault(name, plan, shape) if name.startswith("fault-") else None
     return Scenario(plan, steps or shape(plan), default_rate if rate is None else rate)
 
@@ -393,4 +437,5 @@ def model_ids() -> list[str]:
     faults = ["drop", "stall", "hang", "keepalive", "malformed", "midstream", "error-line", "no-finish", "length",
               "controls", "utf8", "big", "html", "html200", "moderation", "context", "429-always",
               *map(str, sorted(_ERRORS))]
-    return ["demo", *(f"shape-{s}" for s in SHAPES), *(f"fault-{f}" for f in faults), "bench-20000@3000"]
+    return ["demo", *(f"shape-{s}" for s in SHAPES), "think-long", "think-slow", "think-ignores-off",
+            *(f"fault-{f}" for f in faults), "bench-20000@3000"]

@@ -138,7 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         demo = self.server.demo
         with demo.lock:
             demo.attempts[model] = attempt = demo.attempts.get(model, 0) + 1
-        scenario = sc.resolve(model, list(body.get("messages") or []), attempt, think=not sc.thinking_off(body))
+        scenario = sc.resolve(model, list(body.get("messages") or []), attempt, think=not sc.thinking_off(body),
+                              limits=sc.Limits.of(body))
         if isinstance(scenario, sc.Hang):
             demo._stopping.wait(scenario.seconds)
             self.close_connection = True

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reasonchat.core.cost import format_amount
 from reasonchat.markdown_blocks import code_lines, demote_headings
 from reasonchat.sanitize import clean
 from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
@@ -111,6 +112,8 @@ def _usage_line(message: StoredMessage) -> str:
         bits.append(f"{message.cached_tokens} cached")
     if message.ttft is not None:
         bits.append(f"first token {message.ttft:.1f} s")
+    if message.cost is not None and message.currency:
+        bits.append(f"cost {format_amount(message.cost, message.currency)}")
     return f"<sub>tokens: {' · '.join(bits)}</sub>" if bits else ""
 
 
@@ -129,11 +132,16 @@ def to_markdown(conversation: ConversationSummary, messages: list[StoredMessage]
             if reasoning and message.reasoning:
                 lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
                           model_markdown(message.reasoning), "", "</details>", ""]
+            if message.reasoning_cut:
+                lines += ["*Reasoning cut short by the user: the model was asked to answer at once.*", ""]
             if message.content:
                 lines += [model_markdown(message.content), ""]
             for extra in (_status_note(message), _usage_line(message)):
                 if extra:
                     lines += [extra, ""]
+    if conversation.cost is not None and conversation.currency:
+        lines += ["---", "", f"*Cost of this conversation: {format_amount(conversation.cost, conversation.currency)}"
+                  " (at the prices set when each answer was written).*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -157,6 +165,8 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
                 "raw": m.usage,
             } if m.role == "assistant" else None,
             "ttft_seconds": m.ttft,
+            "cost": {"amount": m.cost, "currency": m.currency} if m.cost is not None and m.currency else None,
+            "reasoning_cut": m.reasoning_cut,
             "reasoning_seconds": m.reasoning_seconds,
             "created_at": iso_time(m.created_at),
             "updated_at": iso_time(m.updated_at),

@@ -14,6 +14,36 @@ DEMO_BASE_URL = "builtin:demo"  # replaced by the in-process demo server's addre
 _ENABLED = {"thinking": {"type": "enabled"}}
 _DISABLED = {"thinking": {"type": "disabled"}}
 
+
+def _efforts(field: str, levels: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {level: {field: value} for level, value in levels.items()}
+
+
+# Effort levels as each provider takes them (sources and dates: docs/thinking-and-cost.md). DeepSeek maps
+# medium to high itself, so medium is sent as high and shown so. Providers that take only a token budget get
+# one per level: ours, not theirs — 1k, 4k (SiliconFlow's default), 16k, 32k (its maximum).
+_DEEPSEEK_EFFORT = _efforts("reasoning_effort", {"low": "low", "high": "high", "max": "max"})
+_ARK_EFFORT = _efforts("reasoning_effort", {"low": "low", "medium": "medium", "high": "high"})
+_BUDGETS = {"low": 1024, "medium": 4096, "high": 16384, "max": 32768}
+
+# Prices per million tokens, in CNY, as read on the date given (docs/thinking-and-cost.md says where). They
+# change: edit them in your config (`[presets.NAME] price = {...}`) when they do. DeepSeek's are its peak
+# rates (off-peak is half); Qwen3 hosts charge more for output when the model thinks (`output_thinking`).
+_READ = "2026-11-29"
+_PRICES: dict[str, dict[str, Any]] = {
+    "deepseek": {"input": 2.0, "input_cached": 0.04, "output": 8.0, "currency": "CNY", "as_of": _READ,
+                 "source": "api-docs.deepseek.com/zh-cn/quick_start/pricing (peak)",
+                 "models": {"deepseek-v4-pro": {"input": 9.0, "input_cached": 0.3, "output": 27.0}}},
+    "siliconflow": {"models": {"Qwen/Qwen3-32B": {"input": 1.0, "output": 4.0}}, "currency": "CNY", "as_of": _READ,
+                    "source": "secondary: siliconflow.cn list price as quoted by resellers"},
+    "bailian": {"models": {"qwen-plus": {"input": 0.8, "output": 2.0, "output_thinking": 8.0}}, "currency": "CNY",
+                "as_of": _READ, "source": "secondary: Model Studio list price (input <= 128K) as quoted"},
+    "qianfan": {"models": {"deepseek-v3.2": {"input": 2.0, "output": 3.0}}, "currency": "CNY", "as_of": _READ,
+                "source": "secondary: DeepSeek-V3.2 list price, which Qianfan matches"},
+    "volcano": {"models": {"doubao-seed-1-6-251015": {"input": 0.8, "output": 8.0}}, "currency": "CNY",
+                "as_of": _READ, "source": "secondary: Ark list price for input <= 32K, as quoted"},
+}
+
 BUILTIN: dict[str, dict[str, Any]] = {
     "deepseek": {
         "description": "DeepSeek API",
@@ -23,6 +53,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "models": ["deepseek-v4-flash", "deepseek-v4-pro", "deepseek-reasoner", "deepseek-chat"],
         "think_on": _ENABLED,
         "think_off": _DISABLED,
+        "effort_map": _DEEPSEEK_EFFORT,
+        "budget_key": "",
+        "price": _PRICES["deepseek"],
     },
     "siliconflow": {
         "description": "SiliconFlow",
@@ -33,6 +66,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
                    "Pro/deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B", "zai-org/GLM-4.6"],
         "think_on": {"enable_thinking": True},
         "think_off": {"enable_thinking": False},
+        "effort_map": _efforts("thinking_budget", _BUDGETS),
+        "budget_key": "thinking_budget",
+        "price": _PRICES["siliconflow"],
     },
     "bailian": {
         "description": "Alibaba Cloud Bailian (DashScope, OpenAI-compatible mode)",
@@ -42,6 +78,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "models": ["qwen-plus", "qwen3-max", "qwq-plus", "deepseek-r1", "deepseek-v3.2"],
         "think_on": {"enable_thinking": True},
         "think_off": {"enable_thinking": False},
+        "effort_map": _efforts("thinking_budget", _BUDGETS),
+        "budget_key": "thinking_budget",
+        "price": _PRICES["bailian"],
     },
     "qianfan": {
         "description": "Baidu Qianfan (v2)",
@@ -51,6 +90,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "models": ["deepseek-v3.2", "deepseek-r1", "ernie-5.0-thinking-preview"],
         "think_on": _ENABLED,
         "think_off": _DISABLED,
+        "effort_map": {},
+        "budget_key": "",
+        "price": _PRICES["qianfan"],
     },
     "volcano": {
         "description": "Volcano Engine Ark",
@@ -60,6 +102,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "models": ["doubao-seed-1-6-251015", "doubao-seed-1-8-251228", "deepseek-v3-2-251201"],
         "think_on": _ENABLED,
         "think_off": _DISABLED,
+        "effort_map": _ARK_EFFORT,
+        "budget_key": "",
+        "price": _PRICES["volcano"],
     },
     "vllm": {
         "description": "Local vLLM server (model: the first one it serves)",
@@ -69,6 +114,8 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "model": "",
         "think_on": {"chat_template_kwargs": {"enable_thinking": True}},
         "think_off": {"chat_template_kwargs": {"enable_thinking": False}},
+        "effort_map": _efforts("thinking_token_budget", _BUDGETS),
+        "budget_key": "thinking_token_budget",
     },
     "demo": {
         "description": "Offline demo: a local scripted server, no network, no key",
@@ -78,5 +125,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "models": ["demo", "shape-deepseek", "shape-think-tags", "fault-drop", "bench-20000@3000"],
         "think_on": {"thinking": {"type": "enabled"}},
         "think_off": {"thinking": {"type": "disabled"}},
+        "effort_map": _DEEPSEEK_EFFORT,
+        "budget_key": "thinking_budget",
+        "price": {"input": 1.0, "input_cached": 0.1, "output": 4.0, "currency": "CNY",
+                  "source": "made up, so the demo shows what a cost looks like: it costs nothing"},
     },
 }

@@ -153,6 +153,11 @@ def resolve(config: Config, options: ProviderOptions) -> Provider:
         max_tokens=preset.max_tokens,
         temperature=preset.temperature,
         proxy=preset.proxy,
+        effort=preset.effort or None,
+        budget=preset.budget,
+        effort_map=preset.effort_map,
+        budget_key=preset.budget_key,
+        price=preset.price,
     )
 
 

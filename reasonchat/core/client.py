@@ -127,8 +127,12 @@ class ChatClient:
         *,
         model: str | None = None,
         thinking: bool | None = None,
+        effort: str | None = None,
+        budget: int | None = None,
+        max_tokens: int | None = None,
     ) -> AsyncGenerator[StreamEvent, None]:
-        """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`."""
+        """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`. `effort`, `budget`
+        and `max_tokens` override the preset's for this request."""
         p = self.provider
         try:
             model = model or await self.resolve_model()
@@ -136,9 +140,9 @@ class ChatClient:
             yield StreamFailed(str(exc))
             return
         ctx = self.context(model)
-        extras = p.request_extras(thinking)
-        if p.max_tokens is not None:
-            extras["max_tokens"] = p.max_tokens
+        extras = p.request_extras(thinking, effort, budget)
+        if (max_tokens or p.max_tokens) is not None:
+            extras["max_tokens"] = max_tokens or p.max_tokens
         if p.temperature is not None:
             extras["temperature"] = p.temperature
         decoder = StreamDecoder()

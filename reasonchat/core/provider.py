@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reasonchat.core.effort import ReasoningPlan
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,26 @@ class Provider:
     max_tokens: int | None = None
     temperature: float | None = None
     proxy: str | None = None  # None: as the environment says (HTTPS_PROXY …); "": direct; else this proxy
+    effort: str | None = None  # the preset's effort level (core.effort.LEVELS); None: the provider's default
+    budget: int | None = None  # the preset's reasoning budget in tokens, where the provider takes one
+    effort_map: Mapping[str, Mapping[str, Any]] | None = None  # level -> body fragment; None: `reasoning_effort`
+    budget_key: str = ""  # the body field a budget goes in ("thinking_budget"); "": the provider takes none
+    price: Mapping[str, Any] | None = None  # the preset's price table (core/cost.py)
 
-    def request_extras(self, thinking: bool | None) -> dict[str, Any]:
-        """`extra_body` with the thinking switch merged in; None leaves the provider's default."""
-        switch = self.think_on if thinking else self.think_off if thinking is False else {}
-        return deep_merge(self.extra_body, switch)
+    def plan(self, thinking: bool | None, effort: str | None = None, budget: int | None = None) -> ReasoningPlan:
+        """What a request with this thinking switch sends about reasoning: `effort`/`budget` override the
+        preset's own (the TUI's effort key, `ask --effort`)."""
+        from reasonchat.core.effort import plan
+
+        return plan(thinking=thinking, effort=effort or self.effort, budget=budget or self.budget,
+                    think_on=self.think_on, think_off=self.think_off, effort_map=self.effort_map,
+                    budget_key=self.budget_key)
+
+    def request_extras(self, thinking: bool | None, effort: str | None = None, budget: int | None = None
+                       ) -> dict[str, Any]:
+        """`extra_body` with the reasoning plan merged in; thinking None and no effort leave the provider's
+        default."""
+        return deep_merge(self.extra_body, self.plan(thinking, effort, budget).body)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

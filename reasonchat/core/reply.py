@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reasonchat.core.events import (
     AnswerDelta,
@@ -20,6 +20,9 @@ from reasonchat.core.events import (
     StreamFailed,
     Usage,
 )
+
+if TYPE_CHECKING:
+    from reasonchat.core.cost import Cost, Price
 
 Status = Literal["streaming", "complete", "stopped", "interrupted", "error"]
 
@@ -40,6 +43,10 @@ class Reply:
     version: int = 0  # bumped on every text change: cheap "has anything changed since I looked?"
     reasoning_chunks: int = 0  # most providers send one token a chunk: a live count without a tokenizer
     answer_chunks: int = 0
+    price: Price | None = None  # the preset's price for this model: the cost follows from the usage
+    cost: Cost | None = None
+    reasoning_cut: bool = False  # the user stopped the thinking and had the model answer at once
+    sent: str = ""  # what the request said about thinking ("thinking on · effort high"), for the record
     _reasoning: list[str] = field(default_factory=list, repr=False)
     _answer: list[str] = field(default_factory=list, repr=False)
 
@@ -104,6 +111,12 @@ class Reply:
             self.version += 1
         elif isinstance(event, Usage):
             self.usage = event
+            if self.price is not None:
+                from reasonchat.core.cost import cost_of
+
+                thought = bool(event.reasoning_tokens) or bool(self._reasoning)
+                self.cost = cost_of(self.price, event.prompt_tokens, event.cached_tokens, event.completion_tokens,
+                                    thought)
         elif isinstance(event, Finished):
             self.finish_reason = event.finish_reason
             if event.model:

@@ -77,6 +77,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "what an answer cost and how it thought; a conversation's own settings",
+        """
+        ALTER TABLE messages ADD COLUMN cost REAL;
+        ALTER TABLE messages ADD COLUMN currency TEXT;
+        ALTER TABLE messages ADD COLUMN reasoning_cut INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN sent TEXT;
+        ALTER TABLE conversations ADD COLUMN settings TEXT;
+        ALTER TABLE conversations ADD COLUMN cost REAL;
+        ALTER TABLE conversations ADD COLUMN currency TEXT;
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

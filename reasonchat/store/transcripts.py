@@ -40,6 +40,9 @@ class ConversationSummary:
     updated_at: float
     message_count: int
     last_status: str | None = None  # of its last answer: complete, stopped, interrupted, error, streaming
+    cost: float | None = None  # what its answers cost, where known (kept up to date as answers are saved)
+    currency: str | None = None
+    settings: str | None = None  # JSON: its role, temperature, max_tokens (see `settings()`)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,10 @@ class StoredMessage:
     reasoning_seconds: float | None
     created_at: float
     updated_at: float
+    cost: float | None = None  # what it cost when it was written (the price then), in `currency`
+    currency: str | None = None
+    reasoning_cut: bool = False  # the user stopped the thinking and had the model answer at once
+    sent: str | None = None  # what the request said about thinking: "thinking on · effort high"
 
     def to_reply(self) -> Reply:
         """The finished `Reply` this assistant message was, to show it exactly like a live one."""
@@ -79,6 +86,11 @@ class StoredMessage:
         if self.usage is not None:
             reply.usage = Usage.from_raw(self.usage)
         reply.finish_reason, reply.error = self.finish_reason, self.error
+        if self.cost is not None and self.currency:
+            from reasonchat.core.cost import Cost
+
+            reply.cost = Cost(self.cost, self.currency)
+        reply.reasoning_cut, reply.sent = self.reasoning_cut, self.sent or ""
         reply.status = "interrupted" if self.status == "streaming" else self.status  # type: ignore[assignment]
         reply.ended_at = reply.first_token_at
         if reply.reasoning_started_at is not None and self.reasoning_seconds is not None:
@@ -98,7 +110,8 @@ _SUMMARY = """
     SELECT c.id, c.title, c.preset, c.model, c.created_at, c.updated_at,
            (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
            (SELECT m.status FROM messages m WHERE m.conversation_id = c.id AND m.role = 'assistant'
-            ORDER BY m.id DESC LIMIT 1)
+            ORDER BY m.id DESC LIMIT 1),
+           c.cost, c.currency, c.settings
     FROM conversations c
 """
 
@@ -233,9 +246,17 @@ class TranscriptStore:
             "ttft": reply.ttft,
             "reasoning_seconds": reply.reasoning_seconds,
             "writer_pid": os.getpid() if reply.status == "streaming" else None,
+            "cost": reply.cost.amount if reply.cost else None,
+            "currency": reply.cost.currency if reply.cost else None,
+            "reasoning_cut": int(reply.reasoning_cut),
+            "sent": reply.sent or None,
         }
         if message_id is None:
-            return self.add_message(conversation_id, "assistant", **fields)
+            message_id = self.add_message(conversation_id, "assistant", **fields)
+            if reply.cost is not None:
+                with self._write() as db:
+                    _recost(db, conversation_id)
+            return message_id
         now = time.time()
         assignments = ", ".join(f"{name} = ?" for name in fields)
         with self._write() as db:
@@ -243,6 +264,8 @@ class TranscriptStore:
                        (*fields.values(), now, message_id))
             db.execute("UPDATE conversations SET updated_at = ?, model = ? WHERE id = ?",
                        (now, reply.model, conversation_id))
+            if reply.cost is not None:
+                _recost(db, conversation_id)
         return message_id
 
     def rename(self, conversation_id: int, title: str) -> None:
@@ -254,7 +277,10 @@ class TranscriptStore:
     def delete_message(self, message_id: int) -> None:
         """Remove one message (regenerate and edit replace the last exchange)."""
         with self._write() as db:
+            row = db.execute("SELECT conversation_id, cost FROM messages WHERE id = ?", (message_id,)).fetchone()
             db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            if row is not None and row[1] is not None:
+                _recost(db, row[0])
 
     def delete(self, conversation_id: int) -> None:
         self.require(conversation_id)
@@ -354,15 +380,30 @@ class TranscriptStore:
         return hits
 
 
+def _recost(db: sqlite3.Connection, conversation_id: int) -> None:
+    """The conversation's cost as the sum of its answers' (in the currency of the latest priced one; answers
+    priced in another currency, after a switch of provider, are left out rather than added as if equal)."""
+    db.execute(
+        """UPDATE conversations SET
+               currency = (SELECT currency FROM messages WHERE conversation_id = :c AND cost IS NOT NULL
+                           ORDER BY id DESC LIMIT 1),
+               cost = (SELECT sum(cost) FROM messages WHERE conversation_id = :c AND cost IS NOT NULL
+                       AND currency = (SELECT currency FROM messages WHERE conversation_id = :c AND cost IS NOT NULL
+                                       ORDER BY id DESC LIMIT 1))
+           WHERE id = :c""", {"c": conversation_id})
+
+
 _MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error, prompt_tokens,"
-    " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at"
+    " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at,"
+    " cost, currency, reasoning_cut, sent"
 )
 
 
 def _message(row: tuple[Any, ...]) -> StoredMessage:
     values = list(row)
     values[14] = json.loads(values[14]) if values[14] else None
+    values[21] = bool(values[21])
     return StoredMessage(*values)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from reasonchat import export
 from reasonchat.atomic import write_atomically
+from reasonchat.core.cost import Price
 from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta, StreamFailed, Usage
 from reasonchat.core.reply import Reply
 from reasonchat.store import TranscriptStore
@@ -21,7 +22,8 @@ def build(store: TranscriptStore) -> int:
     conversation = store.create_conversation("deepseek", "deepseek-v4-flash", "")
     store.add_message(conversation, "system", "Answer briefly.")
     store.add_message(conversation, "user", "Show me a <b>bold</b> Python hello & explain")
-    reply = Reply(model="deepseek-v4-flash", preset="deepseek", started=0.0)
+    price = Price(input=2.0, output=8.0, input_cached=0.5, currency="CNY")
+    reply = Reply(model="deepseek-v4-flash", preset="deepseek", started=0.0, price=price)
     thoughts = "The user wants <script>alert(1)</script> no — just code.\n</details> trick"
     reply.apply(ReasoningDelta(thoughts), now=0.5)
     answer = "Here:\n\n```html\n<b>kept in code</b>\n```\n\nInline `<tag>` stays; <i>this</i> is escaped."
@@ -36,6 +38,7 @@ def build(store: TranscriptStore) -> int:
     stopped.apply(ReasoningDelta("Planning the essay"), now=0.2)
     stopped.apply(AnswerDelta("Once upon"), now=1.0)
     stopped.stop()
+    stopped.reasoning_cut = True
     store.save_reply(conversation, stopped)
     store.add_message(conversation, "user", "again?")
     broken = Reply(model="deepseek-v4-flash", preset="deepseek")
