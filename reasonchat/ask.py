@@ -15,7 +15,7 @@ import json
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from reasonchat.core.conversation import Message, build_request, normalize_newlines
@@ -47,6 +47,8 @@ class AskOptions:
     effort: str | None = None  # overrides the preset's (core/effort.py)
     budget: int | None = None
     max_tokens: int | None = None
+    temperature: float | None = None  # a role's
+    role: str | None = None
 
 
 class _Printer:
@@ -146,6 +148,11 @@ async def run(
     out = out or sys.stdout
     err = err or sys.stderr
     conversation_id, history = _history(store, options)
+    if store is not None and conversation_id is not None:  # a continued conversation keeps its own settings
+        saved = store.settings(conversation_id)
+        options = replace(options, role=options.role or saved.get("role"),
+                          temperature=options.temperature if options.temperature is not None
+                          else saved.get("temperature"), max_tokens=options.max_tokens or saved.get("max_tokens"))
     request = build_request(history, options.prompt, system=options.system,
                             send_reasoning=provider.send_reasoning)
     from reasonchat.core.client import ChatClient  # the SDK is imported only when a request is made
@@ -160,7 +167,8 @@ async def run(
         writer = None
         if store is not None:
             if conversation_id is None:
-                conversation_id = store.create_conversation(provider.name, model, options.prompt)
+                conversation_id = store.create_conversation(
+                    provider.name, model, options.prompt, {"role": options.role, "temperature": options.temperature})
             previous = [m.content for m in history if m.role == "system"]
             if options.system and (not previous or previous[-1] != options.system):
                 store.add_message(conversation_id, "system", options.system)
@@ -211,7 +219,8 @@ async def _consume(client: Any, request: list[dict[str, Any]], model: str, optio
     flusher = asyncio.create_task(run_flusher(writer)) if writer is not None else None
     try:
         stream = client.stream(request, model=model, thinking=options.thinking, effort=options.effort,
-                               budget=options.budget, max_tokens=options.max_tokens)
+                               budget=options.budget, max_tokens=options.max_tokens,
+                               temperature=options.temperature)
         async with contextlib.aclosing(stream) as events:
             async for event in events:
                 reply.apply(event)

@@ -82,6 +82,8 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("--budget", metavar="N", type=int, help="at most N reasoning tokens, where the provider "
                      "takes a number")
     ask.add_argument("--max-tokens", metavar="N", type=int, help="at most N tokens of reasoning and answer")
+    ask.add_argument("--role", metavar="NAME", help="a [roles.NAME] of the config: its system prompt (and its "
+                     "preset, effort and temperature unless given here)")
     ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question, or - to read stdin")
 
 
@@ -100,6 +102,11 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("--format", choices=("markdown", "json"), default="markdown")
     export.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     export.add_argument("--no-reasoning", action="store_true", help="leave the reasoning out")
+
+
+def _stats_arguments(stats: argparse.ArgumentParser) -> None:
+    stats.add_argument("--since", metavar="DATE", help="only answers since DATE (2026-11-01) or a span back (7d, 12h)")
+    stats.add_argument("--json", action="store_true", help="print a JSON array, one object per preset and model")
 
 
 def _presets_arguments(presets: argparse.ArgumentParser) -> None:
@@ -131,6 +138,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "ask": ("ask one question; the answer to stdout, the reasoning to stderr", _ask_arguments),
     "history": ("list, search, rename or delete saved conversations", _history_arguments),
     "export": ("export a conversation as Markdown or JSON", _export_arguments),
+    "stats": ("tokens, thinking, speed and cost per preset and model", _stats_arguments),
     "presets": ("list provider presets", _presets_arguments),
     "models": ("list the models a provider serves (GET /models)", _models_arguments),
     "config": ("where the config is, write a starter one, or check it", _config_arguments),
@@ -190,10 +198,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command == "ask":
         return _ask(args)
-    if command in ("history", "export"):
+    if command in ("history", "export", "stats"):
         from reasonchat import cli_store
 
-        return cli_store.history(args) if command == "history" else cli_store.export(args)
+        handle = {"history": cli_store.history, "export": cli_store.export, "stats": cli_store.stats}[command]
+        return handle(args)
     if command in ("presets", "config"):
         from reasonchat import cli_config
 
@@ -228,17 +237,25 @@ def _options(args: argparse.Namespace) -> Any:
 
 def _ask(args: argparse.Namespace) -> int:
     import asyncio
+    from dataclasses import replace
 
     from reasonchat import ask, providers
     from reasonchat.errors import StoreError
     from reasonchat.store.transcripts import TranscriptStore
 
     prompt = ask.read_prompt(args.prompt, sys.stdin)
-    provider = providers.resolve(load_config(args), _options(args))
+    config = load_config(args)
+    role = config.role(args.role) if args.role else None
+    provider_options = _options(args)
+    if role is not None and role.preset and not any(getattr(args, k, None) for k in ("preset", "base_url", "demo")):
+        provider_options = replace(provider_options, preset=role.preset)
+    provider = providers.resolve(config, provider_options)
     options = ask.AskOptions(
         prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
-        system=args.system, hide_reasoning=args.hide_reasoning, json=args.json, save=not args.no_save, raw=args.raw,
-        render=args.render, effort=args.effort, budget=args.budget, max_tokens=args.max_tokens,
+        system=args.system or (role.system if role else None), hide_reasoning=args.hide_reasoning, json=args.json,
+        save=not args.no_save, raw=args.raw, render=args.render, effort=args.effort or (role.effort if role else None)
+        or None, budget=args.budget, max_tokens=args.max_tokens, temperature=role.temperature if role else None,
+        role=role.name if role else None,
     )
     for flag, value in (("--budget", args.budget), ("--max-tokens", args.max_tokens)):
         if value is not None and value < 1:

@@ -130,3 +130,18 @@ def write_all(text: str) -> None:
         written = out.write(view[: 1 << 16])
         out.flush()
         view = view[written if written is not None else len(view[: 1 << 16]) :]
+
+
+def stats(args: argparse.Namespace) -> int:
+    from reasonchat import stats as statistics
+
+    since = statistics.since_timestamp(args.since)
+    with TranscriptStore() as store:
+        records = statistics.collect(store, since)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif not records:
+        print('no answers yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
+    else:
+        print(statistics.table(records))
+    return 0

@@ -130,9 +130,10 @@ class ChatClient:
         effort: str | None = None,
         budget: int | None = None,
         max_tokens: int | None = None,
+        temperature: float | None = None,
     ) -> AsyncGenerator[StreamEvent, None]:
-        """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`. `effort`, `budget`
-        and `max_tokens` override the preset's for this request."""
+        """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`. `effort`, `budget`,
+        `max_tokens` and `temperature` override the preset's for this request (a role, a conversation's own)."""
         p = self.provider
         try:
             model = model or await self.resolve_model()
@@ -143,8 +144,8 @@ class ChatClient:
         extras = p.request_extras(thinking, effort, budget)
         if (max_tokens or p.max_tokens) is not None:
             extras["max_tokens"] = max_tokens or p.max_tokens
-        if p.temperature is not None:
-            extras["temperature"] = p.temperature
+        if (temperature if temperature is not None else p.temperature) is not None:
+            extras["temperature"] = temperature if temperature is not None else p.temperature
         decoder = StreamDecoder()
         started = False
         try:

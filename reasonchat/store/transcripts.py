@@ -197,14 +197,30 @@ class TranscriptStore:
 
     # -- writing ----------------------------------------------------------------------------------------
 
-    def create_conversation(self, preset: str, model: str, title: str = "") -> int:
+    def create_conversation(self, preset: str, model: str, title: str = "",
+                            settings: dict[str, Any] | None = None) -> int:
         now = time.time()
         with self._write() as db:
             cur = db.execute(
-                "INSERT INTO conversations(title, preset, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                (_title_from(title), preset, model, now, now),
+                "INSERT INTO conversations(title, preset, model, created_at, updated_at, settings) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (_title_from(title), preset, model, now, now, _settings_json(settings)),
             )
         return int(cur.lastrowid or 0)
+
+    def settings(self, conversation_id: int) -> dict[str, Any]:
+        """The conversation's own settings (role, temperature, max_tokens); {} when it has none."""
+        raw = self.require(conversation_id).settings
+        try:
+            value = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def set_settings(self, conversation_id: int, settings: dict[str, Any]) -> None:
+        with self._write() as db:
+            db.execute("UPDATE conversations SET settings = ? WHERE id = ?",
+                       (_settings_json(settings), conversation_id))
 
     def add_message(self, conversation_id: int, role: str, content: str, *, replacing: tuple[int, ...] = (),
                     **fields: Any) -> int:
@@ -378,6 +394,11 @@ class TranscriptStore:
             found = content if needle.lower() in content.lower() or not reasoning else reasoning_text
             hits.append(SearchHit(summaries[conversation_id], message_id, role, _snippet(found, needle)))
         return hits
+
+
+def _settings_json(settings: dict[str, Any] | None) -> str | None:
+    kept = {k: v for k, v in (settings or {}).items() if v is not None and v != ""}
+    return json.dumps(kept, sort_keys=True) if kept else None
 
 
 def _recost(db: sqlite3.Connection, conversation_id: int) -> None:
