@@ -19,6 +19,7 @@ class State:
     preset: str = ""
     model: str = ""
     thinking: bool = True
+    effort: str = ""  # the effort key's level ("" = the preset's own)
 
 
 def load_state(path: Path | None = None) -> State:
@@ -32,6 +33,7 @@ def load_state(path: Path | None = None) -> State:
         preset=str(data.get("preset", "")),
         model=str(data.get("model", "")),
         thinking=bool(data.get("thinking", True)),
+        effort=str(data.get("effort", "")),
     )
 
 

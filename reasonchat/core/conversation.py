@@ -53,3 +53,19 @@ def build_request(
             pending_user = None
     out.append({"role": "user", "content": prompt})
     return out
+
+
+def answer_now_request(request: list[dict[str, Any]], reasoning: str) -> list[dict[str, Any]]:
+    """The request again, for "stop thinking, answer now": the last user message carries the reasoning so far
+    as a quoted note, and the caller switches thinking off. No provider we support takes a partial reasoning
+    back as the model's own (DeepSeek ignores earlier `reasoning_content`, vLLM drops it), so it goes where
+    every model reads it — in words, visible in the request like anything else the user sends."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in reasoning.strip().splitlines())
+    note = ("\n\n---\nYour reasoning on this so far was cut short. Do not think further: give your answer now, "
+            f"from this reasoning:\n\n{quoted}")
+    out = [dict(m) for m in request]
+    for message in reversed(out):
+        if message.get("role") == "user":
+            message["content"] = f"{message.get('content') or ''}{note}"
+            break
+    return out

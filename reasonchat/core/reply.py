@@ -142,6 +142,6 @@ class Reply:
     @property
     def reasoning_tokens(self) -> tuple[int, bool] | None:
         """(count, exact): the provider's reasoning_tokens when given, else an estimate (chunks received)."""
-        if self.usage is not None and self.usage.reasoning_tokens is not None:
-            return self.usage.reasoning_tokens, True
+        if self.usage is not None and self.usage.reasoning_tokens is not None and not self.reasoning_cut:
+            return self.usage.reasoning_tokens, True  # (after a cut, the usage is the answer's request alone)
         return (self.reasoning_chunks, False) if self.reasoning_chunks else None

@@ -256,7 +256,8 @@ class TranscriptStore:
             "error": reply.error,
             "prompt_tokens": usage.prompt_tokens if usage else None,
             "completion_tokens": usage.completion_tokens if usage else None,
-            "reasoning_tokens": usage.reasoning_tokens if usage else None,
+            "reasoning_tokens": reply.reasoning_chunks if reply.reasoning_cut else
+            usage.reasoning_tokens if usage else None,
             "cached_tokens": usage.cached_tokens if usage else None,
             "usage_json": json.dumps(usage.raw, sort_keys=True) if usage else None,
             "ttft": reply.ttft,

@@ -165,6 +165,14 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         self.notify(f"Thinking {'on' if self.session.thinking else 'off'}", timeout=2)
 
+    def action_cycle_effort(self) -> None:
+        """ctrl+g: how hard the model thinks — the preset's own, low, medium, high, max — shown as sent."""
+        self.session.cycle_effort()
+        self.chat.refresh_header()
+        plan = self.session.plan()
+        note = f" — {plan.notes[0]}" if plan.notes else ""
+        self.notify(f"Next answer: {plan.label()}{note}", timeout=4)
+
     # -- the clipboard ---------------------------------------------------------------------------------------
 
     def _last_turn(self) -> AssistantTurn | StoredTurn | None:
@@ -242,6 +250,7 @@ def make_app(config: Config, options: ProviderOptions, store_path: Path | None =
             and state.preset in config.presets:
         options = ProviderOptions(preset=state.preset, model=options.model or state.model or None,
                                   api_key_env=options.api_key_env)
-    session = ChatSession(config=config, options=options, store_path=store_path, thinking=thinking,
+    effort = (state.effort or None) if state is not None else None
+    session = ChatSession(config=config, options=options, store_path=store_path, thinking=thinking, effort=effort,
                           reasoning_mode=config.ui.reasoning, remember=remember)
     return ReasonChatApp(session, open_at_start)

@@ -16,7 +16,7 @@ import contextlib
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from reasonchat import providers
@@ -28,6 +28,8 @@ from reasonchat.providers import ProviderOptions
 from reasonchat.state import State, load_state, save_state
 
 if TYPE_CHECKING:
+    from reasonchat.config import Role
+    from reasonchat.core.effort import ReasoningPlan
     from reasonchat.core.reply import Reply
     from reasonchat.store.transcripts import StoredMessage, TranscriptStore
     from reasonchat.store.writer import ReplyWriter
@@ -62,6 +64,7 @@ class ChatSession:
     options: ProviderOptions
     store_path: Path | None = None
     thinking: bool = True
+    effort: str | None = None  # the effort key's level; None: the preset's own (core/effort.py)
     reasoning_mode: str = "auto"
     conversation_id: int | None = None
     remember: bool = True
@@ -69,6 +72,8 @@ class ChatSession:
     served_model: str = ""  # the model the provider actually served, once known (vLLM's first, an alias's target)
     unsaved: list[ReplyWriter] = field(default_factory=list)  # answers the store refused; retried before sending
     unsaved_reason: str | None = None  # why this session lives in memory (the store file could not be opened)
+    pending_settings: dict[str, Any] = field(default_factory=dict)  # for a conversation not yet created
+    retry_max_tokens: int | None = None  # after a budget ran out: the next regenerate asks for this much room
     _provider: Provider | None = field(default=None, repr=False)
     _store: TranscriptStore | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -113,6 +118,8 @@ class ChatSession:
     def new(self) -> None:
         self.conversation_id = None
         self.editing = None
+        self.pending_settings = {}
+        self.retry_max_tokens = None
 
     def open(self, conversation_id: int) -> list[StoredMessage]:
         """Open a stored conversation; UsageError if it is gone."""
@@ -120,6 +127,8 @@ class ChatSession:
         messages = self.store.messages(conversation_id)
         self.conversation_id = conversation_id
         self.editing = None
+        self.pending_settings = {}
+        self.retry_max_tokens = None
         return messages
 
     def delete(self, conversation_id: int) -> bool:
@@ -154,7 +163,9 @@ class ChatSession:
         if new_conversation:
             self.editing = None  # (an open conversation deleted by another reasonchat: start afresh)
             preset = self.preset()
-            self.conversation_id = store.create_conversation(preset.name, preset.model or self.served_model, prompt)
+            self.conversation_id = store.create_conversation(preset.name, preset.model or self.served_model, prompt,
+                                                             self.pending_settings)
+            self.pending_settings = {}
         assert self.conversation_id is not None
         replaced: tuple[int, ...] = ()
         if self.editing is not None:
@@ -289,6 +300,74 @@ class ChatSession:
     def toggle_thinking(self) -> None:
         self.set_thinking(not self.thinking)
 
+    # -- how the model thinks, and the open conversation's own settings ------------------------------------
+
+    def plan(self) -> ReasoningPlan:
+        """What the next request sends about reasoning (for the header, and to send)."""
+        from reasonchat.core.effort import plan
+
+        try:
+            preset = self.preset()
+        except ReasonChatError:  # an unknown preset: the header still has something to say
+            return plan(thinking=self.thinking, effort=self.effort, budget=None, think_on={}, think_off={},
+                        effort_map=None, budget_key="")
+        role = self.role()
+        effort = self.effort or (role.effort if role else "") or preset.effort or None
+        return plan(thinking=self.thinking, effort=effort, budget=preset.budget, think_on=preset.think_on,
+                    think_off=preset.think_off, effort_map=preset.effort_map, budget_key=preset.budget_key)
+
+    def cycle_effort(self) -> str | None:
+        """The effort key: the preset's own → low → medium → high → max → the preset's own."""
+        from reasonchat.core.effort import CYCLE
+
+        index = CYCLE.index(self.effort) if self.effort in CYCLE else 0
+        self.effort = CYCLE[(index + 1) % len(CYCLE)]
+        self.save()
+        return self.effort
+
+    def settings(self) -> dict[str, Any]:
+        """The open conversation's own settings (role, temperature, max_tokens), or those waiting for it."""
+        if self.conversation_id is None:
+            return dict(self.pending_settings)
+        with contextlib.suppress(UsageError, StoreError):
+            return self.store.settings(self.conversation_id)
+        return {}
+
+    def set_settings(self, **changes: Any) -> None:
+        """Change the conversation's own settings (None removes one); kept with it in the store."""
+        settings = {**self.settings(), **changes}
+        settings = {k: v for k, v in settings.items() if v is not None and v != ""}
+        if self.conversation_id is None:
+            self.pending_settings = settings
+        else:
+            self.store.set_settings(self.conversation_id, settings)
+
+    def cost_label(self) -> str:
+        """What the open conversation has cost so far ("¥0.0123"), "" when unknown."""
+        from reasonchat.core.cost import format_amount
+
+        if self.conversation_id is None:
+            return ""
+        with contextlib.suppress(UsageError, StoreError):
+            summary = self.store.require(self.conversation_id)
+            if summary.cost is not None and summary.currency:
+                return format_amount(summary.cost, summary.currency)
+        return ""
+
+    def role(self) -> Role | None:
+        name = self.settings().get("role")
+        return self.config.roles.get(name) if isinstance(name, str) else None
+
+    def request_overrides(self) -> dict[str, Any]:
+        """What the next request overrides of the preset: effort, temperature, max_tokens, the system prompt."""
+        settings, role = self.settings(), self.role()
+        temperature = settings.get("temperature")
+        if temperature is None and role is not None:
+            temperature = role.temperature
+        return {"effort": self.plan().effort, "temperature": temperature,
+                "max_tokens": self.retry_max_tokens or settings.get("max_tokens"),
+                "system": role.system if role is not None else None}
+
     def cycle_reasoning(self) -> str:
         index = REASONING_CYCLE.index(self.reasoning_mode) if self.reasoning_mode in REASONING_CYCLE else 0
         self.reasoning_mode = REASONING_CYCLE[(index + 1) % len(REASONING_CYCLE)]
@@ -301,7 +380,8 @@ class ChatSession:
             return
         with contextlib.suppress(OSError, ReasonChatError):  # a convenience: never fail a switch over it
             if self.overridden:
-                state = replace(load_state(), thinking=self.thinking)
+                state = replace(load_state(), thinking=self.thinking, effort=self.effort or "")
             else:
-                state = State(preset=self.preset().name, model=self.options.model or "", thinking=self.thinking)
+                state = State(preset=self.preset().name, model=self.options.model or "", thinking=self.thinking,
+                              effort=self.effort or "")
             save_state(state)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -30,8 +31,11 @@ from reasonchat.tui.widgets.prompt import PromptInput
 from reasonchat.tui.widgets.status_bar import READY, StatusBar
 
 if TYPE_CHECKING:
+    from reasonchat.core.events import StreamEvent
     from reasonchat.core.provider import Provider
+    from reasonchat.core.reply import Reply
     from reasonchat.store.transcripts import StoredMessage
+    from reasonchat.store.writer import ReplyWriter
     from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
 
@@ -55,6 +59,8 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+n", "new", "New", priority=True),
         Binding("ctrl+r", "regenerate", "Regenerate", priority=True),
         Binding("ctrl+t", "cycle_reasoning", "Reasoning", priority=True, show=False),
+        Binding("ctrl+g", "cycle_effort", "Effort", priority=True, show=False),
+        Binding("ctrl+f", "answer_now", "Answer now", priority=True, show=False),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
         Binding("ctrl+y", "copy_answer", "Copy answer", priority=True, show=False),
         Binding("pageup", "scroll_page(-1)", "Scroll up", priority=True, show=False),
@@ -71,6 +77,7 @@ class ChatScreen(Screen[None]):
         self.mounting_earlier = False  # the earlier turns of a conversation being opened are still being mounted
         self._opening = 0  # which opening is current: a newer one stops an older one's mounting
         self._live: AssistantTurn | None = None
+        self._answer_now = asyncio.Event()  # set by ctrl+f: stop the thinking, ask for the answer at once
 
     def compose(self) -> ComposeResult:
         yield HeaderLine()
@@ -115,9 +122,14 @@ class ChatScreen(Screen[None]):
     def refresh_header(self) -> None:
         session = self.session
         preset, model = session.describe()
-        self.query_one(HeaderLine).show(preset, model, session.thinking, session.title(), session.saving)
+        reasoning = session.plan().label()
+        role = session.role()
+        if role is not None:
+            reasoning += f" · role {role.name}"
+        self.query_one(HeaderLine).show(preset, model, reasoning, session.title(), session.saving,
+                                        session.cost_label())
         hint = self.query_one(EmptyHint)
-        hint.show(preset, model, session.thinking)
+        hint.show(preset, model, reasoning)
         hint.display = session.conversation_id is None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -126,6 +138,10 @@ class ChatScreen(Screen[None]):
             return self.generating
         if action == "cancel_edit":
             return not self.generating and self.session.editing is not None
+        if action == "answer_now":  # only while the model is still thinking: otherwise ctrl+f is the prompt's
+            live = self._live
+            return live is not None and not live.reply.answer_chunks and not live.reply.reasoning_cut \
+                and live.reply.first_token_at is not None
         return True
 
     def _changed(self) -> None:
@@ -226,23 +242,33 @@ class ChatScreen(Screen[None]):
 
     def _start(self, sending: Sending, provider: Provider) -> None:
         from reasonchat.core.conversation import build_request
+        from reasonchat.core.cost import price_for
         from reasonchat.core.reply import Reply
         from reasonchat.tui.widgets.turn import AssistantTurn
 
-        reply = Reply(model=provider.model or self.session.served_model or "the server's model", preset=provider.name)
+        overrides = self.session.request_overrides()
+        model = provider.model or self.session.served_model or "the server's model"
+        reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
+                      sent=self.session.plan().label())
         turn = AssistantTurn(reply, self.session.reasoning_mode)
         self.conversation.mount(turn)
         self.conversation.anchor()
         self.generating = True
         self._live = turn
         self._changed()
-        request = build_request(sending.history, sending.prompt, send_reasoning=provider.send_reasoning)
-        self.generate(turn, request, provider)
+        request = build_request(sending.history, sending.prompt, system=overrides.pop("system"),
+                                send_reasoning=provider.send_reasoning)
+        self.session.retry_max_tokens = None  # a retry's larger room is for that one answer
+        self._answer_now.clear()
+        self.generate(turn, request, provider, overrides)
 
     @work(exclusive=True, group="generation")
-    async def generate(self, turn: AssistantTurn, request: list[dict[str, object]], provider: Provider) -> None:
+    async def generate(self, turn: AssistantTurn, request: list[dict[str, object]], provider: Provider,
+                       overrides: dict[str, Any]) -> None:
         from reasonchat.core.client import ChatClient  # the SDK loads here, never before the first paint
-        from reasonchat.core.events import Finished, StreamFailed
+        from reasonchat.core.conversation import answer_now_request
+        from reasonchat.core.cost import price_for
+        from reasonchat.core.events import StreamFailed
         from reasonchat.store.writer import run_flusher
 
         session, reply = self.session, turn.reply
@@ -261,13 +287,16 @@ class ChatScreen(Screen[None]):
                     if not provider.model:
                         session.served(model)
                         self.refresh_header()
-                    events = client.stream(request, model=model, thinking=session.thinking)
-                    async with contextlib.aclosing(events) as stream:
-                        async for event in stream:
-                            reply.apply(event)
-                            writer.maybe_flush()
-                            if isinstance(event, Finished | StreamFailed) and event.model:
-                                session.served(event.model)
+                    if reply.price is None and provider.price:
+                        reply.price = price_for(provider.price, model)
+                    cut = await self._stream(client.stream(request, model=model, thinking=session.thinking,
+                                                           **overrides), reply, writer)
+                    if cut:  # ctrl+f: the thinking so far goes with the question, and thinking is off
+                        reply.reasoning_cut = True
+                        reply.reasoning_ended_at = time.monotonic()
+                        again = answer_now_request(request, reply.reasoning)
+                        rest = {k: v for k, v in overrides.items() if k != "effort"}
+                        await self._stream(client.stream(again, model=model, thinking=False, **rest), reply, writer)
         except asyncio.CancelledError:
             cancelled = True
             reply.stop()
@@ -282,6 +311,7 @@ class ChatScreen(Screen[None]):
                 if self.is_attached:  # the app may be closing under us: the store matters, the screen not
                     await turn.finish()
                     self.status.show_reply(reply)
+                    self._say_what_happened(reply, provider, overrides)
                     if unsaved:
                         self.notify(f"{unsaved}. It is saved before your next message is sent.",
                                     title="The answer is not saved", severity="error", timeout=12)
@@ -293,6 +323,50 @@ class ChatScreen(Screen[None]):
                     self._changed()
         if cancelled:
             raise asyncio.CancelledError
+
+    async def _stream(self, events: AsyncGenerator[StreamEvent, None], reply: Reply, writer: ReplyWriter) -> bool:
+        """Fold a stream into `reply`; True when ctrl+f cut it short while the model was still thinking."""
+        from reasonchat.core.events import Finished, StreamFailed
+
+        async with contextlib.aclosing(events) as stream:
+            async for event in stream:
+                if self._answer_now.is_set() and not reply.answer_chunks:
+                    return True
+                reply.apply(event)
+                writer.maybe_flush()
+                if isinstance(event, Finished | StreamFailed) and event.model:
+                    self.session.served(event.model)
+        return False
+
+    def _say_what_happened(self, reply: Reply, provider: Provider, overrides: dict[str, Any]) -> None:
+        """What the numbers alone do not say: thinking that was switched off came anyway; reasoning used the
+        whole length limit (ctrl+r then retries with twice the room)."""
+        from reasonchat.core.effort import budget_exhausted
+
+        if self.session.thinking is False and reply.reasoning.strip() and not reply.reasoning_cut:
+            note = "Thinking was switched off, but the model reasoned anyway (its server ignores the switch)"
+            self.status.say(f"{note} · {self.status.text}")
+            self.notify(note, severity="warning", timeout=8)
+        limit = overrides.get("max_tokens") or provider.max_tokens
+        used = reply.usage.reasoning_tokens if reply.usage is not None else None
+        exhausted = budget_exhausted(reply.finish_reason, reply.reasoning, reply.content, used, limit)
+        if exhausted:
+            room = 2 * limit if limit else 8192
+            self.session.retry_max_tokens = room
+            note = f"{exhausted} — ctrl+r tries again with max_tokens {room}; ctrl+g lowers the effort"
+            self.status.say(note)
+            self.notify(note, title="The reasoning took all the room", severity="warning", timeout=12)
+
+    def action_answer_now(self) -> None:
+        """ctrl+f while the model thinks: stop the thinking and have it answer from what it has thought."""
+        if self.check_action("answer_now", ()):
+            self._answer_now.set()
+            self.status.say("Answering now from the reasoning so far…")
+
+    def action_cycle_effort(self) -> None:
+        from reasonchat.tui.typed import reason_app
+
+        reason_app(self).action_cycle_effort()
 
     async def _tick(self) -> None:
         turn = self._live

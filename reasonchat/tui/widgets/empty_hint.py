@@ -10,14 +10,13 @@ from textual.widgets import Static
 from reasonchat.sanitize import clean_line
 
 
-def hint_text(preset: str, model: str, thinking: bool) -> str:
-    switch = "on" if thinking else "off"
+def hint_text(preset: str, model: str, reasoning: str) -> str:
     return (
         f"New conversation with {clean_line(preset, 60)} · {clean_line(model or 'the first model it serves', 60)}"
-        f" · thinking {switch}\n\n"
+        f" · {clean_line(reasoning, 60)}\n\n"
         "Type a message; Enter sends it, ctrl+j starts a new line.\n"
         "ctrl+k  preset, model, thinking     ctrl+o  earlier conversations\n"
-        "F1      every key                   ctrl+q  quit"
+        "ctrl+g  how hard it thinks          F1 every key · ctrl+q quit"
     )
 
 
@@ -29,5 +28,5 @@ class EmptyHint(Static):
     def __init__(self) -> None:
         super().__init__("", markup=False, id="hint")
 
-    def show(self, preset: str, model: str, thinking: bool) -> None:
-        self.update(hint_text(preset, model, thinking))
+    def show(self, preset: str, model: str, reasoning: str) -> None:
+        self.update(hint_text(preset, model, reasoning))

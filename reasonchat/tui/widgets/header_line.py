@@ -1,5 +1,5 @@
-"""One line at the top: preset · model · thinking on/off (· NOT SAVED when the store cannot be written),
-and the conversation's title."""
+"""One line at the top: preset · model · what the next request sends about thinking ("thinking on · effort
+high") · what the conversation has cost (· NOT SAVED when the store cannot be written), and its title."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ class HeaderLine(Static):
     def __init__(self) -> None:
         super().__init__("", markup=False)
 
-    def show(self, preset: str, model: str, thinking: bool, title: str = "", saving: bool = True) -> None:
-        switch = "thinking on" if thinking else "thinking off"
-        line = f"{preset} · {model or '(first served)'} · {switch}"
+    def show(self, preset: str, model: str, reasoning: str, title: str = "", saving: bool = True,
+             cost: str = "") -> None:
+        line = f"{preset} · {model or '(first served)'} · {reasoning}"
+        if cost:
+            line += f" · {cost}"
         if not saving:
             line += " · NOT SAVED"
         if title:

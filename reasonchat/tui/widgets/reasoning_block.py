@@ -51,12 +51,16 @@ def reasoning_title(reply: Reply) -> str:
     the count is an estimate)."""
     count = reply.reasoning_tokens
     tokens = "" if count is None else f" · {'' if count[1] else '~'}{count[0]} tokens"
+    cut = " · cut short" if reply.reasoning_cut else ""
+    if reply.reasoning_cut and not reply.done and not reply.content:
+        seconds = reply.reasoning_seconds or 0.0
+        return f"{clock.spinner()} Reasoning cut short after {seconds:.1f} s{tokens} — answering…"
     if not reply.done and not reply.content:
         if not reply.reasoning_chunks:
             return f"{clock.spinner()} Waiting for {clean(reply.model)}…"
         start = reply.reasoning_started_at or clock.now()
         return f"{clock.spinner()} Thinking… {max(0.0, clock.now() - start):.1f} s{tokens}"
-    return f"Thought for {reply.reasoning_seconds or 0.0:.1f} s{tokens}"
+    return f"Thought for {reply.reasoning_seconds or 0.0:.1f} s{tokens}{cut}"
 
 
 def no_reasoning(reply: Reply) -> bool:

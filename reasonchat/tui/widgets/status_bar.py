@@ -40,6 +40,8 @@ def usage_line(reply: Reply) -> str:
             count = reply.reasoning_chunks + reply.answer_chunks
         if elapsed > 0 and count:
             parts.append(f"{count / elapsed:.0f} tok/s")
+    if reply.cost is not None:
+        parts.append(f"cost {reply.cost}")
     return " · ".join(parts) or "no usage reported"
 
 
@@ -53,7 +55,8 @@ def live_line(reply: Reply, now: float | None = None) -> str:
     tokens = reply.reasoning_chunks + reply.answer_chunks
     streaming = now - reply.first_token_at
     speed = f" · {tokens / streaming:.0f} tok/s" if streaming > 0.2 else ""
-    return f"{clock.spinner()} {phase} · {elapsed:.1f} s · {tokens} tokens{speed} · Escape stops"
+    keys = "Escape stops" if reply.answer_chunks or reply.reasoning_cut else "ctrl+f answers now · Escape stops"
+    return f"{clock.spinner()} {phase} · {elapsed:.1f} s · {tokens} tokens{speed} · {keys}"
 
 
 class StatusBar(Static):
