@@ -256,8 +256,8 @@ class TranscriptStore:
             "error": reply.error,
             "prompt_tokens": usage.prompt_tokens if usage else None,
             "completion_tokens": usage.completion_tokens if usage else None,
-            "reasoning_tokens": reply.reasoning_chunks if reply.reasoning_cut else
-            usage.reasoning_tokens if usage else None,
+            # after a cut the usage is the answer's request alone: the reasoning's count is unknown, not 0
+            "reasoning_tokens": usage.reasoning_tokens if usage and not reply.reasoning_cut else None,
             "cached_tokens": usage.cached_tokens if usage else None,
             "usage_json": json.dumps(usage.raw, sort_keys=True) if usage else None,
             "ttft": reply.ttft,

@@ -160,6 +160,11 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         self.notify(f"Next message goes to {name}")
 
+    def use_role(self, name: str) -> None:
+        self.session.set_settings(role=name)
+        self.chat.refresh_header()
+        self.notify(f"This conversation's role: {name}")
+
     def action_toggle_thinking(self) -> None:
         self.session.toggle_thinking()
         self.chat.refresh_header()

@@ -29,6 +29,10 @@ def chat_commands(app: ReasonChatApp) -> Iterable[SystemCommand]:
     yield _command("Switch preset or model", "Pick the provider and model, thinking on or off (ctrl+k)",
                    app.action_picker)
     yield _command("Toggle thinking", "Switch the model's thinking on or off", app.action_toggle_thinking)
+    yield _command("Cycle effort", "How hard the model thinks: preset's own → low → medium → high → max (ctrl+g)",
+                   app.action_cycle_effort)
+    yield _command("Answer now", "While the model thinks: stop the thinking and answer from it (ctrl+f)",
+                   chat.action_answer_now)
     yield _command("Cycle reasoning display", "auto → expanded → collapsed → hidden (ctrl+t)",
                    chat.action_cycle_reasoning)
     yield _command("Export as Markdown", "Write this conversation to [ui] export_dir (ctrl+e)", chat.action_export)
@@ -46,6 +50,8 @@ def chat_commands(app: ReasonChatApp) -> Iterable[SystemCommand]:
     yield _command("Scroll to the end", "The latest message (ctrl+end; PageDown pages down)",
                    partial(chat.action_scroll_edge, 1))
     yield _command("Help", "Every key (F1)", app.action_help)
+    for name, role in app.session.config.roles.items():
+        yield _command(f"Use role: {name}", clean_line(role.system, 80), partial(app.use_role, name))
     for name, preset in app.session.config.presets.items():
         model = clean_line(preset.model or "first served", 40)
         yield _command(f"Use preset: {name}", f"{model} — {clean_line(preset.description, 60)}",

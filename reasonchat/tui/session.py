@@ -56,6 +56,7 @@ class Sending:
     user_id: int
     replaced: tuple[int, ...] = ()  # messages of an edited exchange that this one replaced
     new_conversation: bool = False
+    regenerating: bool = False  # the same question again (ctrl+r): a retry's larger room applies
 
 
 @dataclass
@@ -186,7 +187,7 @@ class ChatSession:
             self.store.delete_message(answer.id)
         self.editing = None
         return Sending(self._history(before=user.id), user.content, user.id,
-                       (answer.id,) if answer is not None else ())
+                       (answer.id,) if answer is not None else (), regenerating=True)
 
     def _history(self, before: int) -> list[Message]:
         assert self.conversation_id is not None
@@ -358,14 +359,15 @@ class ChatSession:
         name = self.settings().get("role")
         return self.config.roles.get(name) if isinstance(name, str) else None
 
-    def request_overrides(self) -> dict[str, Any]:
-        """What the next request overrides of the preset: effort, temperature, max_tokens, the system prompt."""
+    def request_overrides(self, regenerating: bool = False) -> dict[str, Any]:
+        """What the next request overrides of the preset: effort, temperature, max_tokens, the system prompt.
+        A regenerate right after the reasoning used all the room asks for the larger room the note offered."""
         settings, role = self.settings(), self.role()
         temperature = settings.get("temperature")
         if temperature is None and role is not None:
             temperature = role.temperature
         return {"effort": self.plan().effort, "temperature": temperature,
-                "max_tokens": self.retry_max_tokens or settings.get("max_tokens"),
+                "max_tokens": (self.retry_max_tokens if regenerating else None) or settings.get("max_tokens"),
                 "system": role.system if role is not None else None}
 
     def cycle_reasoning(self) -> str:

@@ -57,6 +57,9 @@ def test_migrates_from_every_earlier_version(tmp_path: Path) -> None:
             assert current_version(store.conn) == LATEST
             assert [h.conversation.title for h in store.search("migrations")] == ["old"]
             assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            old = store.messages(1)[0]  # what earlier schemas did not keep is unknown, not made up
+            assert (old.cost, old.currency, old.reasoning_cut, old.sent) == (None, None, False, None)
+            assert (store.require(1).cost, store.settings(1)) == (None, {})
 
 
 def test_newer_store_is_refused_untouched(tmp_path: Path) -> None:

@@ -246,7 +246,7 @@ class ChatScreen(Screen[None]):
         from reasonchat.core.reply import Reply
         from reasonchat.tui.widgets.turn import AssistantTurn
 
-        overrides = self.session.request_overrides()
+        overrides = self.session.request_overrides(sending.regenerating)
         model = provider.model or self.session.served_model or "the server's model"
         reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
                       sent=self.session.plan().label())
@@ -292,6 +292,7 @@ class ChatScreen(Screen[None]):
                     cut = await self._stream(client.stream(request, model=model, thinking=session.thinking,
                                                            **overrides), reply, writer)
                     if cut:  # ctrl+f: the thinking so far goes with the question, and thinking is off
+                        self._answer_now.clear()
                         reply.reasoning_cut = True
                         reply.reasoning_ended_at = time.monotonic()
                         again = answer_now_request(request, reply.reasoning)

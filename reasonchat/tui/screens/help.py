@@ -22,11 +22,13 @@ HELP = """\
 | any letter | types into the prompt, wherever the focus is |
 | **ctrl+t** | reasoning display for all turns: auto → expanded → collapsed → hidden |
 | **Enter / click** on a reasoning title | open or close that one |
-| **ctrl+r** | regenerate the last answer |
+| **ctrl+g** | how hard the model thinks: preset's own → low → medium → high → max (the header shows what is sent) |
+| **ctrl+f** (while it thinks) | stop the thinking and have it answer now, from the reasoning so far |
+| **ctrl+r** | regenerate the last answer (after reasoning used the whole length limit: with twice the room) |
 | **ctrl+y** | copy the last answer |
 | **ctrl+n** | new conversation |
 | **ctrl+o** | conversation history: search, open, continue, delete (ctrl+d) |
-| **ctrl+k** | switch preset / model (→ for the models), thinking on or off (ctrl+t there) |
+| **ctrl+k** | preset / model (→ models), thinking (ctrl+t); this conversation's role, temperature, max tokens |
 | **ctrl+e** | export this conversation as Markdown |
 | **ctrl+p** | command palette: every action, and copy reasoning / this turn / a code block |
 | **F1** | this help |

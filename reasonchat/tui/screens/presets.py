@@ -1,4 +1,5 @@
-"""ctrl+k: choose the provider and model for the next message, and switch thinking on or off.
+"""ctrl+k: choose the provider and model for the next message, switch thinking on or off, step the effort
+(ctrl+g), and set the open conversation's own role, temperature and max tokens (kept with it in the store).
 
 The provider in use is always a row, with what the command line changed (`--base-url`, `--api-key-env`):
 picking a model on it keeps those. Enter on a row picks it with its model; → (or Tab) goes to the models,
@@ -18,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static, Switch
+from textual.widgets import Input, OptionList, Select, Static, Switch
 from textual.widgets.option_list import Option
 
 from reasonchat import providers
@@ -45,12 +46,15 @@ class PresetPicker(ModalScreen[Choice | None]):
     PresetPicker #reason { color: $error; }
     PresetPicker #reason.-progress { color: $text-muted; }
     PresetPicker .hint { color: $text-muted; }
-    PresetPicker #thinking-row { height: 3; }
-    PresetPicker #thinking-row Static { padding: 1 1; width: auto; }
+    PresetPicker #thinking-row, PresetPicker #conversation-row { height: 3; }
+    PresetPicker #thinking-row Static, PresetPicker #conversation-row Static { padding: 1 1; width: auto; }
+    PresetPicker #conversation-row Select { width: 28; }
+    PresetPicker #conversation-row Input { width: 18; }
     """
     BINDINGS = [
         Binding("escape", "dismiss_none", "Back"),
         Binding("ctrl+t", "toggle_thinking", "Thinking"),
+        Binding("ctrl+g", "cycle_effort", "Effort"),
         Binding("right", "to_models", "Models", show=False),
         Binding("left", "to_presets", "Presets", show=False),
     ]
@@ -80,6 +84,15 @@ class PresetPicker(ModalScreen[Choice | None]):
             with Horizontal(id="thinking-row"):
                 yield Static("Thinking")
                 yield Switch(value=self.session.thinking, id="thinking")
+                yield Static(self._effort_text(), id="effort", markup=False)
+            settings = self.session.settings()
+            with Horizontal(id="conversation-row"):
+                yield Static("This conversation:")
+                roles = [(clean_line(name, 24), name) for name in self.session.config.roles]
+                yield Select(roles, prompt="no role", value=settings.get("role") or Select.NULL, id="role",
+                             disabled=not roles)
+                yield Input(str(settings.get("temperature", "")), placeholder="temperature", id="temperature")
+                yield Input(str(settings.get("max_tokens", "")), placeholder="max tokens", id="max-tokens")
             with Horizontal():
                 yield OptionList(id="presets", markup=False)
                 yield OptionList(id="models", markup=False)
@@ -191,6 +204,44 @@ class PresetPicker(ModalScreen[Choice | None]):
     def action_toggle_thinking(self) -> None:
         switch = self.query_one(Switch)
         switch.value = not switch.value
+
+    def _effort_text(self) -> str:
+        plan = self.session.plan()
+        note = f" — {plan.notes[0]}" if plan.notes else ""
+        return f"sends: {plan.label()}{note} · ctrl+g effort"
+
+    def action_cycle_effort(self) -> None:
+        self.session.cycle_effort()
+        self.query_one("#effort", Static).update(self._effort_text())
+
+    @on(Select.Changed, "#role")
+    def on_role_changed(self, event: Select.Changed) -> None:
+        role = event.value if isinstance(event.value, str) else None
+        self.session.set_settings(role=role)
+        self.query_one("#effort", Static).update(self._effort_text())
+
+    @on(Input.Changed, "#temperature")
+    def on_temperature_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        try:
+            value = float(text) if text else None
+        except ValueError:
+            value = -1.0
+        if value is not None and not 0 <= value <= 2:
+            self._say("temperature is a number from 0 to 2 (empty: the preset's own)")
+            return
+        self._say("" if value is None else "thinking mode ignores temperature on DeepSeek and most reasoning models",
+                  error=False)
+        self.session.set_settings(temperature=value)
+
+    @on(Input.Changed, "#max-tokens")
+    def on_max_tokens_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip().replace("_", "")
+        if text and not (text.isdigit() and int(text) > 0):
+            self._say("max tokens is a whole number above 0 (empty: the preset's own)")
+            return
+        self._say("")
+        self.session.set_settings(max_tokens=int(text) if text else None)
 
     def action_to_models(self) -> None:
         """Focus moves now, not on the next turn of the loop: keys typed right after (→ Enter) follow it."""
