@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import OptionList
+
 from reasonchat.demo_server import DemoServer
 from reasonchat.store import TranscriptStore
+from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.screens.presets import PresetPicker
 from reasonchat.tui.widgets.header_line import HeaderLine
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
@@ -68,6 +71,12 @@ async def test_cost_per_turn_and_per_conversation(app_for: Any, home: Path) -> N
         assert reply.cost is not None and reply.cost.currency == "CNY"
         assert f"cost {reply.cost}" in status(app)
         assert str(reply.cost) in header(app)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.query_one(OptionList)
+                    .option_count > 0)
+        row = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert str(reply.cost) in row
+        await pilot.press("escape")
         with TranscriptStore(home / "reasonchat.db") as store:
             summary = store.require(app.session.conversation_id)
             assert summary.cost == reply.cost.amount and store.messages(summary.id)[-1].cost == reply.cost.amount
@@ -116,7 +125,9 @@ async def test_a_budget_that_ran_out_says_so_and_ctrl_r_retries_with_room(app_fo
         await pilot.press("ctrl+k")
         await until(pilot, lambda: isinstance(app.screen, PresetPicker))
         app.screen.query_one("#max-tokens").value = "1000"
+        await pilot.press("ctrl+g")  # the picker steps the effort too, and says what will be sent
         await pilot.pause()
+        assert "effort low" in str(app.screen.query_one("#effort").render())
         await pilot.press("escape")
         await send(pilot, "why?")
         await settle(pilot)

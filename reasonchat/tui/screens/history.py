@@ -22,6 +22,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from reasonchat.core.cost import format_amount
 from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
 from reasonchat.tui.screens.confirm import ConfirmScreen
@@ -33,8 +34,9 @@ MARKS = {"stopped": "■ stopped", "interrupted": "✗ broke off", "error": "✗
 def _label(c: ConversationSummary, snippet: str = "", open_id: int | None = None) -> str:
     when = datetime.fromtimestamp(c.updated_at).strftime("%Y-%m-%d %H:%M")
     mark = MARKS.get(c.last_status or "", "")
+    cost = f" · {format_amount(c.cost, c.currency)}" if c.cost is not None and c.currency else ""
     line = (f"{'▶ ' if c.id == open_id else ''}{when}  {clean_line(c.title or '(untitled)', 60)}  · "
-            f"{c.message_count} msgs · {clean_line(c.model, 30)}{'  · ' + mark if mark else ''}")
+            f"{c.message_count} msgs · {clean_line(c.model, 30)}{cost}{'  · ' + mark if mark else ''}")
     return line + (f"\n    {clean_line(snippet, 110)}" if snippet else "")
 
 
