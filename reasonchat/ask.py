@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
 import sys
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
+from reasonchat.colour import enabled as colour_enabled
 from reasonchat.core.conversation import Message, build_request, normalize_newlines
 from reasonchat.core.cost import price_for
 from reasonchat.core.effort import budget_exhausted, lower, thinking_ignored
@@ -99,7 +99,10 @@ class _Printer:
         from rich.console import Console
         from rich.markdown import Markdown
 
-        Console(file=self.out, highlight=False).print(Markdown(self._clean(answer), hyperlinks=False))
+        plain = not colour_enabled(self.out)  # --no-color, NO_COLOR, TERM=dumb, a pipe; FORCE_COLOR forces it
+        console = Console(file=self.out, highlight=False, no_color=plain or None,
+                          force_terminal=None if plain else True, color_system=None if plain else "auto")
+        console.print(Markdown(self._clean(answer), hyperlinks=False))
         self.answer_tail = "\n"
 
     def close(self) -> None:
@@ -177,8 +180,7 @@ async def run(
                       sent=provider.plan(options.thinking, options.effort, options.budget).label())
         if store is not None and conversation_id is not None:
             writer = ReplyWriter(store, conversation_id, reply)
-        colour = err.isatty() and not os.environ.get("NO_COLOR")
-        printer = _Printer(options, out, err, colour)
+        printer = _Printer(options, out, err, colour_enabled(err))
         code = await _consume(client, request, model, options, reply, writer, printer)
         if not printer.pipe_closed:
             try:

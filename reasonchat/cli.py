@@ -28,6 +28,15 @@ def _parser_class() -> type[argparse.ArgumentParser]:
     return _Parser
 
 
+DESCRIPTION = """A terminal chat client for reasoning models: the reasoning streams apart from the answer, every
+conversation is saved. With no COMMAND it opens the chat UI."""
+EXAMPLES = """examples:
+  reasonchat --demo                         the chat UI on the built-in offline demo model (no key)
+  reasonchat ask --effort low "2+2?"        one question from a script; the answer on stdout
+
+`reasonchat COMMAND --help` describes a command's options."""
+
+
 def _provider_options(parser: argparse.ArgumentParser, default: Any = None) -> None:
     group = parser.add_argument_group("provider options")
     group.add_argument("--preset", metavar="NAME", default=default, help="a preset from `reasonchat presets`")
@@ -43,8 +52,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line; given `argv`, only the sub-command it names gets its options spelled out
     (the others are listed for --help): building every sub-parser cost the TUI's start ~6 ms."""
     _Parser = _parser_class()
-    parser = _Parser(prog="reasonchat", description="A terminal chat client for reasoning models.")
+    import argparse
+
+    parser = _Parser(prog="reasonchat", description=DESCRIPTION, epilog=EXAMPLES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"reasonchat {__version__}")
+    parser.add_argument("--no-color", action="store_true", help="no colour in our own output (also: NO_COLOR=1)")
     _provider_options(parser)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("-c", "--continue", dest="continue_last", action="store_true",
@@ -52,9 +65,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     where.add_argument("--conversation", metavar="ID", type=int, help="open conversation ID (see `history`)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (summary, add_arguments) in _COMMANDS.items():
-        command = sub.add_parser(name, help=summary)
+        command = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
         if argv is None or name in argv:
             add_arguments(command)
+            command.add_argument("--no-color", action="store_true", default=argparse.SUPPRESS,
+                                 help="no colour in our own output (also: NO_COLOR=1)")
     return parser
 
 
@@ -65,8 +80,10 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     # sub-command name do not get reset by argparse's sub-parser defaults.
     _provider_options(ask, argparse.SUPPRESS)
     think = ask.add_mutually_exclusive_group()
-    think.add_argument("--think", dest="thinking", action="store_const", const=True, default=None)
-    think.add_argument("--no-think", dest="thinking", action="store_const", const=False)
+    think.add_argument("--think", dest="thinking", action="store_const", const=True, default=None,
+                       help="switch the model's thinking on (default: the provider's own setting)")
+    think.add_argument("--no-think", dest="thinking", action="store_const", const=False,
+                       help="switch the model's thinking off")
     where = ask.add_mutually_exclusive_group()
     where.add_argument("-c", dest="continue_last", action="store_true", help="continue the last conversation")
     where.add_argument("--conversation", metavar="ID", type=int, help="continue conversation ID")
@@ -90,16 +107,18 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
 def _history_arguments(history: argparse.ArgumentParser) -> None:
     history.add_argument("--search", metavar="TEXT", help="full-text search (answers and your messages)")
     history.add_argument("--reasoning", action="store_true", help="search the reasoning too")
-    history.add_argument("--limit", metavar="N", type=int, default=20)
-    history.add_argument("--json", action="store_true")
+    history.add_argument("--limit", metavar="N", type=int, default=20,
+                         help="at most N conversations or search hits (default 20)")
+    history.add_argument("--json", action="store_true", help="print JSON instead of a table")
     history.add_argument("--delete", metavar="ID", type=int, help="delete conversation ID")
     history.add_argument("--yes", action="store_true", help="do not ask before deleting")
     history.add_argument("--rename", nargs=2, metavar=("ID", "TITLE"), help="set a conversation's title")
 
 
 def _export_arguments(export: argparse.ArgumentParser) -> None:
-    export.add_argument("conversation", metavar="ID|last")
-    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    export.add_argument("conversation", metavar="ID|last", help="a conversation id from `history`, or last")
+    export.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                        help="markdown for people (default), json for programs (docs/export-json.md)")
     export.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     export.add_argument("--no-reasoning", action="store_true", help="leave the reasoning out")
 
@@ -112,26 +131,27 @@ def _stats_arguments(stats: argparse.ArgumentParser) -> None:
 def _presets_arguments(presets: argparse.ArgumentParser) -> None:
     import argparse
 
-    presets.add_argument("--json", action="store_true")
-    presets.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
+    presets.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    presets.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to read")
 
 
 def _models_arguments(models: argparse.ArgumentParser) -> None:
     import argparse
 
     _provider_options(models, argparse.SUPPRESS)
-    models.add_argument("--json", action="store_true")
+    models.add_argument("--json", action="store_true", help="print a JSON array instead of one id a line")
 
 
 def _config_arguments(config: argparse.ArgumentParser) -> None:
     import argparse
 
-    config.add_argument("action", choices=("path", "init", "check"))
-    config.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
+    config.add_argument("action", choices=("path", "init", "check"),
+                        help="path: where it is; init: write a commented starter; check: list every problem")
+    config.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to use")
 
 
 def _demo_server_arguments(demo: argparse.ArgumentParser) -> None:
-    demo.add_argument("--port", type=int, default=8765)
+    demo.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
 
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
@@ -149,16 +169,19 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(args_list).parse_args(args_list)
+    from reasonchat import colour
     from reasonchat.errors import ReasonChatError
 
+    colour.configure(bool(getattr(args, "no_color", False)))
     try:
         code = _dispatch(args)
         sys.stdout.flush()  # here, where a closed pipe can still be caught, not at the interpreter's exit
         return code
     except ReasonChatError as exc:
+        from reasonchat.colour import BOLD, RED, paint
         from reasonchat.sanitize import clean_line
 
-        _say(f"reasonchat: {clean_line(str(exc), 2000)}")  # one line, nothing but text
+        _say(f"{paint('reasonchat:', BOLD + RED, sys.stderr)} {clean_line(str(exc), 2000)}")  # one line, text
         return exc.exit_code
     except KeyboardInterrupt:
         _say("reasonchat: cancelled")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reasonchat import config as config_module
 from reasonchat import paths
+from reasonchat.colour import BOLD, GREEN, YELLOW, paint
 from reasonchat.errors import ConfigError
 from reasonchat.providers import key_source
 from reasonchat.sanitize import clean_line
@@ -52,12 +53,13 @@ def presets(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    print(f"  {'NAME':12}  {'MODEL':26}  {'KEY':30}  {'SOURCE':8}  BASE URL")
+    print(paint(f"  {'NAME':12}  {'MODEL':26}  {'KEY':30}  {'SOURCE':8}  BASE URL", BOLD, sys.stdout))
     for row in rows:
         mark = "*" if row["default"] else " "
         key = f"{row['key']} {'✓' if row['key_present'] else '✗ missing'}"
+        shown = paint(f"{key:30}", GREEN if row["key_present"] else YELLOW, sys.stdout)
         model = row["model"] or "(first served)"
-        print(f"{mark} {clean_line(str(row['name']), 12):12}  {clean_line(str(model), 26):26}  {key:30}  "
+        print(f"{mark} {clean_line(str(row['name']), 12):12}  {clean_line(str(model), 26):26}  {shown}  "
               f"{row['source']:8}  {clean_line(str(row['base_url']), 60)}")
     return 0
 

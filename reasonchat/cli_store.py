@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from reasonchat.colour import BOLD, paint
 from reasonchat.core.cost import format_amount
 from reasonchat.errors import UsageError
 from reasonchat.sanitize import clean_line
@@ -46,7 +47,7 @@ def history(args: argparse.Namespace) -> int:
                 print(f"no messages match {args.search!r}", file=sys.stderr)
             for hit in [] if args.json else hits:
                 c = hit.conversation
-                print(f"{c.id:>5}  {_local(c.updated_at)}  {clean_line(c.title, 50)}")
+                print(f"{paint(f'{c.id:>5}', BOLD, sys.stdout)}  {_local(c.updated_at)}  {clean_line(c.title, 50)}")
                 print(f"       {hit.role}: {clean_line(hit.snippet, 110)}")
             return 0
         conversations = store.list_conversations(limit=args.limit)
@@ -56,7 +57,8 @@ def history(args: argparse.Namespace) -> int:
         if not conversations:
             print('no conversations yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
             return 0
-        print(f"{'ID':>5}  {'UPDATED':16}  {'MSGS':>4}  {'PRESET · MODEL':32}  {'COST':>9}  TITLE")
+        print(paint(f"{'ID':>5}  {'UPDATED':16}  {'MSGS':>4}  {'PRESET · MODEL':32}  {'COST':>9}  TITLE", BOLD,
+                    sys.stdout))
         for c in conversations:
             where = clean_line(f"{c.preset} · {c.model}", 32)
             cost = format_amount(c.cost, c.currency) if c.cost is not None and c.currency else "—"
@@ -143,5 +145,7 @@ def stats(args: argparse.Namespace) -> int:
     elif not records:
         print('no answers yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
     else:
-        print(statistics.table(records))
+        head, _, rows = statistics.table(records).partition("\n")
+        print(paint(head, BOLD, sys.stdout))
+        print(rows)
     return 0
