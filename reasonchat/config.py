@@ -58,6 +58,7 @@ class Preset:
 class UiConfig:
     reasoning: str = "auto"
     export_dir: str = "."
+    theme: str = ""  # a Textual theme name ("nord", "textual-light" …); "": the one last chosen, else Textual's
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ _PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
 _ROLE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "system": _STR, "preset": _STR, "effort": _STR, "temperature": ((int, float), "a number"),
 }
-_UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR}
+_UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR, "theme": _STR}
 _TOP_KEYS = ("default_preset", "ui", "presets", "roles")
 
 

@@ -20,6 +20,7 @@ class State:
     model: str = ""
     thinking: bool = True
     effort: str = ""  # the effort key's level ("" = the preset's own)
+    theme: str = ""  # the theme last chosen in the command palette
 
 
 def load_state(path: Path | None = None) -> State:
@@ -34,6 +35,7 @@ def load_state(path: Path | None = None) -> State:
         model=str(data.get("model", "")),
         thinking=bool(data.get("thinking", True)),
         effort=str(data.get("effort", "")),
+        theme=str(data.get("theme", "")),
     )
 
 

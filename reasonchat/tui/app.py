@@ -44,6 +44,7 @@ class ReasonChatApp(App[None]):
         self.session = session
         self.chat = ChatScreen(session)
         self.open_at_start = open_at_start
+        self.start_theme = ""  # the theme last chosen in the palette (state.toml)
         self.collector = quiet_gc.QuietCollector(self._busy)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -59,11 +60,27 @@ class ReasonChatApp(App[None]):
         self.notify("Press ctrl+q to quit", title="Do you want to quit?")
 
     def on_mount(self) -> None:
+        self._apply_theme()
         self.push_screen(self.chat)
         loop = asyncio.get_running_loop()
         _each_quit_signal(lambda signum: loop.add_signal_handler(signum, self._on_quit_signal, signum))
         self.collector.install()
         self.set_interval(quiet_gc.CHECK_EVERY, self.collector.check)
+
+    def _apply_theme(self) -> None:
+        """`[ui] theme` if set, else the one last chosen in the palette (state.toml), else Textual's own. A
+        theme chosen later in the palette is remembered."""
+        import difflib
+
+        wanted = self.session.config.ui.theme or self.start_theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            close = difflib.get_close_matches(wanted, list(self.available_themes), n=1)
+            hint = f" — did you mean '{close[0]}'?" if close else ""
+            self.notify(f"Unknown theme '{wanted}'{hint} (ctrl+p, Theme lists them)", severity="warning",
+                        timeout=10)
+        self.theme_changed_signal.subscribe(self, lambda theme: self.session.remember_theme(theme.name))
 
     def _busy(self) -> bool:
         """Something is streaming, being mounted or rendered: not a moment for a full garbage collection."""
@@ -258,4 +275,6 @@ def make_app(config: Config, options: ProviderOptions, store_path: Path | None =
     effort = (state.effort or None) if state is not None else None
     session = ChatSession(config=config, options=options, store_path=store_path, thinking=thinking, effort=effort,
                           reasoning_mode=config.ui.reasoning, remember=remember)
-    return ReasonChatApp(session, open_at_start)
+    app = ReasonChatApp(session, open_at_start)
+    app.start_theme = state.theme if state is not None else ""
+    return app

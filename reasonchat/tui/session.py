@@ -370,6 +370,13 @@ class ChatSession:
                 "max_tokens": (self.retry_max_tokens if regenerating else None) or settings.get("max_tokens"),
                 "system": role.system if role is not None else None}
 
+    def remember_theme(self, theme: str) -> None:
+        """The theme chosen in the palette, for the next start (a `[ui] theme` in the config wins over it)."""
+        if not self.remember:
+            return
+        with contextlib.suppress(OSError):
+            save_state(replace(load_state(), theme=theme))
+
     def cycle_reasoning(self) -> str:
         index = REASONING_CYCLE.index(self.reasoning_mode) if self.reasoning_mode in REASONING_CYCLE else 0
         self.reasoning_mode = REASONING_CYCLE[(index + 1) % len(REASONING_CYCLE)]
@@ -385,5 +392,5 @@ class ChatSession:
                 state = replace(load_state(), thinking=self.thinking, effort=self.effort or "")
             else:
                 state = State(preset=self.preset().name, model=self.options.model or "", thinking=self.thinking,
-                              effort=self.effort or "")
+                              effort=self.effort or "", theme=load_state().theme)
             save_state(state)

@@ -1,0 +1,100 @@
+"""Themes: Textual's own, chosen from the palette and remembered, or set in the config; the reasoning stays
+dimmed but readable in every one of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.theme import BUILTIN_THEMES
+
+from reasonchat import state
+from reasonchat.demo_server import DemoServer
+from reasonchat.providers import ProviderOptions
+from reasonchat.tui.app import make_app
+from reasonchat.tui.widgets.stored_turn import StoredTurn
+from tests.tui.conftest import send, settle, until, write_config
+
+SIZE = (100, 30)
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = map(channel, rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(style: Any) -> float:
+    """WCAG contrast of a Rich style's colour on its background."""
+    fg, bg = luminance(style.color.get_truecolor()), luminance(style.bgcolor.get_truecolor())
+    return (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05)
+
+
+async def test_reasoning_is_dimmed_not_invisible_in_every_theme(app_for: Any) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot)
+        await app.chat.open_conversation(app.session.conversation_id)
+        turn = app.chat.query_one(StoredTurn)
+        checked = []
+        for name in BUILTIN_THEMES:
+            if name.startswith("ansi-"):  # the terminal's own palette: its colours are not ours to know
+                continue
+            app.theme = name
+            await pilot.pause()
+            style = turn.get_component_rich_style("stored-turn--reasoning")
+            # readable (WCAG's 3:1 for large text at least), and set apart from the answer: italic in the
+            # theme's muted colour (muted is the theme's choice: in solarized-light it is darker than the text)
+            assert contrast(style) >= 3.0, (name, contrast(style))
+            assert style.italic and style.color != turn.rich_style.color, name
+            checked.append(name)
+        assert len(checked) >= 15 and {"textual-light", "textual-dark", "solarized-light"} <= set(checked)
+
+
+async def test_the_config_theme_applies_and_a_wrong_one_is_said(home: Path, server: DemoServer) -> None:
+    cfg = write_config(home, server, extra="")
+    text = (home / "config.toml").read_text(encoding="utf-8").replace("[ui]\n", '[ui]\ntheme = "nord"\n')
+    (home / "config.toml").write_text(text, encoding="utf-8")
+    from reasonchat import config
+
+    app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="a"), remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+    (home / "config.toml").write_text(text.replace('"nord"', '"nrod"'), encoding="utf-8")
+    app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="a"), remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any("did you mean 'nord'" in n.message for n in app._notifications))
+        assert app.theme == "textual-dark"
+    assert cfg is not None
+
+
+async def test_a_theme_chosen_in_the_palette_is_remembered(home: Path, server: DemoServer) -> None:
+    cfg = write_config(home, server)
+    app = make_app(cfg, ProviderOptions(preset="a"), remember=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "gruvbox"  # what the palette's Theme command does
+        await until(pilot, lambda: state.load_state().theme == "gruvbox")
+    again = make_app(cfg, ProviderOptions(preset="a"), remember=True)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "gruvbox"
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+def test_snapshot_of_reasoning_in_a_light_and_a_dark_theme(snap_compare: Any, home: Path, server: DemoServer,
+                                                          theme: str) -> None:
+    from tests.tui.test_snapshots import opened, seeded_app
+
+    app, conversation = seeded_app(home, server)
+
+    async def run_before(pilot: Any) -> None:
+        pilot.app.theme = theme
+        await opened(conversation, "ctrl+t")(pilot)
+
+    assert snap_compare(app, terminal_size=(100, 34), run_before=run_before)
