@@ -79,6 +79,7 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
     presets: Mapping[str, Preset] = field(default_factory=dict)
     roles: Mapping[str, Role] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)  # [keys]: action name -> key(s) (reasonchat/keys.py)
     path: Path | None = None  # the file read, if it existed
     plaintext_key_readable: bool = False  # a plaintext api_key sits in a file others can read
 
@@ -129,7 +130,7 @@ _ROLE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "system": _STR, "preset": _STR, "effort": _STR, "temperature": ((int, float), "a number"),
 }
 _UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR, "theme": _STR}
-_TOP_KEYS = ("default_preset", "ui", "presets", "roles")
+_TOP_KEYS = ("default_preset", "ui", "presets", "roles", "keys")
 
 
 def _type_name(value: Any) -> str:
@@ -285,6 +286,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
             presets[name] = _preset(name, table, "config")
 
     roles = _roles(data.get("roles", {}), presets, where, problems)
+    keys = _keys(data.get("keys", {}), where, problems)
     default = data.get("default_preset", "deepseek")
     if not isinstance(default, str):
         problems.append(f"{where('', 'default_preset')}: default_preset must be a string, not {_type_name(default)}")
@@ -298,7 +300,20 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
     readable = False
     if path is not None and any(isinstance(t, dict) and t.get("api_key") for t in presets_data.values()):
         readable = bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
-    return Config(default, ui, presets, roles, path, readable)
+    return Config(default, ui, presets, roles, keys, path, readable)
+
+
+def _keys(data: Any, where: Any, problems: list[str]) -> dict[str, str]:
+    from reasonchat import keys as key_names
+
+    if not isinstance(data, dict):
+        problems.append(f"{where('', 'keys')}: keys must be a table like [keys] regenerate = \"f5\"")
+        return {}
+    wrong = dict(key_names.check(data))
+    for name, problem in wrong.items():
+        problems.append(f"{where('keys', name)}: keys.{problem}" if not problem.startswith("unknown")
+                        else f"{where('keys', name)}: [keys] has an {problem}")
+    return {name: str(value).replace(" ", "").lower() for name, value in data.items() if name not in wrong}
 
 
 def _roles(data: Any, presets: Mapping[str, Preset], where: Any, problems: list[str]) -> dict[str, Role]:

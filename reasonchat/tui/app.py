@@ -37,7 +37,7 @@ OpenAtStart = int | Literal["last"] | None
 
 class ReasonChatApp(App[None]):
     TITLE = "reasonchat"
-    BINDINGS = [Binding("f1", "help", "Help"), Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("f1", "help", "Help", id="help"), Binding("ctrl+q", "quit", "Quit", priority=True, id="quit")]
 
     def __init__(self, session: ChatSession, open_at_start: OpenAtStart = None) -> None:
         super().__init__()
@@ -60,6 +60,7 @@ class ReasonChatApp(App[None]):
         self.notify("Press ctrl+q to quit", title="Do you want to quit?")
 
     def on_mount(self) -> None:
+        self.set_keymap(dict(self.session.config.keys))  # [keys] in the config (reasonchat/keys.py)
         self._apply_theme()
         self.push_screen(self.chat)
         loop = asyncio.get_running_loop()
@@ -144,7 +145,7 @@ class ReasonChatApp(App[None]):
         from reasonchat.tui.screens.help import HelpScreen  # screens load when first opened
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.session.config.keys))
 
     def action_history(self) -> None:
         from reasonchat.tui.screens.history import HistoryScreen

@@ -98,3 +98,50 @@ def test_snapshot_of_reasoning_in_a_light_and_a_dark_theme(snap_compare: Any, ho
         await opened(conversation, "ctrl+t")(pilot)
 
     assert snap_compare(app, terminal_size=(100, 34), run_before=run_before)
+
+
+async def test_keys_can_be_moved_in_the_config_and_f1_and_the_key_bar_follow(home: Path, server: DemoServer) -> None:
+    from textual.widgets import Footer, Markdown
+
+    from reasonchat import config
+    from reasonchat.tui.screens.help import HelpScreen
+
+    write_config(home, server)
+    text = (home / "config.toml").read_text(encoding="utf-8")
+    (home / "config.toml").write_text(text + '\n[keys]\nnew = "f5"\neffort = "f6,ctrl+g"\n', encoding="utf-8")
+    app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="a"), remember=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot)
+        assert app.session.conversation_id is not None
+        await pilot.press("ctrl+n")  # no longer "new": the prompt's own (nothing happens to the conversation)
+        await pilot.pause()
+        assert app.session.conversation_id is not None
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.session.conversation_id is None
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.session.effort == "low"
+        footer = app.chat.query_one(Footer)
+        await until(pilot, lambda: any("f5" in str(k.render()).lower() or "F5" in str(k.render())
+                                       for k in footer.query("FooterKey")))
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        shown = app.screen.query_one(Markdown).source
+        assert "| **f5** | new conversation | new |" in shown
+        assert "| **f6 / ctrl+g** |" in shown
+        assert "| **ctrl+n** |" not in shown
+
+
+def test_unknown_key_names_are_refused_with_the_nearest(tmp_path: Path) -> None:
+    from reasonchat import config
+    from reasonchat.errors import ConfigError
+
+    path = tmp_path / "c.toml"
+    path.write_text('[keys]\nregenrate = "f5"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown action 'regenrate' — did you mean 'regenerate'"):
+        config.load(path)
+    path.write_text('[keys]\nregenerate = 5\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="regenerate must be a key like"):
+        config.load(path)

@@ -52,21 +52,21 @@ class ChatScreen(Screen[None]):
     """
     # The key bar lists these in this order; at 80 columns the first ones are what fits.
     BINDINGS = [
-        Binding("escape", "stop", "Stop", priority=True),
-        Binding("escape", "cancel_edit", "Cancel edit", priority=True),
-        Binding("ctrl+k", "picker", "Model", priority=True),
-        Binding("ctrl+o", "history", "History", priority=True),
-        Binding("ctrl+n", "new", "New", priority=True),
-        Binding("ctrl+r", "regenerate", "Regenerate", priority=True),
-        Binding("ctrl+t", "cycle_reasoning", "Reasoning", priority=True, show=False),
-        Binding("ctrl+g", "cycle_effort", "Effort", priority=True, show=False),
-        Binding("ctrl+f", "answer_now", "Answer now", priority=True, show=False),
-        Binding("ctrl+e", "export", "Export", priority=True, show=False),
-        Binding("ctrl+y", "copy_answer", "Copy answer", priority=True, show=False),
-        Binding("pageup", "scroll_page(-1)", "Scroll up", priority=True, show=False),
-        Binding("pagedown", "scroll_page(1)", "Scroll down", priority=True, show=False),
-        Binding("ctrl+home", "scroll_edge(0)", "Top", priority=True, show=False),
-        Binding("ctrl+end", "scroll_edge(1)", "Bottom", priority=True, show=False),
+        Binding("escape", "stop", "Stop", priority=True, id="stop"),
+        Binding("escape", "cancel_edit", "Cancel edit", priority=True, id="cancel_edit"),
+        Binding("ctrl+k", "picker", "Model", priority=True, id="picker"),
+        Binding("ctrl+o", "history", "History", priority=True, id="history"),
+        Binding("ctrl+n", "new", "New", priority=True, id="new"),
+        Binding("ctrl+r", "regenerate", "Regenerate", priority=True, id="regenerate"),
+        Binding("ctrl+t", "cycle_reasoning", "Reasoning", priority=True, show=False, id="reasoning_display"),
+        Binding("ctrl+g", "cycle_effort", "Effort", priority=True, show=False, id="effort"),
+        Binding("ctrl+f", "answer_now", "Answer now", priority=True, show=False, id="answer_now"),
+        Binding("ctrl+e", "export", "Export", priority=True, show=False, id="export"),
+        Binding("ctrl+y", "copy_answer", "Copy answer", priority=True, show=False, id="copy_answer"),
+        Binding("pageup", "scroll_page(-1)", "Scroll up", priority=True, show=False, id="page_up"),
+        Binding("pagedown", "scroll_page(1)", "Scroll down", priority=True, show=False, id="page_down"),
+        Binding("ctrl+home", "scroll_edge(0)", "Top", priority=True, show=False, id="top"),
+        Binding("ctrl+end", "scroll_edge(1)", "Bottom", priority=True, show=False, id="bottom"),
     ]
 
     def __init__(self, session: ChatSession) -> None:

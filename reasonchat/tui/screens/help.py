@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-HELP = """\
-# reasonchat — keys
+from reasonchat.keys import ACTIONS, effective
 
-| key | what it does |
-|---|---|
-| **Enter** | send the message |
-| **ctrl+j** (or shift+enter) | new line in the message |
-| **Up** (empty prompt) | edit your last message: the prompt says so; Enter replaces that exchange |
-| **Escape** | stop the answer in flight (what arrived is kept and saved); while editing, leave the edit |
-| **PageUp / PageDown** | scroll the conversation, from the prompt |
-| **ctrl+home / ctrl+end** | the start / the end of the conversation |
-| any letter | types into the prompt, wherever the focus is |
-| **ctrl+t** | reasoning display for all turns: auto → expanded → collapsed → hidden |
-| **Enter / click** on a reasoning title | open or close that one |
-| **ctrl+g** | how hard the model thinks: preset's own → low → medium → high → max (the header shows what is sent) |
-| **ctrl+f** (while it thinks) | stop the thinking and have it answer now, from the reasoning so far |
-| **ctrl+r** | regenerate the last answer (after reasoning used the whole length limit: with twice the room) |
-| **ctrl+y** | copy the last answer |
-| **ctrl+n** | new conversation |
-| **ctrl+o** | conversation history: search, open, continue, delete (ctrl+d) |
-| **ctrl+k** | preset / model (→ models), thinking (ctrl+t); this conversation's role, temperature, max tokens |
-| **ctrl+e** | export this conversation as Markdown |
-| **ctrl+p** | command palette: every action, and copy reasoning / this turn / a code block |
-| **F1** | this help |
-| **ctrl+q** | quit |
-
+TEXT_KEYS = [  # the prompt's own keys: not remappable
+    ("Enter", "send the message"),
+    ("ctrl+j (or shift+enter)", "new line in the message"),
+    ("Up (empty prompt)", "edit your last message: the prompt says so; Enter replaces that exchange"),
+    ("any letter", "types into the prompt, wherever the focus is"),
+    ("Enter / click on a reasoning title", "open or close that one"),
+    ("ctrl+p", "command palette: every action, themes, and copy reasoning / this turn / a code block"),
+]
+FOOTER = """
 `reasonchat -c` opens the last conversation again, `reasonchat --conversation ID` a given one. Every
 conversation is saved as it streams. `reasonchat ask`, `history` and `export` work on the same store.
+Keys can be moved in the config: `[keys]` with the names in the last column (for example `regenerate = "f5"`).
 
 *Escape or F1 closes this.*
 """
+
+
+def help_text(keys: Mapping[str, str]) -> str:
+    """Every key as it is now, the config's `[keys]` applied."""
+    rows = ["# reasonchat — keys", "", "| key | what it does | name |", "|---|---|---|"]
+    rows += [f"| **{key}** | {what} | |" for key, what in TEXT_KEYS]
+    for name, (_, what) in ACTIONS.items():
+        shown = " / ".join(effective(keys, name).split(","))
+        rows.append(f"| **{shown}** | {what} | {name} |")
+    return "\n".join(rows) + "\n" + FOOTER
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,6 +47,10 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("f1", "dismiss", "Close")]
 
+    def __init__(self, keys: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.keys = keys or {}
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(HELP)
+            yield Markdown(help_text(self.keys))
