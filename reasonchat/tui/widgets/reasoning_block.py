@@ -11,10 +11,9 @@ the whole conversation on every tick.
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len, chop_cells
+from rich._wrap import divide_line
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
@@ -33,14 +32,16 @@ TAIL_CHARS = 2000
 
 
 def tail_rows(text: str, width: int, rows: int = TAIL_ROWS) -> str:
-    """The last `rows` screen rows of `text` wrapped at `width` cells (CJK counts double)."""
+    """The last `rows` screen rows of `text` wrapped at `width` cells, where Rich would break them (at spaces,
+    between CJK characters, a long word folded): Rich's own line breaker, the one `Text.wrap` uses, so the
+    live tail breaks as the finished reasoning will. (textwrap counted characters: a line mixing Chinese and
+    English came out a row too wide, then chopped mid-word.)"""
     width = max(8, width)
     out: list[str] = []
     for line in reversed(text[-TAIL_CHARS:].split("\n")):
-        pieces: list[str] = []
-        for piece in textwrap.wrap(line, width, drop_whitespace=True) or [""]:
-            pieces.extend(chop_cells(piece, width) if cell_len(piece) > width else [piece])
-        out[:0] = pieces
+        cuts = divide_line(line, width, fold=True)
+        pieces = [line[a:b].rstrip() for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        out[:0] = [piece for piece in pieces if piece] or [""]
         if len(out) >= rows:
             break
     return "\n".join(out[-rows:])
