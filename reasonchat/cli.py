@@ -128,6 +128,13 @@ def _stats_arguments(stats: argparse.ArgumentParser) -> None:
     stats.add_argument("--json", action="store_true", help="print a JSON array, one object per preset and model")
 
 
+def _completion_arguments(completion: argparse.ArgumentParser) -> None:
+    completion.add_argument("shell", nargs="?", choices=("bash", "zsh", "fish"),
+                            help='the shell to complete in: eval "$(reasonchat completion bash)" in ~/.bashrc')
+    completion.add_argument("--list", choices=("presets", "roles", "conversations"),
+                            help="print the names or ids the script completes (what it calls as you press Tab)")
+
+
 def _presets_arguments(presets: argparse.ArgumentParser) -> None:
     import argparse
 
@@ -163,6 +170,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "models": ("list the models a provider serves (GET /models)", _models_arguments),
     "config": ("where the config is, write a starter one, or check it", _config_arguments),
     "demo-server": ("run the offline demo server on 127.0.0.1", _demo_server_arguments),
+    "completion": ("print a completion script for bash, zsh or fish", _completion_arguments),
 }
 
 
@@ -234,6 +242,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _models(args)
     if command == "demo-server":
         return _demo_server(args)
+    if command == "completion":
+        return _completion(args)
     return _tui(args)
 
 
@@ -316,6 +326,27 @@ def _models(args: argparse.Namespace) -> int:
     else:
         for model in models:
             print(clean_line(model))
+    return 0
+
+
+def _completion(args: argparse.Namespace) -> int:
+    from reasonchat import completion
+
+    if args.list:
+        import contextlib
+
+        from reasonchat.errors import ReasonChatError
+
+        with contextlib.suppress(ReasonChatError):  # while completing, a broken config or store: nothing
+            print("\n".join(completion.values(args.list)))
+        return 0
+    if not args.shell:
+        from reasonchat.errors import UsageError
+
+        raise UsageError('name the shell: reasonchat completion bash (or zsh, fish) — e.g. eval "$(reasonchat '
+                         'completion bash)" in ~/.bashrc')
+    commands = completion.describe(build_parser(None))
+    print({"bash": completion.bash, "zsh": completion.zsh, "fish": completion.fish}[args.shell](commands), end="")
     return 0
 
 
