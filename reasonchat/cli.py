@@ -121,6 +121,9 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
                         help="markdown for people (default), json for programs (docs/export-json.md)")
     export.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     export.add_argument("--no-reasoning", action="store_true", help="leave the reasoning out")
+    export.add_argument("--all-branches", action="store_true",
+                        help="every branch (regenerated answers, edited questions), each labelled; "
+                             "by default the branch shown")
 
 
 def _stats_arguments(stats: argparse.ArgumentParser) -> None:

@@ -101,10 +101,14 @@ def export(args: argparse.Namespace) -> int:
             conversation_id = _int_id(args.conversation)
         summary = store.require(conversation_id)
         messages = store.messages(conversation_id)
+        branches = None
+        if args.all_branches:
+            every = {m.id: m for m in store.all_messages(conversation_id)}
+            branches = [[every[i] for i in ids] for ids in store.branches(conversation_id)]
     from reasonchat import export as exporting  # markdown-it and all: only export needs them
 
     render = exporting.to_json if args.format == "json" else exporting.to_markdown
-    text = render(summary, messages, reasoning=not args.no_reasoning)
+    text = render(summary, messages, reasoning=not args.no_reasoning, branches=branches)
     if args.output:
         path = Path(args.output).expanduser()
         from reasonchat.atomic import write_atomically

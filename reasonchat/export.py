@@ -17,7 +17,7 @@ from typing import Any
 
 from reasonchat.core.cost import format_amount
 from reasonchat.markdown_blocks import code_lines, demote_headings
-from reasonchat.sanitize import clean
+from reasonchat.sanitize import clean, clean_line
 from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
 
 JSON_SCHEMA = "reasonchat.conversation"
@@ -117,35 +117,67 @@ def _usage_line(message: StoredMessage) -> str:
     return f"<sub>tokens: {' · '.join(bits)}</sub>" if bits else ""
 
 
-def to_markdown(conversation: ConversationSummary, messages: list[StoredMessage], *, reasoning: bool = True) -> str:
+def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
+    if message.role == "system":
+        return ["## System", "", model_markdown(message.content), ""]
+    if message.role == "user":
+        return ["## You", "", model_markdown(message.content), ""]
+    model = f" · {escape_html(message.model)}" if message.model else ""
+    lines = [f"## Assistant{model}", ""]
+    if reasoning and message.reasoning:
+        lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
+                  model_markdown(message.reasoning), "", "</details>", ""]
+    if message.reasoning_cut:
+        lines += ["*Reasoning cut short by the user: the model was asked to answer at once.*", ""]
+    if message.content:
+        lines += [model_markdown(message.content), ""]
+    for extra in (_status_note(message), _usage_line(message)):
+        if extra:
+            lines += [extra, ""]
+    return lines
+
+
+def to_markdown(conversation: ConversationSummary, messages: list[StoredMessage], *, reasoning: bool = True,
+                branches: list[list[StoredMessage]] | None = None) -> str:
+    """The conversation as it is shown (`messages`: its branch shown). With `branches` (every branch, the one
+    shown first), each other branch follows, labelled, from where it leaves the ones before it."""
     title = escape_html(conversation.title or f"Conversation {conversation.id}")
     lines = [f"# {title}", "", f"*{escape_html(conversation.preset)} · {escape_html(conversation.model)} · "
              f"{_when(conversation.created_at)}*", ""]
     for message in messages:
-        if message.role == "system":
-            lines += ["## System", "", model_markdown(message.content), ""]
-        elif message.role == "user":
-            lines += ["## You", "", model_markdown(message.content), ""]
-        else:
-            model = f" · {escape_html(message.model)}" if message.model else ""
-            lines += [f"## Assistant{model}", ""]
-            if reasoning and message.reasoning:
-                lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
-                          model_markdown(message.reasoning), "", "</details>", ""]
-            if message.reasoning_cut:
-                lines += ["*Reasoning cut short by the user: the model was asked to answer at once.*", ""]
-            if message.content:
-                lines += [model_markdown(message.content), ""]
-            for extra in (_status_note(message), _usage_line(message)):
-                if extra:
-                    lines += [extra, ""]
+        lines += _message_lines(message, reasoning)
+    written: list[list[int]] = [[m.id for m in messages]]
+    for number, branch in enumerate((branches or [])[1:], start=2):
+        ids = [m.id for m in branch]
+        shared = max(_common(ids, other) for other in written)
+        after = branch[shared - 1] if shared else None
+        where = (f"after “{escape_html(clean_line(after.content, 60))}”" if after is not None and after.content
+                 else "from the start")
+        lines += [f"## ⎇ Branch {number} of {len(branches or [])}", "",
+                  f"*Another version of this conversation: it leaves the branches above {where}.*", ""]
+        for message in branch[shared:]:
+            lines += _message_lines(message, reasoning)
+        written.append(ids)
     if conversation.cost is not None and conversation.currency:
         lines += ["---", "", f"*Cost of this conversation: {format_amount(conversation.cost, conversation.currency)}"
                   " (at the prices set when each answer was written).*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *, reasoning: bool = True) -> str:
+def _common(a: list[int], b: list[int]) -> int:
+    """How many ids two branches share from their start."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *, reasoning: bool = True,
+            branches: list[list[StoredMessage]] | None = None) -> str:
+    """The branch shown as `messages`; with `branches`, every message of every branch, and `branches` lists
+    each branch's message ids (the one shown first)."""
     def message_record(m: StoredMessage) -> dict[str, Any]:
         record: dict[str, Any] = {
             "id": m.id,
@@ -167,6 +199,7 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
             "ttft_seconds": m.ttft,
             "cost": {"amount": m.cost, "currency": m.currency} if m.cost is not None and m.currency else None,
             "reasoning_cut": m.reasoning_cut,
+            "parent_id": m.parent_id,
             "reasoning_seconds": m.reasoning_seconds,
             "created_at": iso_time(m.created_at),
             "updated_at": iso_time(m.updated_at),
@@ -184,6 +217,10 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
         "updated_at": iso_time(conversation.updated_at),
         "messages": [message_record(m) for m in messages],
     }
+    if branches:
+        every = {m.id: m for branch in branches for m in branch}
+        document["messages"] = [message_record(every[i]) for i in sorted(every)]
+        document["branches"] = [[m.id for m in branch] for branch in branches]
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

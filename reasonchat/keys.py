@@ -21,7 +21,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "reasoning_display": ("ctrl+t", "reasoning display for all turns: auto → expanded → collapsed → hidden"),
     "effort": ("ctrl+g", "how hard the model thinks: preset's own → low → medium → high → max"),
     "answer_now": ("ctrl+f", "while it thinks: stop the thinking and have it answer now"),
-    "regenerate": ("ctrl+r", "regenerate the last answer (after the reasoning ran out of room: with twice it)"),
+    "regenerate": ("ctrl+r", "regenerate the last answer, keeping the earlier one as a version (after the "
+                             "reasoning ran out of room: with twice it)"),
+    "older_version": ("alt+left", "the previous version of the last regenerated answer or edited question"),
+    "newer_version": ("alt+right", "the next version (the conversation goes on from the version shown)"),
     "copy_answer": ("ctrl+y", "copy the last answer"),
     "new": ("ctrl+n", "new conversation"),
     "history": ("ctrl+o", "conversation history: search, open, continue, delete (ctrl+d)"),

@@ -89,6 +89,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE conversations ADD COLUMN currency TEXT;
         """,
     ),
+    (
+        "branches: each message follows a parent, a conversation shows the branch ending at its head",
+        """
+        -- The index follows only the text: a message's other columns (cost, its parent) change without
+        -- re-indexing it (re-indexing every row here would take minutes on a large store).
+        DROP TRIGGER messages_fts_unindex;
+        DROP TRIGGER messages_fts_reindex;
+        CREATE TRIGGER messages_fts_unindex AFTER UPDATE OF content, reasoning, status ON messages
+            WHEN old.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+                VALUES ('delete', old.id, old.content, old.reasoning);
+        END;
+        CREATE TRIGGER messages_fts_reindex AFTER UPDATE OF content, reasoning, status ON messages
+            WHEN new.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content, new.reasoning);
+        END;
+        ALTER TABLE messages ADD COLUMN parent_id INTEGER;
+        ALTER TABLE conversations ADD COLUMN head_id INTEGER;
+        -- What was there is one branch: each message follows the one before it.
+        UPDATE messages SET parent_id = (SELECT max(p.id) FROM messages p
+                                         WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
+        UPDATE conversations SET head_id = (SELECT max(m.id) FROM messages m
+                                            WHERE m.conversation_id = conversations.id);
+        CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id);
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from reasonchat import paths
 from reasonchat.errors import StoreError, UsageError
+from reasonchat.store import branches as tree
 from reasonchat.store.migrations import migrate
 
 if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebuilt: `history` reads rows
     from reasonchat.core.reply import Reply
 
+HEAD = object()  # add_message: after the head of the branch shown
 INTERRUPTED_BY_EXIT = "reasonchat stopped before the answer finished"
 
 
@@ -70,6 +72,7 @@ class StoredMessage:
     currency: str | None = None
     reasoning_cut: bool = False  # the user stopped the thinking and had the model answer at once
     sent: str | None = None  # what the request said about thinking: "thinking on · effort high"
+    parent_id: int | None = None  # the message this one follows (its branch)
 
     def to_reply(self) -> Reply:
         """The finished `Reply` this assistant message was, to show it exactly like a live one."""
@@ -222,20 +225,24 @@ class TranscriptStore:
             db.execute("UPDATE conversations SET settings = ? WHERE id = ?",
                        (_settings_json(settings), conversation_id))
 
-    def add_message(self, conversation_id: int, role: str, content: str, *, replacing: tuple[int, ...] = (),
+    def add_message(self, conversation_id: int, role: str, content: str, *, after: int | object | None = HEAD,
                     **fields: Any) -> int:
-        """Append a message; `replacing` names messages to delete in the same transaction (an edited
-        exchange is replaced whole or not at all)."""
+        """Append a message to the branch shown (after its head), or, with `after`, after another message: a
+        new version of a message is written after that message's parent (`after=None`: a first message).
+        The conversation then shows the branch that ends with it."""
         now = time.time()
         columns = {"conversation_id": conversation_id, "role": role, "content": content,
                    "created_at": now, "updated_at": now, **fields}
-        names = ", ".join(columns)
-        marks = ", ".join("?" for _ in columns)
+        names = ", ".join([*columns, "parent_id"])
+        marks = ", ".join("?" for _ in range(len(columns) + 1))
         with self._write() as db:
-            for message_id in replacing:
-                db.execute("DELETE FROM messages WHERE id = ? AND conversation_id = ?", (message_id, conversation_id))
-            cur = db.execute(f"INSERT INTO messages({names}) VALUES ({marks})", tuple(columns.values()))
-            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+            parent = after
+            if parent is HEAD:
+                row = db.execute("SELECT head_id FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+                parent = row[0] if row else None
+            cur = db.execute(f"INSERT INTO messages({names}) VALUES ({marks})", (*columns.values(), parent))
+            db.execute("UPDATE conversations SET updated_at = ?, head_id = ? WHERE id = ?",
+                       (now, cur.lastrowid, conversation_id))
             if role == "user":
                 db.execute(
                     "UPDATE conversations SET title = ? WHERE id = ? AND title = '' AND title_set = 0",
@@ -292,12 +299,79 @@ class TranscriptStore:
                        (" ".join(title.split()), conversation_id))
 
     def delete_message(self, message_id: int) -> None:
-        """Remove one message (regenerate and edit replace the last exchange)."""
+        """Remove one message that nothing follows (a head that was never answered); its parent becomes the
+        head if it was."""
         with self._write() as db:
-            row = db.execute("SELECT conversation_id, cost FROM messages WHERE id = ?", (message_id,)).fetchone()
+            row = db.execute("SELECT conversation_id, cost, parent_id FROM messages WHERE id = ?",
+                             (message_id,)).fetchone()
+            if row is None:
+                return
             db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
-            if row is not None and row[1] is not None:
+            db.execute("UPDATE conversations SET head_id = ? WHERE id = ? AND head_id = ?",
+                       (row[2], row[0], message_id))
+            if row[1] is not None:
                 _recost(db, row[0])
+
+    # -- branches ---------------------------------------------------------------------------------------
+
+    def _tree(self, conversation_id: int) -> tuple[dict[int, int | None], dict[int, str], int | None]:
+        rows = self._reading().execute(
+            "SELECT id, parent_id, role FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchall()
+        head = self._reading().execute("SELECT head_id FROM conversations WHERE id = ?",
+                                        (conversation_id,)).fetchone()
+        parents = {i: p for i, p, _ in rows}
+        return parents, {i: r for i, _, r in rows}, (head[0] if head else None)
+
+    def shown(self, conversation_id: int) -> list[int]:
+        """The ids of the branch shown, first to last."""
+        parents, _, head = self._tree(conversation_id)
+        if head not in parents:  # a head lost to a delete: the newest message
+            head = max(parents, default=None)
+        return tree.path_to(head, parents)
+
+    def versions(self, conversation_id: int) -> dict[int, tuple[int, int]]:
+        """For each message of the branch shown that has other versions: (its number, how many), from 1."""
+        parents, roles, _ = self._tree(conversation_id)
+        out = {}
+        for node in self.shown(conversation_id):
+            same = tree.siblings(node, parents, roles)
+            if len(same) > 1:
+                out[node] = (same.index(node) + 1, len(same))
+        return out
+
+    def show(self, conversation_id: int, message_id: int) -> None:
+        """Show the branch through `message_id`: it, and below it always the newest continuation."""
+        parents, _, _ = self._tree(conversation_id)
+        if message_id not in parents:
+            raise UsageError(f"no message {message_id} in conversation {conversation_id}")
+        head = tree.newest_leaf(message_id, parents)
+        with self._write() as db:
+            db.execute("UPDATE conversations SET head_id = ? WHERE id = ?", (head, conversation_id))
+
+    def set_head(self, conversation_id: int, message_id: int | None) -> None:
+        """The branch shown ends at `message_id` (a regenerate answers the question again from there)."""
+        with self._write() as db:
+            db.execute("UPDATE conversations SET head_id = ? WHERE id = ?", (message_id, conversation_id))
+
+    def switch(self, conversation_id: int, step: int) -> int | None:
+        """Show the next (`step` 1) or previous (-1) version of the last message of the branch shown that has
+        others; returns the message now shown there, None when no message has other versions."""
+        parents, roles, _ = self._tree(conversation_id)
+        shown = self.shown(conversation_id)
+        for node in reversed(shown):
+            same = tree.siblings(node, parents, roles)
+            if len(same) > 1:
+                target = same[(same.index(node) + step) % len(same)]
+                self.show(conversation_id, target)
+                return target
+        return None
+
+    def branches(self, conversation_id: int) -> list[list[int]]:
+        """Every branch as its ids, the one shown first, then the others oldest first."""
+        parents, _, _ = self._tree(conversation_id)
+        shown = self.shown(conversation_id)
+        others = [tree.path_to(leaf, parents) for leaf in tree.leaves(parents)]
+        return [shown, *(p for p in others if p != shown)]
 
     def delete(self, conversation_id: int) -> None:
         self.require(conversation_id)
@@ -331,15 +405,14 @@ class TranscriptStore:
         return self.conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is not None
 
     def last_exchange(self, conversation_id: int) -> tuple[StoredMessage | None, StoredMessage | None]:
-        """(the last user message, the answer after it if any): what edit and regenerate act on."""
-        rows = self.conn.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id >= coalesce("
-            "(SELECT max(id) FROM messages WHERE conversation_id = ? AND role = 'user'), 0) ORDER BY id",
-            (conversation_id, conversation_id),
-        ).fetchall()
-        messages = [_message(row) for row in rows]
-        user = messages[0] if messages and messages[0].role == "user" else None
-        answer = next((m for m in messages[1:] if m.role == "assistant"), None)
+        """(the last user message of the branch shown, the answer after it if any): what edit and regenerate
+        act on."""
+        shown = self.messages(conversation_id)
+        users = [i for i, m in enumerate(shown) if m.role == "user"]
+        if not users:
+            return None, None
+        user = shown[users[-1]]
+        answer = next((m for m in shown[users[-1] + 1:] if m.role == "assistant"), None)
         return user, answer
 
     def last_conversation_id(self) -> int | None:
@@ -355,7 +428,14 @@ class TranscriptStore:
         return [ConversationSummary(*row) for row in rows]
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
-        rows = self.conn.execute(
+        """The branch shown, first message to last (what the conversation is, as far as the user sees)."""
+        wanted = self.shown(conversation_id)
+        by_id = {m.id: m for m in self.all_messages(conversation_id)}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def all_messages(self, conversation_id: int) -> list[StoredMessage]:
+        """Every message of every branch, in the order written."""
+        rows = self._reading().execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
         ).fetchall()
         return [_message(row) for row in rows]
@@ -418,7 +498,7 @@ def _recost(db: sqlite3.Connection, conversation_id: int) -> None:
 _MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error, prompt_tokens,"
     " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at,"
-    " cost, currency, reasoning_cut, sent"
+    " cost, currency, reasoning_cut, sent, parent_id"
 )
 
 

@@ -150,9 +150,9 @@ class ReasonChatApp(App[None]):
     def action_history(self) -> None:
         from reasonchat.tui.screens.history import HistoryScreen
 
-        async def opened(conversation_id: int | None) -> None:
-            if conversation_id is not None:
-                await self.chat.open_conversation(conversation_id)
+        async def opened(picked: tuple[int, int | None] | None) -> None:
+            if picked is not None:
+                await self.chat.open_conversation(*picked)
 
         self.push_screen(HistoryScreen(self.session.store, self.chat.delete_conversation,
                                        self.session.conversation_id), opened)

@@ -39,6 +39,10 @@ def chat_commands(app: ReasonChatApp) -> Iterable[SystemCommand]:
     yield _command("Regenerate last answer", "Ask the same question again (ctrl+r)", chat.action_regenerate)
     yield _command("Edit last message", "Edit your last message; Enter replaces that exchange (Up)",
                    chat.action_edit_last)
+    yield _command("Previous version", "The previous version of the last regenerated answer or edited question "
+                   "(alt+←)", partial(chat.action_switch_version, -1))
+    yield _command("Next version", "The next version (alt+→)",
+                   partial(chat.action_switch_version, 1))
     yield _command("Stop answer", "Stop the answer in flight (Escape)", chat.action_stop)
     yield _command("Copy last answer", "The last answer's Markdown to the clipboard (ctrl+y)", app.action_copy_answer)
     yield _command("Copy reasoning", "The last answer's reasoning to the clipboard", app.action_copy_reasoning)

@@ -45,6 +45,7 @@ class Exchange:
     user_id: int
     text: str
     answer_id: int | None
+    parent_id: int | None = None  # what the question followed: its new version follows it too
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,12 @@ class ChatSession:
         self.pending_settings = {}
         self.retry_max_tokens = None
 
-    def open(self, conversation_id: int) -> list[StoredMessage]:
-        """Open a stored conversation; UsageError if it is gone."""
+    def open(self, conversation_id: int, at: int | None = None) -> list[StoredMessage]:
+        """Open a stored conversation (on the branch through message `at`, a search hit, when given);
+        UsageError if it is gone."""
         self.store.require(conversation_id)
+        if at is not None and at not in self.store.shown(conversation_id):
+            self.store.show(conversation_id, at)
         messages = self.store.messages(conversation_id)
         self.conversation_id = conversation_id
         self.editing = None
@@ -148,15 +152,16 @@ class ChatSession:
         user, answer = self.store.last_exchange(self.conversation_id)
         if user is None:
             return None
-        self.editing = Exchange(user.id, user.content, answer.id if answer is not None else None)
+        self.editing = Exchange(user.id, user.content, answer.id if answer is not None else None, user.parent_id)
         return self.editing
 
     def cancel_edit(self) -> None:
         self.editing = None
 
     def send(self, prompt: str) -> Sending:
-        """Save the user's message (replacing the exchange being edited, in one transaction) and return the
-        request's history. StoreError, with nothing changed, when the store refuses."""
+        """Save the user's message and return the request's history. An edit is a new version of the question
+        it edits (written after the same message; the earlier version and its answer stay, one branch over).
+        StoreError, with nothing changed, when the store refuses."""
         prompt = normalize_newlines(prompt)
         self.retry_unsaved()
         store = self.store
@@ -171,23 +176,39 @@ class ChatSession:
         replaced: tuple[int, ...] = ()
         if self.editing is not None:
             replaced = tuple(i for i in (self.editing.user_id, self.editing.answer_id) if i is not None)
-        user_id = store.add_message(self.conversation_id, "user", prompt, replacing=replaced)
+            user_id = store.add_message(self.conversation_id, "user", prompt, after=self.editing.parent_id)
+        else:
+            user_id = store.add_message(self.conversation_id, "user", prompt)
         self.editing = None
         return Sending(self._history(before=user_id), prompt, user_id, replaced, new_conversation)
 
     def regenerate(self) -> Sending:
-        """Drop the last answer and ask its question again. UsageError when there is nothing to regenerate."""
+        """Ask the last question again: the new answer is another version of the one shown (which stays, one
+        branch over). UsageError when there is nothing to regenerate."""
         if self.conversation_id is None:
             raise UsageError("No answer to regenerate yet")
         self.retry_unsaved()
         user, answer = self.store.last_exchange(self.conversation_id)
         if user is None:
             raise UsageError("No answer to regenerate yet")
-        if answer is not None:
-            self.store.delete_message(answer.id)
+        self.store.set_head(self.conversation_id, user.id)  # the answer to come follows the question
         self.editing = None
         return Sending(self._history(before=user.id), user.content, user.id,
                        (answer.id,) if answer is not None else (), regenerating=True)
+
+    def versions(self) -> dict[int, tuple[int, int]]:
+        """Messages of the branch shown that have other versions: id -> (its number, how many)."""
+        if self.conversation_id is None:
+            return {}
+        return self.store.versions(self.conversation_id)
+
+    def switch_version(self, step: int) -> list[StoredMessage] | None:
+        """Show the next or previous version of the last message that has others (alt+→ / alt+←); the branch
+        shown, or None when nothing has other versions."""
+        if self.conversation_id is None or self.store.switch(self.conversation_id, step) is None:
+            return None
+        self.editing = None
+        return self.store.messages(self.conversation_id)
 
     def _history(self, before: int) -> list[Message]:
         assert self.conversation_id is not None

@@ -128,10 +128,15 @@ def assert_agree(app: Any, home: Path | None = None) -> None:
         kept = [("UserMessage" if m.role == "user" else "AssistantTurn", m.id)
                 for m in store.messages(session.conversation_id) if m.role in ("user", "assistant")]
         title = store.require(session.conversation_id).title
+        versions = store.versions(session.conversation_id)
     finally:
         if home is not None:
             store.close()
     assert shown == kept, f"screen {shown} vs store {kept}"
+    from reasonchat.tui.widgets.version_mark import VersionMark
+
+    marks = {m.for_message: (m.number, m.count) for m in chat.conversation.query(VersionMark)}
+    assert marks == versions, f"version marks {marks} vs store {versions}"
     assert header.endswith(title), f"header {header!r} vs title {title!r}"
     assert "NOT SAVED" not in header or not session.saving
 

@@ -67,6 +67,8 @@ class ChatScreen(Screen[None]):
         Binding("pagedown", "scroll_page(1)", "Scroll down", priority=True, show=False, id="page_down"),
         Binding("ctrl+home", "scroll_edge(0)", "Top", priority=True, show=False, id="top"),
         Binding("ctrl+end", "scroll_edge(1)", "Bottom", priority=True, show=False, id="bottom"),
+        Binding("alt+left", "switch_version(-1)", "Older version", priority=True, show=False, id="older_version"),
+        Binding("alt+right", "switch_version(1)", "Newer version", priority=True, show=False, id="newer_version"),
     ]
 
     def __init__(self, session: ChatSession) -> None:
@@ -238,6 +240,7 @@ class ChatScreen(Screen[None]):
             self._clear_view()
         self._remove_messages(sending.replaced)
         self.conversation.mount(UserMessage(sending.prompt, sending.user_id))
+        self.refresh_versions()
         self._start(sending, provider)
 
     def _start(self, sending: Sending, provider: Provider) -> None:
@@ -311,6 +314,7 @@ class ChatScreen(Screen[None]):
                 turn.message_id = writer.message_id
                 if self.is_attached:  # the app may be closing under us: the store matters, the screen not
                     await turn.finish()
+                    self.refresh_versions()
                     self.status.show_reply(reply)
                     self._say_what_happened(reply, provider, overrides)
                     if unsaved:
@@ -418,16 +422,21 @@ class ChatScreen(Screen[None]):
         self.session.new()
         self._reset()
 
-    async def open_conversation(self, conversation_id: int) -> None:
+    async def open_conversation(self, conversation_id: int, at: int | None = None) -> None:
+        """Open a stored conversation; `at`: a message (a search hit) whose branch to show."""
         await self._stop_to_leave()
         try:
-            messages = self.session.open(conversation_id)
+            messages = self.session.open(conversation_id, at)
         except UsageError:
             self.notify("That conversation is not there any more", severity="warning")
             return
+        await self._reshow(messages)
+
+    async def _reshow(self, messages: list[StoredMessage], keep_prompt: bool = False) -> None:
         self._clear_view()
         await self._show(messages)
-        self.prompt.clear()
+        if not keep_prompt:
+            self.prompt.clear()
         self.prompt.set_editing(False)
         self.status.say(READY)
         self._changed()
@@ -441,9 +450,13 @@ class ChatScreen(Screen[None]):
         one widget (`StoredTurn`), drawn from lines rendered off the loop."""
         from reasonchat.tui.widgets.stored_turn import StoredTurn
         from reasonchat.tui.widgets.user_message import UserMessage
+        from reasonchat.tui.widgets.version_mark import VersionMark
 
         widgets: list[Widget] = []
+        versions = self.session.versions()
         for m in messages:
+            if m.id in versions:
+                widgets.append(VersionMark(m.id, *versions[m.id]))
             if m.role == "user":
                 widgets.append(UserMessage(m.content, m.id))
             elif m.role == "assistant":
@@ -486,8 +499,43 @@ class ChatScreen(Screen[None]):
         return [w for w in self.conversation.children if getattr(w, "message_id", None) in wanted]
 
     def _remove_messages(self, message_ids: tuple[int, ...]) -> None:
+        from reasonchat.tui.widgets.version_mark import VersionMark
+
         for widget in self._widgets_of(message_ids):
             widget.remove()
+        for mark in self.conversation.query(VersionMark):
+            if mark.for_message in message_ids:
+                mark.remove()
+
+    def refresh_versions(self) -> None:
+        """The "◀ 2/3 ▶" lines as the store has them now (a regenerate or an edit made a new version)."""
+        from reasonchat.tui.widgets.version_mark import VersionMark
+
+        versions = self.session.versions()
+        marks = {mark.for_message: mark for mark in self.conversation.query(VersionMark)}
+        for marked, mark in marks.items():
+            if marked not in versions:
+                mark.remove()
+        for widget in list(self.conversation.children):
+            shown = getattr(widget, "message_id", None)
+            if not isinstance(shown, int) or shown not in versions:
+                continue
+            if shown in marks:
+                marks[shown].show(*versions[shown])
+            else:
+                self.conversation.mount(VersionMark(shown, *versions[shown]), before=widget)
+
+    async def action_switch_version(self, step: int) -> None:
+        """alt+← / alt+→: the previous or next version of the last message that has others; the conversation
+        goes on from the version shown."""
+        if self.generating:
+            self.notify("Still answering — press Escape to stop it first", severity="warning")
+            return
+        messages = self.session.switch_version(step)
+        if messages is None:
+            self.notify("No other versions here — ctrl+r or an edit (Up) makes one", timeout=4)
+            return
+        await self._reshow(messages, keep_prompt=True)
 
     async def on_prompt_input_edit_last(self, _: PromptInput.EditLast) -> None:
         self.action_edit_last()

@@ -15,7 +15,7 @@ from reasonchat.keys import ACTIONS, effective
 TEXT_KEYS = [  # the prompt's own keys: not remappable
     ("Enter", "send the message"),
     ("ctrl+j (or shift+enter)", "new line in the message"),
-    ("Up (empty prompt)", "edit your last message: the prompt says so; Enter replaces that exchange"),
+    ("Up (empty prompt)", "edit your last message: Enter sends it as a new version (alt+← shows the earlier)"),
     ("any letter", "types into the prompt, wherever the focus is"),
     ("Enter / click on a reasoning title", "open or close that one"),
     ("ctrl+p", "command palette: every action, themes, and copy reasoning / this turn / a code block"),

@@ -31,6 +31,13 @@ PAUSE = 0.05  # seconds of no typing before a search starts (a stale one still r
 MARKS = {"stopped": "■ stopped", "interrupted": "✗ broke off", "error": "✗ failed", "streaming": "… answering"}
 
 
+def _opened(key: str) -> Opened:
+    """An option's id back: "12" a conversation, "12:40" a search hit in message 40 of it (opened on the
+    branch that message is on)."""
+    conversation, _, message = key.partition(":")
+    return int(conversation), int(message) if message else None
+
+
 def _label(c: ConversationSummary, snippet: str = "", open_id: int | None = None) -> str:
     when = datetime.fromtimestamp(c.updated_at).strftime("%Y-%m-%d %H:%M")
     mark = MARKS.get(c.last_status or "", "")
@@ -40,10 +47,11 @@ def _label(c: ConversationSummary, snippet: str = "", open_id: int | None = None
     return line + (f"\n    {clean_line(snippet, 110)}" if snippet else "")
 
 
-Rows = list[tuple[ConversationSummary, str]]
+Rows = list[tuple[ConversationSummary, str, int | None]]  # a conversation, a search hit's snippet and message
+Opened = tuple[int, int | None]  # what was picked: a conversation, and the message a search found in it
 
 
-class HistoryScreen(ModalScreen[int | None]):
+class HistoryScreen(ModalScreen[Opened | None]):
     DEFAULT_CSS = """
     HistoryScreen { align: center middle; }
     HistoryScreen > Vertical { width: 110; max-width: 98%; height: 85%; background: $panel;
@@ -93,9 +101,9 @@ class HistoryScreen(ModalScreen[int | None]):
                 for hit in self.store.search(query, limit=100, reasoning=True):
                     if hit.conversation.id not in seen:
                         seen.add(hit.conversation.id)
-                        rows.append((hit.conversation, hit.snippet))
+                        rows.append((hit.conversation, hit.snippet, hit.message_id))
             else:
-                rows = [(summary, "") for summary in self.store.list_conversations(limit=200)]
+                rows = [(summary, "", None) for summary in self.store.list_conversations(limit=200)]
         except Exception:  # interrupted by a newer query (or the screen closed): a newer search follows
             if worker.is_cancelled:
                 return
@@ -108,8 +116,9 @@ class HistoryScreen(ModalScreen[int | None]):
             return
         options = self.query_one(OptionList)
         options.clear_options()
-        for summary, snippet in rows:
-            options.add_option(Option(_label(summary, snippet, self.open_id), id=str(summary.id)))
+        for summary, snippet, found in rows:
+            key = f"{summary.id}:{found}" if found is not None else str(summary.id)
+            options.add_option(Option(_label(summary, snippet, self.open_id), id=key))
         if options.option_count:
             options.highlighted = 0
         empty = self.query_one("#empty", Static)
@@ -126,14 +135,14 @@ class HistoryScreen(ModalScreen[int | None]):
     @on(OptionList.OptionSelected)
     def on_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.dismiss(int(event.option.id))
+            self.dismiss(_opened(event.option.id))
 
     def open_highlighted(self) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is not None:
             option = options.get_option_at_index(options.highlighted)
             if option.id is not None:
-                self.dismiss(int(option.id))
+                self.dismiss(_opened(option.id))
 
     def action_focus_list(self) -> None:
         self.query_one(OptionList).focus()
@@ -148,7 +157,7 @@ class HistoryScreen(ModalScreen[int | None]):
         option = options.get_option_at_index(options.highlighted)
         if option.id is None:
             return
-        conversation_id = int(option.id)
+        conversation_id = _opened(option.id)[0]
         title = self.store.require(conversation_id).title
         is_open = conversation_id == self.open_id
 
