@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SIZE = (110, 32)
-SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker")
+SIZE = (120, 34)
+SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker", "compare")
 
 
 async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 30) -> None:
@@ -31,7 +31,7 @@ async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 30)
 
 
 async def _send(pilot: Any, text: str) -> None:
-    pilot.app.chat.query_one("#prompt").text = text
+    pilot.app.screen.query_one("#prompt").text = text
     await pilot.press("enter")
 
 
@@ -72,6 +72,20 @@ async def _make(out: Path) -> None:
         await _until(pilot, lambda: isinstance(app.screen, PresetPicker))
         await pilot.pause(0.5)
         await _shoot(pilot, out, "picker")
+        await pilot.press("escape")
+        from reasonchat.providers import ProviderOptions
+        from reasonchat.tui.screens.compare import CompareScreen
+        from reasonchat.tui.widgets.compare_column import CompareColumn
+
+        app.action_compare([ProviderOptions(preset="demo", model=m)
+                            for m in ("demo@120", "shape-volcano@200", "shape-bailian@160")])
+        await _until(pilot, lambda: isinstance(app.screen, CompareScreen) and len(app.screen.query(CompareColumn)) == 3
+                     and all(c.provider is not None for c in app.screen.query(CompareColumn)))
+        app.screen.query_one("#prompt").cursor_blink = False
+        await _send(pilot, "When is a B-tree index slower than a full scan?")
+        await _until(pilot, lambda: not app.screen.streaming and all(c.worker for c in app.screen.query(CompareColumn)),
+                     timeout=60)
+        await _shoot(pilot, out, "compare")
 
 
 def make(out: Path) -> list[Path]:

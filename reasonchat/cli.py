@@ -63,6 +63,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     where.add_argument("-c", "--continue", dest="continue_last", action="store_true",
                        help="open the last conversation again")
     where.add_argument("--conversation", metavar="ID", type=int, help="open conversation ID (see `history`)")
+    parser.add_argument("--compare", metavar="PRESET[:MODEL],…", help="open on a compare of 2 or 3 presets")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (summary, add_arguments) in _COMMANDS.items():
         command = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
@@ -101,6 +102,8 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("--max-tokens", metavar="N", type=int, help="at most N tokens of reasoning and answer")
     ask.add_argument("--role", metavar="NAME", help="a [roles.NAME] of the config: its system prompt (and its "
                      "preset, effort and temperature unless given here)")
+    ask.add_argument("--compare", metavar="PRESET[:MODEL],…",
+                     help="ask 2 or 3 presets at once; each answer is printed under its name, in the order given")
     ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question, or - to read stdin")
 
 
@@ -285,7 +288,15 @@ def _ask(args: argparse.Namespace) -> int:
     provider_options = _options(args)
     if role is not None and role.preset and not any(getattr(args, k, None) for k in ("preset", "base_url", "demo")):
         provider_options = replace(provider_options, preset=role.preset)
-    provider = providers.resolve(config, provider_options)
+    compared = None
+    if args.compare:
+        from reasonchat import compare
+        from reasonchat.errors import UsageError
+
+        if args.continue_last or args.conversation is not None:
+            raise UsageError("--compare starts new conversations: it does not go with -c or --conversation")
+        compared = [providers.resolve(config, spec) for spec in compare.parse_specs(args.compare)]
+    provider = compared[0] if compared else providers.resolve(config, provider_options)
     options = ask.AskOptions(
         prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
         system=args.system or (role.system if role else None), hide_reasoning=args.hide_reasoning, json=args.json,
@@ -303,6 +314,10 @@ def _ask(args: argparse.Namespace) -> int:
     except StoreError as exc:  # the answer can still be had: say how
         raise StoreError(f"{exc} (or ask with --no-save)") from None
     try:
+        if compared:
+            from reasonchat import compare
+
+            return asyncio.run(compare.run(compared, options, store, sys.stdout, sys.stderr))
         return asyncio.run(ask.run(provider, options, store))
     finally:
         if store is not None:
@@ -380,6 +395,13 @@ def _tui(args: argparse.Namespace) -> int:
             store.require(open_at_start)
     from reasonchat.tui.app import make_app  # Textual is imported only here
 
-    app = make_app(config, _options(args), open_at_start=open_at_start)
+    compare_specs = None
+    if getattr(args, "compare", None):
+        from reasonchat.compare import parse_specs
+
+        compare_specs = parse_specs(args.compare)
+        for spec in compare_specs:
+            config.preset(spec.preset or "")  # an unknown preset is a usage error, before the screen
+    app = make_app(config, _options(args), open_at_start=open_at_start, compare=compare_specs)
     app.run()
     return app.return_code or 0

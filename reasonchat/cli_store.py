@@ -51,8 +51,10 @@ def history(args: argparse.Namespace) -> int:
                 print(f"       {hit.role}: {clean_line(hit.snippet, 110)}")
             return 0
         conversations = store.list_conversations(limit=args.limit)
+        members = {c.id: store.compare_members(c.compare_id) for c in conversations if c.compare_id is not None}
         if args.json:
-            print(json.dumps([_summary_json(c) for c in conversations], ensure_ascii=False, indent=2))
+            print(json.dumps([{**_summary_json(c), "compare": [m.id for m in members[c.id]] if c.id in members
+                               else None} for c in conversations], ensure_ascii=False, indent=2))
             return 0
         if not conversations:
             print('no conversations yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
@@ -61,6 +63,8 @@ def history(args: argparse.Namespace) -> int:
                     sys.stdout))
         for c in conversations:
             where = clean_line(f"{c.preset} · {c.model}", 32)
+            if c.id in members:  # a compare: one entry, its columns named (each is its own conversation)
+                where = clean_line("⇉ " + " | ".join(f"{m.preset}·{m.model}" for m in members[c.id]), 32)
             cost = format_amount(c.cost, c.currency) if c.cost is not None and c.currency else "—"
             print(f"{c.id:>5}  {_local(c.updated_at):16}  {c.message_count:>4}  {where:32}  {cost:>9}  "
                   f"{clean_line(c.title, 60)}")

@@ -31,6 +31,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "picker": ("ctrl+k", "preset / model (→ models), thinking (ctrl+t); this conversation's role, temperature, "
                          "max tokens"),
     "export": ("ctrl+e", "export this conversation as Markdown"),
+    "compare": ("f2", "compare: one question to 2 or 3 providers side by side"),
     "help": ("f1", "this help"),
     "quit": ("ctrl+q", "quit"),
 }

@@ -115,6 +115,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id);
         """,
     ),
+    (
+        "compares: the conversations of one compare are linked by the id of its first",
+        """
+        ALTER TABLE conversations ADD COLUMN compare_id INTEGER;
+        CREATE INDEX conversations_by_compare ON conversations(compare_id) WHERE compare_id IS NOT NULL;
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

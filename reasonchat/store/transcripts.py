@@ -45,6 +45,7 @@ class ConversationSummary:
     cost: float | None = None  # what its answers cost, where known (kept up to date as answers are saved)
     currency: str | None = None
     settings: str | None = None  # JSON: its role, temperature, max_tokens (see `settings()`)
+    compare_id: int | None = None  # one column of a compare: the id of the compare's first conversation
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ _SUMMARY = """
            (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
            (SELECT m.status FROM messages m WHERE m.conversation_id = c.id AND m.role = 'assistant'
             ORDER BY m.id DESC LIMIT 1),
-           c.cost, c.currency, c.settings
+           c.cost, c.currency, c.settings, c.compare_id
     FROM conversations c
 """
 
@@ -422,9 +423,25 @@ class TranscriptStore:
         return int(row[0]) if row else None
 
     def list_conversations(self, limit: int = 50, offset: int = 0) -> list[ConversationSummary]:
+        """Newest first; a compare is one entry, its first conversation (`compare_members` has the rest)."""
         rows = self._reading().execute(
-            _SUMMARY + " ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", (limit, offset)
+            _SUMMARY + " WHERE c.compare_id IS NULL OR c.compare_id = c.id"
+            " ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
+        return [ConversationSummary(*row) for row in rows]
+
+    def link_compare(self, conversation_ids: list[int]) -> None:
+        """These conversations are the columns of one compare (in this order: by id)."""
+        if len(conversation_ids) < 2:
+            return
+        first = min(conversation_ids)
+        with self._write() as db:
+            db.executemany("UPDATE conversations SET compare_id = ? WHERE id = ?",
+                           [(first, i) for i in conversation_ids])
+
+    def compare_members(self, compare_id: int) -> list[ConversationSummary]:
+        """The columns of a compare, in order."""
+        rows = self._reading().execute(_SUMMARY + " WHERE c.compare_id = ? ORDER BY c.id", (compare_id,)).fetchall()
         return [ConversationSummary(*row) for row in rows]
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:

@@ -37,7 +37,8 @@ OpenAtStart = int | Literal["last"] | None
 
 class ReasonChatApp(App[None]):
     TITLE = "reasonchat"
-    BINDINGS = [Binding("f1", "help", "Help", id="help"), Binding("ctrl+q", "quit", "Quit", priority=True, id="quit")]
+    BINDINGS = [Binding("f1", "help", "Help", id="help"), Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+                Binding("f2", "compare", "Compare", show=False, id="compare")]
 
     def __init__(self, session: ChatSession, open_at_start: OpenAtStart = None) -> None:
         super().__init__()
@@ -45,6 +46,7 @@ class ReasonChatApp(App[None]):
         self.chat = ChatScreen(session)
         self.open_at_start = open_at_start
         self.start_theme = ""  # the theme last chosen in the palette (state.toml)
+        self.compare_at_start: list[ProviderOptions] = []  # --compare
         self.collector = quiet_gc.QuietCollector(self._busy)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -63,6 +65,8 @@ class ReasonChatApp(App[None]):
         self.set_keymap(dict(self.session.config.keys))  # [keys] in the config (reasonchat/keys.py)
         self._apply_theme()
         self.push_screen(self.chat)
+        if self.compare_at_start:
+            self.call_after_refresh(self.action_compare, self.compare_at_start)
         loop = asyncio.get_running_loop()
         _each_quit_signal(lambda signum: loop.add_signal_handler(signum, self._on_quit_signal, signum))
         self.collector.install()
@@ -178,6 +182,32 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         self.notify(f"Next message goes to {name}")
 
+    def action_compare(self, specs: list[ProviderOptions] | None = None) -> None:
+        """F2: the compare screen, after choosing what to compare (or with `specs`, from --compare)."""
+        from reasonchat.tui.screens.compare import CompareScreen
+        from reasonchat.tui.screens.compare_picker import ComparePicker
+
+        if isinstance(self.screen, CompareScreen | ComparePicker):
+            return
+
+        async def closed(picked: tuple[int, ProviderOptions] | None) -> None:
+            if picked is not None:  # F5-F7: go on with that column, and its provider, in the chat
+                conversation_id, options = picked
+                self.session.choose(options.preset or "", options.model)
+                await self.chat.open_conversation(conversation_id)
+
+        def chosen(picked: list[ProviderOptions] | None) -> None:
+            if picked:
+                session = self.session
+                self.push_screen(CompareScreen(session.config, picked, store_path=session.store_path,
+                                               thinking=session.thinking, reasoning_mode=session.reasoning_mode),
+                                 closed)
+
+        if specs:
+            chosen(specs)
+        else:
+            self.push_screen(ComparePicker(self.session), chosen)
+
     def use_role(self, name: str) -> None:
         self.session.set_settings(role=name)
         self.chat.refresh_header()
@@ -265,7 +295,7 @@ def _preload_client() -> None:
 
 
 def make_app(config: Config, options: ProviderOptions, store_path: Path | None = None, remember: bool = True,
-             open_at_start: OpenAtStart = None) -> ReasonChatApp:
+             open_at_start: OpenAtStart = None, compare: list[ProviderOptions] | None = None) -> ReasonChatApp:
     """The app for these options; with none given, the preset/model/thinking used last time."""
     state = load_state() if remember else None
     thinking = state.thinking if state is not None else True
@@ -278,4 +308,5 @@ def make_app(config: Config, options: ProviderOptions, store_path: Path | None =
                           reasoning_mode=config.ui.reasoning, remember=remember)
     app = ReasonChatApp(session, open_at_start)
     app.start_theme = state.theme if state is not None else ""
+    app.compare_at_start = compare or []
     return app

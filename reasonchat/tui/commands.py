@@ -28,6 +28,7 @@ def chat_commands(app: ReasonChatApp) -> Iterable[SystemCommand]:
     yield _command("History", "Browse, search, open or delete conversations (ctrl+o)", app.action_history)
     yield _command("Switch preset or model", "Pick the provider and model, thinking on or off (ctrl+k)",
                    app.action_picker)
+    yield _command("Compare models", "One question to 2 or 3 providers side by side (F2)", app.action_compare)
     yield _command("Toggle thinking", "Switch the model's thinking on or off", app.action_toggle_thinking)
     yield _command("Cycle effort", "How hard the model thinks: preset's own → low → medium → high → max (ctrl+g)",
                    app.action_cycle_effort)

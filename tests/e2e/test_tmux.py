@@ -422,3 +422,41 @@ def test_a_users_day(home: Path, server: DemoServer, tmp_path: Path) -> None:
         term.wait_until(lambda s: s.count("exit=0") == 2, "the second run to end")
     finally:
         term.close()
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_a_three_column_compare(home: Path, server: DemoServer, width: int) -> None:
+    """`reasonchat --compare a,b,c` in a real terminal: three columns (stacked at 80), each answering, one of
+    them broken off by its server, then F6 continues the second in the chat."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'default_preset = "one"\n'
+        f'[presets.one]\nbase_url = "{server.base_url}"\nmodel = "demo@300"\n'
+        f'[presets.two]\nbase_url = "{server.base_url}"\nmodel = "shape-volcano@300"\n'
+        f'[presets.three]\nbase_url = "{server.base_url}"\nmodel = "fault-midstream"\n', encoding="utf-8")
+    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+               f"{shlex.quote(sys.executable)} -m reasonchat --compare one,two,three; sleep 5")
+    term = Terminal(command, width=width, height=50)
+    try:
+        screen = term.wait_for("3 · three · fault-midstream")
+        assert "1 · one · demo@300" in screen and "2 · two · shape-volcano@300" in screen
+        title_rows = [n for n, line in enumerate(screen.split("\n")) if " · one · " in line or " · two · " in line]
+        if width == 80:
+            assert len(set(title_rows)) == 2  # stacked: the titles on different rows
+        else:
+            assert len(set(title_rows)) == 1  # side by side: one row
+        time.sleep(1.0)  # the keys are checked off the loop
+        term.type("Compare these")
+        term.keys("Enter")
+        term.wait_until(lambda s: s.count("Thought for") >= 2, "two columns never finished thinking", timeout=40)
+        term.wait_for("upstream model", timeout=40)
+        term.wait_until(lambda s: s.count("completion") >= 2, "the two answering columns never finished", 40)
+        term.keys("F6")  # go on with column 2 in the chat
+        term.wait_for("two · shape-volcano@300 · thinking on", timeout=20)
+        from reasonchat.store import TranscriptStore
+
+        with TranscriptStore(home / "reasonchat.db") as store:
+            listed = store.list_conversations()
+            assert len(listed) == 1 and len(store.compare_members(listed[0].id)) == 3
+    finally:
+        term.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import decode, startup, tui_stream
+from benchmarks import compare_stream, decode, startup, tui_stream
 from benchmarks._server import demo_server_process
 
 
@@ -21,6 +21,14 @@ def test_tui_stream_measures_a_complete_answer(tmp_path: Path, monkeypatch: pyte
     assert run["wall"] > run["ttft"] > 0
     assert run["cpu"] > 0
     assert tui_stream._stream_time(run) == run["wall"] - run["ttft"]
+
+
+def test_compare_stream_measures_three_complete_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))
+    with demo_server_process() as base_url:
+        run = asyncio.run(compare_stream.run_compare(base_url, "bench-600@0"))  # asserts all three completed
+    assert run["wall"] > run["ttft"] > 0
+    assert run["cpu"] > 0
 
 
 def test_decode_engine_sees_every_delta_the_raw_parse_sees(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,7 @@ def hint_text(preset: str, model: str, reasoning: str) -> str:
         f" · {clean_line(reasoning, 60)}\n\n"
         "Type a message; Enter sends it, ctrl+j starts a new line.\n"
         "ctrl+k  preset, model, thinking     ctrl+o  earlier conversations\n"
-        "ctrl+g  how hard it thinks          F1 every key · ctrl+q quit"
+        "ctrl+g  how hard it thinks          F2 compare · F1 keys · ctrl+q quit"
     )
 
 

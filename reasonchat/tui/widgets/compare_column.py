@@ -1,0 +1,144 @@
+"""One column of a compare: a provider's own conversation (its own `ChatSession`, so its own row in the
+store), its answers as ordinary turns — reasoning block, answer, ending note — and a footer with the numbers
+that decide a compare: time to first token, thinking time, tokens, speed and cost.
+
+A column streams on a worker of its own: a failure, or the user stopping it (its F-key), ends that column
+alone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+from textual.worker import Worker
+
+from reasonchat.errors import ReasonChatError
+from reasonchat.sanitize import clean_line
+from reasonchat.tui.session import ChatSession
+from reasonchat.tui.widgets.status_bar import live_line, usage_line
+
+if TYPE_CHECKING:
+    from reasonchat.core.provider import Provider
+    from reasonchat.core.reply import Reply
+    from reasonchat.tui.widgets.turn import AssistantTurn
+
+
+def footer_line(reply: Reply) -> str:
+    """"first token 0.4 s · thought 3.1 s · 812 tokens · 95 tok/s · ¥0.0031", or what it is doing now."""
+    if not reply.done:
+        return live_line(reply).replace(" · Escape stops", "")
+    thought = f"thought {reply.reasoning_seconds:.1f} s · " if reply.reasoning_seconds else ""
+    return thought + usage_line(reply)
+
+
+class CompareColumn(Vertical):
+    DEFAULT_CSS = """
+    CompareColumn { width: 1fr; height: 1fr; border: round $panel-lighten-2; padding: 0 0; }
+    CompareColumn.-failed { border: round $error; }
+    CompareColumn > .compare-column--title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
+    CompareColumn > VerticalScroll { height: 1fr; scrollbar-size-vertical: 1; }
+    CompareColumn > .compare-column--footer { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, number: int, session: ChatSession) -> None:
+        super().__init__()
+        self.number = number
+        self.session = session
+        self.provider: Provider | None = None
+        self.live: AssistantTurn | None = None
+        self.worker: Worker[None] | None = None
+
+    def compose(self) -> ComposeResult:
+        preset, model = self.session.describe()
+        key = f"F{self.number + 4}"
+        yield Static(clean_line(f"{self.number} · {preset} · {model or 'first served'}   {key}", 80), markup=False,
+                     classes="compare-column--title")
+        yield VerticalScroll()
+        yield Static("", markup=False, classes="compare-column--footer")
+
+    @property
+    def turns(self) -> VerticalScroll:
+        return self.query_one(VerticalScroll)
+
+    @property
+    def streaming(self) -> bool:
+        return self.worker is not None and not self.worker.is_finished
+
+    def say(self, text: str) -> None:
+        self.query_one(".compare-column--footer", Static).update(clean_line(text, 300))
+
+    async def tick(self) -> None:
+        live = self.live  # (the answer may end while this one is drawn)
+        if live is not None:
+            await live.tick()
+            self.say(footer_line(live.reply))
+
+    def start(self, prompt: str) -> None:
+        """Send `prompt` in this column's own conversation and stream the answer."""
+        from reasonchat.core.conversation import build_request
+        from reasonchat.core.cost import price_for
+        from reasonchat.core.reply import Reply
+        from reasonchat.tui.widgets.turn import AssistantTurn
+        from reasonchat.tui.widgets.user_message import UserMessage
+
+        assert self.provider is not None
+        provider, session = self.provider, self.session
+        sending = session.send(prompt)
+        overrides = session.request_overrides()
+        model = provider.model or session.served_model or "the server's model"
+        reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
+                      sent=session.plan().label())
+        turn = AssistantTurn(reply, session.reasoning_mode)
+        self.turns.mount(UserMessage(sending.prompt, sending.user_id))
+        self.turns.mount(turn)
+        self.turns.anchor()
+        self.remove_class("-failed")
+        self.live = turn
+        request = build_request(sending.history, sending.prompt, system=overrides.pop("system"),
+                                send_reasoning=provider.send_reasoning)
+        self.worker = self.run_worker(self._generate(turn, request, provider, overrides), group="compare",
+                                      exit_on_error=False)
+
+    def stop(self) -> bool:
+        """Stop this column's answer (what arrived stays, saved as stopped); True if one was streaming."""
+        if self.streaming and self.worker is not None:
+            self.worker.cancel()
+            return True
+        return False
+
+    async def _generate(self, turn: AssistantTurn, request: list[dict[str, Any]], provider: Provider,
+                        overrides: dict[str, Any]) -> None:
+        from reasonchat.core.client import ChatClient
+        from reasonchat.core.events import StreamFailed
+        from reasonchat.store.writer import run_flusher
+
+        session, reply = self.session, turn.reply
+        writer = session.writer(reply)
+        flusher = asyncio.create_task(run_flusher(writer))
+        try:
+            async with ChatClient(provider) as client:
+                model = provider.model or await client.resolve_model()
+                reply.model = model
+                events = client.stream(request, model=model, thinking=session.thinking, **overrides)
+                async with contextlib.aclosing(events) as stream:
+                    async for event in stream:
+                        reply.apply(event)
+                        writer.maybe_flush()
+        except asyncio.CancelledError:
+            reply.stop()
+            raise
+        except ReasonChatError as exc:
+            reply.apply(StreamFailed(str(exc)))
+        finally:
+            flusher.cancel()
+            session.finish(writer)
+            turn.message_id = writer.message_id
+            self.live = None
+            if self.is_attached:
+                await turn.finish()
+                self.say(footer_line(reply))
+                self.set_class(reply.status in ("error", "interrupted"), "-failed")
