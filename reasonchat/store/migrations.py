@@ -105,14 +105,12 @@ MIGRATIONS: list[tuple[str, str]] = [
             WHEN new.status != 'streaming' BEGIN
             INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content, new.reasoning);
         END;
+        -- parent_id NULL is a message from before branches: it follows the message before it (by id) in its
+        -- conversation, which is what it did. No row is rewritten: on a store of gigabytes an UPDATE of every
+        -- message would take minutes and double the file while it ran. A first message written from now on
+        -- has parent_id 0; head_id NULL shows the newest message.
         ALTER TABLE messages ADD COLUMN parent_id INTEGER;
         ALTER TABLE conversations ADD COLUMN head_id INTEGER;
-        -- What was there is one branch: each message follows the one before it.
-        UPDATE messages SET parent_id = (SELECT max(p.id) FROM messages p
-                                         WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
-        UPDATE conversations SET head_id = (SELECT max(m.id) FROM messages m
-                                            WHERE m.conversation_id = conversations.id);
-        CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id);
         """,
     ),
     (

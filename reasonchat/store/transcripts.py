@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebu
     from reasonchat.core.reply import Reply
 
 HEAD = object()  # add_message: after the head of the branch shown
+ROOT = 0  # parent_id of a first message (NULL: a message from before branches, which follows the one before it)
 INTERRUPTED_BY_EXIT = "reasonchat stopped before the answer finished"
 
 
@@ -239,8 +240,10 @@ class TranscriptStore:
         with self._write() as db:
             parent = after
             if parent is HEAD:
-                row = db.execute("SELECT head_id FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-                parent = row[0] if row else None
+                head = db.execute("SELECT coalesce(head_id, (SELECT max(id) FROM messages WHERE conversation_id = ?))"
+                                  " FROM conversations WHERE id = ?", (conversation_id, conversation_id)).fetchone()
+                parent = head[0] if head else None
+            parent = ROOT if parent is None else parent
             cur = db.execute(f"INSERT INTO messages({names}) VALUES ({marks})", (*columns.values(), parent))
             db.execute("UPDATE conversations SET updated_at = ?, head_id = ? WHERE id = ?",
                        (now, cur.lastrowid, conversation_id))
@@ -309,7 +312,7 @@ class TranscriptStore:
                 return
             db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
             db.execute("UPDATE conversations SET head_id = ? WHERE id = ? AND head_id = ?",
-                       (row[2], row[0], message_id))
+                       (row[2] or None, row[0], message_id))
             if row[1] is not None:
                 _recost(db, row[0])
 
@@ -317,10 +320,15 @@ class TranscriptStore:
 
     def _tree(self, conversation_id: int) -> tuple[dict[int, int | None], dict[int, str], int | None]:
         rows = self._reading().execute(
-            "SELECT id, parent_id, role FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchall()
+            "SELECT id, parent_id, role FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
+        ).fetchall()
         head = self._reading().execute("SELECT head_id FROM conversations WHERE id = ?",
                                         (conversation_id,)).fetchone()
-        parents = {i: p for i, p, _ in rows}
+        parents: dict[int, int | None] = {}
+        before: int | None = None
+        for node, parent, _ in rows:
+            parents[node] = None if parent == ROOT else before if parent is None else parent
+            before = node
         return parents, {i: r for i, _, r in rows}, (head[0] if head else None)
 
     def shown(self, conversation_id: int) -> list[int]:
@@ -455,7 +463,13 @@ class TranscriptStore:
         rows = self._reading().execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
         ).fetchall()
-        return [_message(row) for row in rows]
+        out, before = [], None
+        for row in rows:  # the parent each message follows, read as `_tree` reads it
+            message = _message(row)
+            parent = None if message.parent_id == ROOT else before if message.parent_id is None else message.parent_id
+            out.append(replace(message, parent_id=parent))
+            before = message.id
+        return out
 
     def search(self, text: str, *, limit: int = 50, reasoning: bool = False) -> list[SearchHit]:
         """Full-text search over user messages and answers (and reasoning if asked), newest message first.
