@@ -155,8 +155,16 @@ class ReasonChatApp(App[None]):
         from reasonchat.tui.screens.history import HistoryScreen
 
         async def opened(picked: tuple[int, int | None] | None) -> None:
-            if picked is not None:
-                await self.chat.open_conversation(*picked)
+            if picked is None:
+                return
+            conversation_id, found = picked
+            summary = self.session.store.require(conversation_id)
+            if summary.compare_id is not None and found is None:  # a compare entry: its columns again
+                members = self.session.store.compare_members(summary.compare_id)
+                self.action_compare([ProviderOptions(preset=m.preset, model=m.model or None) for m in members],
+                                    conversations=[m.id for m in members])
+                return
+            await self.chat.open_conversation(conversation_id, found)
 
         self.push_screen(HistoryScreen(self.session.store, self.chat.delete_conversation,
                                        self.session.conversation_id), opened)
@@ -182,8 +190,10 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         self.notify(f"Next message goes to {name}")
 
-    def action_compare(self, specs: list[ProviderOptions] | None = None) -> None:
-        """F2: the compare screen, after choosing what to compare (or with `specs`, from --compare)."""
+    def action_compare(self, specs: list[ProviderOptions] | None = None,
+                       conversations: list[int] | None = None) -> None:
+        """F2: the compare screen, after choosing what to compare (or with `specs`, from --compare or a
+        compare reopened from history with its `conversations`)."""
         from reasonchat.tui.screens.compare import CompareScreen
         from reasonchat.tui.screens.compare_picker import ComparePicker
 
@@ -200,8 +210,8 @@ class ReasonChatApp(App[None]):
             if picked:
                 session = self.session
                 self.push_screen(CompareScreen(session.config, picked, store_path=session.store_path,
-                                               thinking=session.thinking, reasoning_mode=session.reasoning_mode),
-                                 closed)
+                                               thinking=session.thinking, reasoning_mode=session.reasoning_mode,
+                                               conversations=conversations), closed)
 
         if specs:
             chosen(specs)

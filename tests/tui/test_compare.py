@@ -139,3 +139,29 @@ async def test_f2_chooses_what_to_compare(app_for: Any) -> None:
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen))
         assert [c.session.options.preset for c in app.screen.query(CompareColumn)] == ["a", "b"]
+
+
+async def test_a_compare_reopened_from_history_shows_its_columns_and_goes_on(home: Path, server: DemoServer) -> None:
+    from reasonchat.tui.screens.history import HistoryScreen
+    from reasonchat.tui.widgets.stored_turn import StoredTurn
+
+    app = build(home, server, "a", "b")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, 2)
+        await ask_all(pilot, "first round")
+        await done(pilot)
+        ids = [c.session.conversation_id for c in columns(app)]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.chat)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+        assert "⇉ compare" in str(app.screen.query_one("OptionList").get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await ready(pilot, 2)
+        assert [c.session.conversation_id for c in columns(app)] == ids
+        await until(pilot, lambda: all(c.query(StoredTurn) for c in columns(app)))
+        await ask_all(pilot, "second round")
+        await done(pilot)
+        with TranscriptStore(home / "reasonchat.db") as store:
+            assert [len(store.messages(i)) for i in ids] == [4, 4]
+            assert len(store.list_conversations()) == 1

@@ -50,14 +50,16 @@ class CompareScreen(Screen[tuple[int, ProviderOptions] | None]):
     ]
 
     def __init__(self, config: Config, specs: list[ProviderOptions], *, store_path: Path | None = None,
-                 thinking: bool = True, reasoning_mode: str = "auto") -> None:
+                 thinking: bool = True, reasoning_mode: str = "auto", conversations: list[int] | None = None) -> None:
+        """`conversations`: a compare reopened from history, one per column (`specs` are theirs)."""
         super().__init__()
         self.columns_ = [
             CompareColumn(n, ChatSession(config=config, options=spec, store_path=store_path, thinking=thinking,
-                                         reasoning_mode=reasoning_mode, remember=False))
+                                         reasoning_mode=reasoning_mode, remember=False,
+                                         conversation_id=conversations[n - 1] if conversations else None))
             for n, spec in enumerate(specs, start=1)
         ]
-        self.linked = False
+        self.linked = bool(conversations)
 
     def compose(self) -> ComposeResult:
         yield Static(HINT, id="compare-hint", markup=False)

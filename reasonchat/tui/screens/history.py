@@ -43,7 +43,7 @@ def _label(c: ConversationSummary, snippet: str = "", open_id: int | None = None
     mark = MARKS.get(c.last_status or "", "")
     cost = f" · {format_amount(c.cost, c.currency)}" if c.cost is not None and c.currency else ""
     if c.compare_id is not None:
-        cost += " · ⇉ compare (opens column 1)"
+        cost += " · ⇉ compare"
     line = (f"{'▶ ' if c.id == open_id else ''}{when}  {clean_line(c.title or '(untitled)', 60)}  · "
             f"{c.message_count} msgs · {clean_line(c.model, 30)}{cost}{'  · ' + mark if mark else ''}")
     return line + (f"\n    {clean_line(snippet, 110)}" if snippet else "")

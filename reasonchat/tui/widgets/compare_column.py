@@ -60,6 +60,24 @@ class CompareColumn(Vertical):
         yield VerticalScroll()
         yield Static("", markup=False, classes="compare-column--footer")
 
+    def on_mount(self) -> None:
+        if self.session.conversation_id is not None:  # a compare reopened from history: its answers so far
+            self.show_stored()
+
+    def show_stored(self) -> None:
+        from reasonchat.tui.widgets.stored_turn import StoredTurn
+        from reasonchat.tui.widgets.user_message import UserMessage
+
+        assert self.session.conversation_id is not None
+        widgets: list[Any] = []
+        for m in self.session.store.messages(self.session.conversation_id):
+            if m.role == "user":
+                widgets.append(UserMessage(m.content, m.id))
+            elif m.role == "assistant":
+                widgets.append(StoredTurn(m.to_reply(), self.session.reasoning_mode, m.id))
+        self.turns.mount_all(widgets)
+        self.turns.anchor()
+
     @property
     def turns(self) -> VerticalScroll:
         return self.query_one(VerticalScroll)
