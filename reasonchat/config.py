@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from reasonchat import paths
-from reasonchat.core.cost import check_price
-from reasonchat.core.effort import LEVELS, check_level
 from reasonchat.core.network import redact
 from reasonchat.core.provider import deep_merge
 from reasonchat.errors import ConfigError
@@ -377,10 +375,23 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
     if key == "proxy" and value and not re.match(r"(https?|socks5h?)://[^/\s]+", value):
         return (f"{where(label, key)}: {label}.proxy must be an http://, https:// or socks5:// URL, or \"\" to go "
                 f"direct, not {_q(redact(value))}")
-    if key == "effort" and value and (problem := check_level(value)):
-        return f"{where(label, key)}: {label}.{problem}"
     if key == "budget" and value <= 0:
         return f"{where(label, key)}: {label}.budget must be greater than 0, not {value}"
+    if key in ("effort", "effort_map", "price"):
+        return _reasoning_problem(key, value, label, where)
+    if key == "max_retries" and value < 0:
+        return f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}"
+    return ""
+
+
+def _reasoning_problem(key: str, value: Any, label: str, where: Any) -> str:
+    """What is wrong with a preset's `effort`, `effort_map` or `price` (their checks load only for a config
+    that has them: the first frame does not wait for them)."""
+    from reasonchat.core.cost import check_price
+    from reasonchat.core.effort import LEVELS, check_level
+
+    if key == "effort" and value and (problem := check_level(value)):
+        return f"{where(label, key)}: {label}.{problem}"
     if key == "effort_map":
         for level, fragment in value.items():
             if level not in LEVELS[1:]:
@@ -391,8 +402,6 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
                         f"not {_type_name(fragment)}")
     if key == "price" and (problem := check_price(value)):
         return f"{where(label, key)}: {label}.price {problem}"
-    if key == "max_retries" and value < 0:
-        return f"{where(label, key)}: {label}.{key} must be 0 or more, not {value}"
     return ""
 
 

@@ -81,6 +81,8 @@ class ReasonChatApp(App[None]):
         if wanted and wanted in self.available_themes:
             self.theme = wanted
         elif wanted:
+            import difflib
+
             close = difflib.get_close_matches(wanted, list(self.available_themes), n=1)
             hint = f" — did you mean '{close[0]}'?" if close else ""
             self.notify(f"Unknown theme '{wanted}'{hint} (ctrl+p, Theme lists them)", severity="warning",

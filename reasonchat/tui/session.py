@@ -366,13 +366,13 @@ class ChatSession:
 
     def cost_label(self) -> str:
         """What the open conversation has cost so far ("¥0.0123"), "" when unknown."""
-        from reasonchat.core.cost import format_amount
-
         if self.conversation_id is None:
             return ""
         with contextlib.suppress(UsageError, StoreError):
             summary = self.store.require(self.conversation_id)
             if summary.cost is not None and summary.currency:
+                from reasonchat.core.cost import format_amount
+
                 return format_amount(summary.cost, summary.currency)
         return ""
 
