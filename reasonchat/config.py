@@ -256,17 +256,10 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
         )
 
     presets_data = data.get("presets", {})
-    if not isinstance(presets_data, dict):
-        problems.append(f"{where('', 'presets')}: presets must be tables like [presets.NAME]")
-        presets_data = {}
     presets: dict[str, Preset] = {}
     for name, table in BUILTIN.items():
         presets[name] = _preset(name, table, "built-in")
-    for name, table in presets_data.items():
-        label = f"presets.{_escaped(name)}"
-        if not isinstance(table, dict):
-            problems.append(f"{where('presets', name)}: {label} must be a table, not {_type_name(table)}")
-            continue
+    for name, label, table in _named_tables(presets_data, "presets", where, problems):
         table = _checked(table, _PRESET_KEYS, label, where, problems)
         if name in BUILTIN:
             base = dict(BUILTIN[name])
@@ -314,16 +307,24 @@ def _keys(data: Any, where: Any, problems: list[str]) -> dict[str, str]:
     return {name: str(value).replace(" ", "").lower() for name, value in data.items() if name not in wrong}
 
 
-def _roles(data: Any, presets: Mapping[str, Preset], where: Any, problems: list[str]) -> dict[str, Role]:
+def _named_tables(data: Any, kind: str, where: Any, problems: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, label, table) for each [KIND.NAME] table of `data`; a problem for each entry that is not one."""
     if not isinstance(data, dict):
-        problems.append(f"{where('', 'roles')}: roles must be tables like [roles.NAME]")
-        return {}
-    roles: dict[str, Role] = {}
+        problems.append(f"{where('', kind)}: {kind} must be tables like [{kind}.NAME]")
+        return []
+    out = []
     for name, table in data.items():
-        label = f"roles.{_escaped(name)}"
+        label = f"{kind}.{_escaped(name)}"
         if not isinstance(table, dict):
-            problems.append(f"{where('roles', name)}: {label} must be a table, not {_type_name(table)}")
+            problems.append(f"{where(kind, name)}: {label} must be a table, not {_type_name(table)}")
             continue
+        out.append((name, label, table))
+    return out
+
+
+def _roles(data: Any, presets: Mapping[str, Preset], where: Any, problems: list[str]) -> dict[str, Role]:
+    roles: dict[str, Role] = {}
+    for name, label, table in _named_tables(data, "roles", where, problems):
         table = _checked(table, _ROLE_KEYS, label, where, problems)
         if not table.get("system"):
             problems.append(f"{where(label)}: [{label}] needs system, the prompt the role stands for")

@@ -45,6 +45,15 @@ async def send(pilot: Any, text: str) -> None:
     await pilot.pause()
 
 
+async def edit_last(pilot: Any, text: str) -> None:
+    """Up in the empty prompt, the last message replaced by `text`, sent, and the answer waited for."""
+    await pilot.press("up")
+    await pilot.pause()
+    pilot.app.chat.prompt.text = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def settle(pilot: Any, timeout: float = 20) -> None:
     """Wait until no answer is streaming."""
     chat: ChatScreen = pilot.app.chat
@@ -146,6 +155,7 @@ __all__ = [
     "assert_terminal_safe",
     "asyncio",
     "drawn_all",
+    "edit_last",
     "send",
     "settle",
     "terminal_output",

@@ -12,7 +12,7 @@ from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.widgets.turn import AssistantTurn
 from reasonchat.tui.widgets.user_message import UserMessage
 from reasonchat.tui.widgets.version_mark import VersionMark
-from tests.tui.conftest import assert_agree, send, settle, until
+from tests.tui.conftest import assert_agree, edit_last, send, settle, until
 
 SIZE = (110, 40)
 
@@ -55,11 +55,7 @@ async def test_an_edit_is_a_new_version_of_the_question(app_for: Any, home: Path
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "what is a crdt")
         await settle(pilot)
-        await pilot.press("up")
-        await pilot.pause()
-        app.chat.prompt.text = "what is a CRDT, briefly?"
-        await pilot.press("enter")
-        await settle(pilot)
+        await edit_last(pilot, "what is a CRDT, briefly?")
         assert marks(app) == [(2, 2)]
         assert [w.text for w in app.chat.query(UserMessage)] == ["what is a CRDT, briefly?"]
         assert_agree(app, home)
@@ -83,11 +79,7 @@ async def test_a_search_hit_in_another_branch_opens_on_it(app_for: Any, home: Pa
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "zebra stripes")
         await settle(pilot)
-        await pilot.press("up")
-        await pilot.pause()
-        app.chat.prompt.text = "owl feathers"  # the zebra exchange is now a branch not shown
-        await pilot.press("enter")
-        await settle(pilot)
+        await edit_last(pilot, "owl feathers")  # the zebra exchange is now a branch not shown
         await send(pilot, "and their colours?")
         await settle(pilot)
         conversation = app.session.conversation_id
