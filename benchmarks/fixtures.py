@@ -227,6 +227,9 @@ def seed_large_store(store_path: Path, conversations: int = 2000, messages: int 
     thoughts = [reasoning(rng, lang) for lang in langs]
     TranscriptStore(store_path).close()  # the schema, migrations and all
     conn = sqlite3.connect(store_path)
+    from reasonchat.store import cjk
+
+    cjk.register(conn)  # the pair index's triggers call it, as on any connection that writes messages
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
     per_conversation = messages // conversations

@@ -120,6 +120,38 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX conversations_by_compare ON conversations(compare_id) WHERE compare_id IS NOT NULL;
         """,
     ),
+    (
+        "two-character CJK words: an index of the character pairs of each message's CJK runs (store/cjk.py)",
+        """
+        CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value);
+        CREATE VIRTUAL TABLE messages_cjk USING fts5(content, reasoning, content='', tokenize='unicode61');
+        -- Messages already there are indexed in the background, newest first (cjk.backfill): those below this
+        -- id are not in the index yet. The triggers keep the rest, and only touch what is in it.
+        INSERT INTO store_meta(key, value) SELECT 'cjk_backfill_below', coalesce(max(id), 0) + 1 FROM messages;
+        CREATE TRIGGER messages_cjk_insert AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
+            INSERT INTO messages_cjk(rowid, content, reasoning)
+                VALUES (new.id, cjk_pairs(new.content), cjk_pairs(new.reasoning));
+        END;
+        CREATE TRIGGER messages_cjk_unindex AFTER UPDATE OF content, reasoning, status ON messages
+            WHEN old.status != 'streaming'
+             AND old.id >= (SELECT value FROM store_meta WHERE key = 'cjk_backfill_below') BEGIN
+            INSERT INTO messages_cjk(messages_cjk, rowid, content, reasoning)
+                VALUES ('delete', old.id, cjk_pairs(old.content), cjk_pairs(old.reasoning));
+        END;
+        CREATE TRIGGER messages_cjk_reindex AFTER UPDATE OF content, reasoning, status ON messages
+            WHEN new.status != 'streaming'
+             AND new.id >= (SELECT value FROM store_meta WHERE key = 'cjk_backfill_below') BEGIN
+            INSERT INTO messages_cjk(rowid, content, reasoning)
+                VALUES (new.id, cjk_pairs(new.content), cjk_pairs(new.reasoning));
+        END;
+        CREATE TRIGGER messages_cjk_delete AFTER DELETE ON messages
+            WHEN old.status != 'streaming'
+             AND old.id >= (SELECT value FROM store_meta WHERE key = 'cjk_backfill_below') BEGIN
+            INSERT INTO messages_cjk(messages_cjk, rowid, content, reasoning)
+                VALUES ('delete', old.id, cjk_pairs(old.content), cjk_pairs(old.reasoning));
+        END;
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

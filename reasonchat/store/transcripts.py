@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from reasonchat import paths
 from reasonchat.errors import StoreError, UsageError
 from reasonchat.store import branches as tree
+from reasonchat.store import cjk
 from reasonchat.store.migrations import migrate
 
 if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebuilt: `history` reads rows
@@ -145,6 +146,7 @@ class TranscriptStore:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=10000")
+            cjk.register(self.conn)  # the pair index's triggers call it
             migrate(self.conn, where=f"the store {self.path}")
             self._recover_orphans()
         except (sqlite3.DatabaseError, OSError) as exc:
@@ -404,6 +406,47 @@ class TranscriptStore:
 
     # -- reading ----------------------------------------------------------------------------------------
 
+    def _scan(self, needle: str, limit: int, reasoning: bool, below: int | None = None) -> list[Any]:
+        """Messages holding `needle`, by reading them all (what no index answers), newest first; `below`:
+        only messages with a smaller id."""
+        pattern = _like(needle)
+        where = "(content LIKE ? ESCAPE '\\'" + (" OR reasoning LIKE ? ESCAPE '\\')" if reasoning else ")")
+        params: tuple[Any, ...] = (pattern, pattern) if reasoning else (pattern,)
+        if below is not None:
+            where += " AND id < ?"
+            params += (below,)
+        return self._reading().execute(
+            f"SELECT conversation_id, id, role, content, reasoning FROM messages WHERE {where} "
+            "AND status != 'streaming' ORDER BY id DESC LIMIT ?", (*params, limit)
+        ).fetchall()
+
+    def _search_pair(self, needle: str, limit: int, reasoning: bool) -> list[Any]:
+        """A two-character CJK word: the pair index, and a scan of what it does not cover yet."""
+        columns = "{content reasoning}" if reasoning else "{content}"
+        rows = self._reading().execute(
+            "SELECT conversation_id, id, role, content, reasoning FROM messages WHERE id IN "
+            "(SELECT rowid FROM messages_cjk WHERE messages_cjk MATCH ? ORDER BY rowid DESC LIMIT ?) "
+            "ORDER BY id DESC", (f'{columns} : "{needle}"', limit)
+        ).fetchall()
+        below = cjk.unindexed_below(self._reading())
+        if len(rows) < limit and below > 0:
+            rows += self._scan(needle, limit - len(rows), reasoning, below=below)
+        return rows
+
+    def backfill_pairs(self, stop: threading.Event | None = None, batch: int = 200, pause: float = 0.02) -> None:
+        """Add the messages from before the pair index to it, newest first, a batch at a time on a
+        connection of its own (call it on a worker thread: on a store of gigabytes it takes minutes; `stop`
+        ends it between two batches, and the next start goes on from there)."""
+        if self.path == Path(":memory:"):
+            return
+        conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+        try:
+            cjk.register(conn)
+            while not (stop is not None and stop.is_set()) and cjk.backfill(conn, batch) > 0:
+                time.sleep(pause)  # let the writer of a streaming answer in between batches
+        finally:
+            conn.close()
+
     def require(self, conversation_id: int) -> ConversationSummary:
         row = self._reading().execute(_SUMMARY + " WHERE c.id = ?", (conversation_id,)).fetchone()
         if row is None:
@@ -474,13 +517,16 @@ class TranscriptStore:
     def search(self, text: str, *, limit: int = 50, reasoning: bool = False) -> list[SearchHit]:
         """Full-text search over user messages and answers (and reasoning if asked), newest message first.
 
-        The trigram index needs three characters; shorter queries (two Chinese characters are a word)
-        fall back to a plain scan, which is slower but still right.
+        The trigram index answers three characters or more; two CJK characters (most Chinese words) go to
+        the pair index (store/cjk.py); one character, or two Latin ones, fall back to a plain scan, slower
+        but still right.
         """
         needle = " ".join(text.split())
         if not needle:
             return []
-        if len(needle) >= 3:
+        if cjk.is_pair(needle):
+            rows = self._search_pair(needle, limit, reasoning)
+        elif len(needle) >= 3:
             columns = "{content reasoning}" if reasoning else "{content}"
             query = f'{columns} : "{needle.replace(chr(34), chr(34) * 2)}"'
             # Newest first by message id: FTS5 walks its index in rowid order and stops at the limit,
@@ -491,13 +537,7 @@ class TranscriptStore:
                 "ORDER BY id DESC", (query, limit)
             ).fetchall()
         else:
-            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where = "content LIKE ? ESCAPE '\\'" + (" OR reasoning LIKE ? ESCAPE '\\'" if reasoning else "")
-            params: tuple[Any, ...] = (pattern, pattern) if reasoning else (pattern,)
-            rows = self._reading().execute(
-                f"SELECT conversation_id, id, role, content, reasoning FROM messages WHERE ({where}) "
-                "AND status != 'streaming' ORDER BY id DESC LIMIT ?", (*params, limit)
-            ).fetchall()
+            rows = self._scan(needle, limit, reasoning)
         hits = []
         summaries: dict[int, ConversationSummary] = {}
         for conversation_id, message_id, role, content, reasoning_text in rows:
@@ -506,6 +546,10 @@ class TranscriptStore:
             found = content if needle.lower() in content.lower() or not reasoning else reasoning_text
             hits.append(SearchHit(summaries[conversation_id], message_id, role, _snippet(found, needle)))
         return hits
+
+
+def _like(needle: str) -> str:
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _settings_json(settings: dict[str, Any] | None) -> str | None:

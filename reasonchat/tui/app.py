@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -48,6 +49,7 @@ class ReasonChatApp(App[None]):
         self.start_theme = ""  # the theme last chosen in the palette (state.toml)
         self.compare_at_start: list[ProviderOptions] = []  # --compare
         self.collector = quiet_gc.QuietCollector(self._busy)
+        self.stopping = threading.Event()  # background work (the pair index) ends at its next step
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -115,6 +117,13 @@ class ReasonChatApp(App[None]):
         self.run_worker(self._check_provider, thread=True, group="preload")
         self.run_worker(self._open_store, thread=True, group="preload")
         self.run_worker(_preload_client, thread=True, group="preload")
+        self.run_worker(self._index_pairs, thread=True, group="backfill", exit_on_error=False)
+
+    def _index_pairs(self) -> None:
+        """Messages from before the two-character index, indexed in the background (store/cjk.py). Best
+        effort: if it cannot (a locked or read-only store), a search still scans what is not indexed."""
+        with contextlib.suppress(Exception):
+            self.session.store.backfill_pairs(self.stopping)
 
     def _open_store(self) -> None:
         """Open the store now rather than at the first message, so a read-only or full data dir is told
@@ -278,6 +287,7 @@ class ReasonChatApp(App[None]):
         self._copy(f"## You\n\n{users[-1].text}\n\n## Assistant\n\n{turn.reply.content}\n", "last turn as Markdown")
 
     def on_unmount(self) -> None:
+        self.stopping.set()
         with contextlib.suppress(ReasonChatError):  # a store that refused an answer gets a last chance
             self.chat.save_unsaved()
         self.session.close()
