@@ -4,7 +4,8 @@ The store: 2,000 conversations / 100,000 messages of the sizes benchmarks/fixtur
 1–4k tokens, reasoning of 3–15k), built once through the real schema (FTS triggers and all) and cached under
 the system temp dir; its bytes on disk are printed. In the real app (headless), history opens (ctrl+o) and a
 query is typed a character every 100 ms (a quick typist) — a rare word, a common word, a common and a rare
-2-character Chinese word (shorter than the trigram index, so a scan). Printed for each: the longest the
+2-character Chinese word (shorter than the trigram index: the pair index of store/cjk.py, once the
+background indexing of a store from before it has finished). Printed for each: the longest the
 event loop was blocked while typing and waiting (target <= 50 ms), and the time from the last keystroke to
 its results on screen (target <= 100 ms), of which the search's own pause after typing (`history.PAUSE`)
 is a part.

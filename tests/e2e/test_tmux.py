@@ -458,5 +458,7 @@ def test_a_three_column_compare(home: Path, server: DemoServer, width: int) -> N
         with TranscriptStore(home / "reasonchat.db") as store:
             listed = store.list_conversations()
             assert len(listed) == 1 and len(store.compare_members(listed[0].id)) == 3
+        term.keys("C-q")  # quit as a user does, and see it go
+        term.wait_gone("thinking on", timeout=20)
     finally:
         term.close()
