@@ -49,6 +49,14 @@ class ConversationSummary:
     settings: str | None = None  # JSON: its role, temperature, max_tokens (see `settings()`)
     compare_id: int | None = None  # one column of a compare: the id of the compare's first conversation
 
+    def own_settings(self) -> dict[str, Any]:
+        """`settings` read: {} when it has none (or they cannot be read)."""
+        try:
+            value = json.loads(self.settings) if self.settings else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
 
 @dataclass(frozen=True)
 class StoredMessage:
@@ -217,12 +225,7 @@ class TranscriptStore:
 
     def settings(self, conversation_id: int) -> dict[str, Any]:
         """The conversation's own settings (role, temperature, max_tokens); {} when it has none."""
-        raw = self.require(conversation_id).settings
-        try:
-            value = json.loads(raw) if raw else {}
-        except ValueError:
-            return {}
-        return value if isinstance(value, dict) else {}
+        return self.require(conversation_id).own_settings()
 
     def set_settings(self, conversation_id: int, settings: dict[str, Any]) -> None:
         with self._write() as db:
@@ -303,20 +306,6 @@ class TranscriptStore:
         with self._write() as db:
             db.execute("UPDATE conversations SET title = ?, title_set = 1 WHERE id = ?",
                        (" ".join(title.split()), conversation_id))
-
-    def delete_message(self, message_id: int) -> None:
-        """Remove one message that nothing follows (a head that was never answered); its parent becomes the
-        head if it was."""
-        with self._write() as db:
-            row = db.execute("SELECT conversation_id, cost, parent_id FROM messages WHERE id = ?",
-                             (message_id,)).fetchone()
-            if row is None:
-                return
-            db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
-            db.execute("UPDATE conversations SET head_id = ? WHERE id = ? AND head_id = ?",
-                       (row[2] or None, row[0], message_id))
-            if row[1] is not None:
-                _recost(db, row[0])
 
     # -- branches ---------------------------------------------------------------------------------------
 

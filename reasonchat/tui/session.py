@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from reasonchat.config import Role
     from reasonchat.core.effort import ReasoningPlan
     from reasonchat.core.reply import Reply
-    from reasonchat.store.transcripts import StoredMessage, TranscriptStore
+    from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
     from reasonchat.store.writer import ReplyWriter
 
 REASONING_CYCLE = ("auto", "expanded", "collapsed", "hidden")
@@ -109,13 +109,27 @@ class ChatSession:
 
     # -- what is open -------------------------------------------------------------------------------------
 
-    def title(self) -> str:
+    def summary(self) -> ConversationSummary | None:
+        """The open conversation as the store has it now (title, cost, own settings), None if none is."""
         if self.conversation_id is None:
-            return ""
-        try:
-            return self.store.require(self.conversation_id).title
-        except UsageError:
-            return ""
+            return None
+        with contextlib.suppress(UsageError, StoreError):
+            return self.store.require(self.conversation_id)
+        return None
+
+    def header(self) -> tuple[str, str, str]:
+        """(title, cost so far, what the next request says about thinking — and the role) for the header:
+        one read of the store."""
+        summary = self.summary()
+        settings = summary.own_settings() if summary is not None else dict(self.pending_settings)
+        role = self.role(settings)
+        reasoning = self.plan(settings).label() + (f" · role {role.name}" if role is not None else "")
+        cost = ""
+        if summary is not None and summary.cost is not None and summary.currency:
+            from reasonchat.core.cost import format_amount
+
+            cost = format_amount(summary.cost, summary.currency)
+        return (summary.title if summary is not None else ""), cost, reasoning
 
     def new(self) -> None:
         self.conversation_id = None
@@ -324,8 +338,9 @@ class ChatSession:
 
     # -- how the model thinks, and the open conversation's own settings ------------------------------------
 
-    def plan(self) -> ReasoningPlan:
-        """What the next request sends about reasoning (for the header, and to send)."""
+    def plan(self, settings: dict[str, Any] | None = None) -> ReasoningPlan:
+        """What the next request sends about reasoning (for the header, and to send); `settings`: the
+        conversation's own, when the caller has read them already."""
         from reasonchat.core.effort import plan
 
         try:
@@ -333,7 +348,7 @@ class ChatSession:
         except ReasonChatError:  # an unknown preset: the header still has something to say
             return plan(thinking=self.thinking, effort=self.effort, budget=None, think_on={}, think_off={},
                         effort_map=None, budget_key="")
-        role = self.role()
+        role = self.role(settings)
         effort = self.effort or (role.effort if role else "") or preset.effort or None
         return plan(thinking=self.thinking, effort=effort, budget=preset.budget, think_on=preset.think_on,
                     think_off=preset.think_off, effort_map=preset.effort_map, budget_key=preset.budget_key)
@@ -349,11 +364,8 @@ class ChatSession:
 
     def settings(self) -> dict[str, Any]:
         """The open conversation's own settings (role, temperature, max_tokens), or those waiting for it."""
-        if self.conversation_id is None:
-            return dict(self.pending_settings)
-        with contextlib.suppress(UsageError, StoreError):
-            return self.store.settings(self.conversation_id)
-        return {}
+        summary = self.summary()
+        return summary.own_settings() if summary is not None else dict(self.pending_settings)
 
     def set_settings(self, **changes: Any) -> None:
         """Change the conversation's own settings (None removes one); kept with it in the store."""
@@ -364,30 +376,22 @@ class ChatSession:
         else:
             self.store.set_settings(self.conversation_id, settings)
 
-    def cost_label(self) -> str:
-        """What the open conversation has cost so far ("¥0.0123"), "" when unknown."""
-        if self.conversation_id is None:
-            return ""
-        with contextlib.suppress(UsageError, StoreError):
-            summary = self.store.require(self.conversation_id)
-            if summary.cost is not None and summary.currency:
-                from reasonchat.core.cost import format_amount
-
-                return format_amount(summary.cost, summary.currency)
-        return ""
-
-    def role(self) -> Role | None:
-        name = self.settings().get("role")
+    def role(self, settings: dict[str, Any] | None = None) -> Role | None:
+        name = (self.settings() if settings is None else settings).get("role")
         return self.config.roles.get(name) if isinstance(name, str) else None
 
     def request_overrides(self, regenerating: bool = False) -> dict[str, Any]:
-        """What the next request overrides of the preset: effort, temperature, max_tokens, the system prompt.
-        A regenerate right after the reasoning used all the room asks for the larger room the note offered."""
-        settings, role = self.settings(), self.role()
+        """What the next request overrides of the preset (effort, temperature, max_tokens) for the client, and
+        for the caller to take out: "system", the role's prompt, and "sent", what the request says about
+        thinking. A regenerate right after the reasoning used all the room asks for the larger room the note
+        offered."""
+        settings = self.settings()
+        role = self.role(settings)
         temperature = settings.get("temperature")
         if temperature is None and role is not None:
             temperature = role.temperature
-        return {"effort": self.plan().effort, "temperature": temperature,
+        plan = self.plan(settings)
+        return {"effort": plan.effort, "temperature": temperature, "sent": plan.label(),
                 "max_tokens": (self.retry_max_tokens if regenerating else None) or settings.get("max_tokens"),
                 "system": role.system if role is not None else None}
 

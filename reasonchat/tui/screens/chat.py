@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
@@ -31,11 +30,9 @@ from reasonchat.tui.widgets.prompt import PromptInput
 from reasonchat.tui.widgets.status_bar import READY, StatusBar
 
 if TYPE_CHECKING:
-    from reasonchat.core.events import StreamEvent
     from reasonchat.core.provider import Provider
     from reasonchat.core.reply import Reply
     from reasonchat.store.transcripts import StoredMessage
-    from reasonchat.store.writer import ReplyWriter
     from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
 
@@ -124,12 +121,8 @@ class ChatScreen(Screen[None]):
     def refresh_header(self) -> None:
         session = self.session
         preset, model = session.describe()
-        reasoning = session.plan().label()
-        role = session.role()
-        if role is not None:
-            reasoning += f" · role {role.name}"
-        self.query_one(HeaderLine).show(preset, model, reasoning, session.title(), session.saving,
-                                        session.cost_label())
+        title, cost, reasoning = session.header()
+        self.query_one(HeaderLine).show(preset, model, reasoning, title, session.saving, cost)
         hint = self.query_one(EmptyHint)
         hint.show(preset, model, reasoning)
         hint.display = session.conversation_id is None
@@ -252,7 +245,7 @@ class ChatScreen(Screen[None]):
         overrides = self.session.request_overrides(sending.regenerating)
         model = provider.model or self.session.served_model or "the server's model"
         reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
-                      sent=self.session.plan().label())
+                      sent=overrides.pop("sent"))
         turn = AssistantTurn(reply, self.session.reasoning_mode)
         self.conversation.mount(turn)
         self.conversation.anchor()
@@ -268,46 +261,15 @@ class ChatScreen(Screen[None]):
     @work(exclusive=True, group="generation")
     async def generate(self, turn: AssistantTurn, request: list[dict[str, object]], provider: Provider,
                        overrides: dict[str, Any]) -> None:
-        from reasonchat.core.client import ChatClient  # the SDK loads here, never before the first paint
-        from reasonchat.core.conversation import answer_now_request
-        from reasonchat.core.cost import price_for
-        from reasonchat.core.events import StreamFailed
-        from reasonchat.store.writer import run_flusher
+        from reasonchat.tui.answering import answer
 
         session, reply = self.session, turn.reply
         writer = session.writer(reply)
-        flusher = asyncio.create_task(run_flusher(writer))
         timer = self.set_interval(TICK, self._tick)
-        cancelled = False
         try:
-            async with ChatClient(provider) as client:
-                try:
-                    model = provider.model or await client.resolve_model()
-                except ReasonChatError as exc:
-                    reply.apply(StreamFailed(str(exc)))
-                else:
-                    reply.model = model
-                    if not provider.model:
-                        session.served(model)
-                        self.refresh_header()
-                    if reply.price is None and provider.price:
-                        reply.price = price_for(provider.price, model)
-                    cut = await self._stream(client.stream(request, model=model, thinking=session.thinking,
-                                                           **overrides), reply, writer)
-                    if cut:  # ctrl+f: the thinking so far goes with the question, and thinking is off
-                        self._answer_now.clear()
-                        reply.reasoning_cut = True
-                        reply.reasoning_ended_at = time.monotonic()
-                        again = answer_now_request(request, reply.reasoning)
-                        rest = {k: v for k, v in overrides.items() if k != "effort"}
-                        await self._stream(client.stream(again, model=model, thinking=False, **rest), reply, writer)
-        except asyncio.CancelledError:
-            cancelled = True
-            reply.stop()
-        except ReasonChatError as exc:  # the client could not be built (a proxy that cannot be used)
-            reply.apply(StreamFailed(str(exc)))
+            await answer(session, provider, request, reply, writer, overrides, cut=self._answer_now,
+                         on_model=self.refresh_header)
         finally:
-            flusher.cancel()
             timer.pause()  # not stop(): a tick in flight finishes its update rather than break off midway
             try:
                 unsaved = session.finish(writer)
@@ -326,22 +288,6 @@ class ChatScreen(Screen[None]):
                 self._live = None
                 if self.is_attached:
                     self._changed()
-        if cancelled:
-            raise asyncio.CancelledError
-
-    async def _stream(self, events: AsyncGenerator[StreamEvent, None], reply: Reply, writer: ReplyWriter) -> bool:
-        """Fold a stream into `reply`; True when ctrl+f cut it short while the model was still thinking."""
-        from reasonchat.core.events import Finished, StreamFailed
-
-        async with contextlib.aclosing(events) as stream:
-            async for event in stream:
-                if self._answer_now.is_set() and not reply.answer_chunks:
-                    return True
-                reply.apply(event)
-                writer.maybe_flush()
-                if isinstance(event, Finished | StreamFailed) and event.model:
-                    self.session.served(event.model)
-        return False
 
     def _say_what_happened(self, reply: Reply, provider: Provider, overrides: dict[str, Any]) -> None:
         """What the numbers alone do not say: thinking that was switched off came anyway; reasoning used the

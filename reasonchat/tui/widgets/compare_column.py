@@ -7,8 +7,6 @@ alone."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -16,7 +14,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 from textual.worker import Worker
 
-from reasonchat.errors import ReasonChatError
 from reasonchat.sanitize import clean_line
 from reasonchat.tui.session import ChatSession
 from reasonchat.tui.widgets.status_bar import live_line, usage_line
@@ -109,7 +106,7 @@ class CompareColumn(Vertical):
         overrides = session.request_overrides()
         model = provider.model or session.served_model or "the server's model"
         reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
-                      sent=session.plan().label())
+                      sent=overrides.pop("sent"))
         turn = AssistantTurn(reply, session.reasoning_mode)
         self.turns.mount(UserMessage(sending.prompt, sending.user_id))
         self.turns.mount(turn)
@@ -130,29 +127,13 @@ class CompareColumn(Vertical):
 
     async def _generate(self, turn: AssistantTurn, request: list[dict[str, Any]], provider: Provider,
                         overrides: dict[str, Any]) -> None:
-        from reasonchat.core.client import ChatClient
-        from reasonchat.core.events import StreamFailed
-        from reasonchat.store.writer import run_flusher
+        from reasonchat.tui.answering import answer
 
         session, reply = self.session, turn.reply
         writer = session.writer(reply)
-        flusher = asyncio.create_task(run_flusher(writer))
         try:
-            async with ChatClient(provider) as client:
-                model = provider.model or await client.resolve_model()
-                reply.model = model
-                events = client.stream(request, model=model, thinking=session.thinking, **overrides)
-                async with contextlib.aclosing(events) as stream:
-                    async for event in stream:
-                        reply.apply(event)
-                        writer.maybe_flush()
-        except asyncio.CancelledError:
-            reply.stop()
-            raise
-        except ReasonChatError as exc:
-            reply.apply(StreamFailed(str(exc)))
+            await answer(session, provider, request, reply, writer, overrides)
         finally:
-            flusher.cancel()
             session.finish(writer)
             turn.message_id = writer.message_id
             self.live = None
