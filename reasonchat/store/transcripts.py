@@ -463,9 +463,11 @@ class TranscriptStore:
         return int(row[0]) if row else None
 
     def list_conversations(self, limit: int = 50, offset: int = 0) -> list[ConversationSummary]:
-        """Newest first; a compare is one entry, its first conversation (`compare_members` has the rest)."""
+        """Newest first; a compare is one entry, its first conversation still there (`compare_members` has
+        the rest)."""
         rows = self._reading().execute(
-            _SUMMARY + " WHERE c.compare_id IS NULL OR c.compare_id = c.id"
+            _SUMMARY + " WHERE c.compare_id IS NULL OR c.id = (SELECT min(m.id) FROM conversations m"
+            " WHERE m.compare_id = c.compare_id)"
             " ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
         return [ConversationSummary(*row) for row in rows]

@@ -94,3 +94,24 @@ async def test_a_search_hit_in_another_branch_opens_on_it(app_for: Any, home: Pa
         assert [w.text for w in app.chat.query(UserMessage)] == ["zebra stripes"]
         assert marks(app) == [(1, 2)]
         assert_agree(app, home)
+
+
+async def test_switching_versions_mid_answer_is_refused_and_nothing_moves(app_for: Any, home: Path) -> None:
+    app = app_for(model="think-slow")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "think")
+        await until(pilot, lambda: app.chat.generating)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+r")  # a second version, answering slowly
+        await until(pilot, lambda: app.chat.generating)
+        await pilot.press("alt+left")
+        await until(pilot, lambda: any("Still answering" in n.message for n in app._notifications))
+        assert app.chat.generating  # the answer in flight goes on
+        await pilot.press("escape")
+        await settle(pilot)
+        assert marks(app) == [(2, 2)]
+        assert_agree(app, home)
+        await pilot.press("alt+left")
+        await until(pilot, lambda: marks(app) == [(1, 2)])
+        assert_agree(app, home)

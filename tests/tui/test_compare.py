@@ -165,3 +165,34 @@ async def test_a_compare_reopened_from_history_shows_its_columns_and_goes_on(hom
         with TranscriptStore(home / "reasonchat.db") as store:
             assert [len(store.messages(i)) for i in ids] == [4, 4]
             assert len(store.list_conversations()) == 1
+
+
+async def test_deleting_a_compare_from_history_deletes_its_columns(home: Path, server: DemoServer) -> None:
+    from reasonchat.tui.screens.confirm import ConfirmScreen
+    from reasonchat.tui.screens.history import HistoryScreen
+
+    app = build(home, server, "a", "b")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, 2)
+        await ask_all(pilot, "to be deleted")
+        await done(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.chat)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+        await pilot.press("ctrl+d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                    and app.screen.query_one("OptionList").option_count == 0)
+        with TranscriptStore(home / "reasonchat.db") as store:
+            assert store.list_conversations() == []
+
+
+def test_a_compare_whose_first_column_is_deleted_is_still_listed(tmp_path: Path) -> None:
+    with TranscriptStore(tmp_path / "s.db") as store:
+        ids = [store.create_conversation("p", "m", f"q{i}") for i in range(3)]
+        store.link_compare(ids)
+        store.delete(ids[0])  # `history --delete` of one column
+        assert [c.id for c in store.list_conversations()] == [ids[1]]
+        assert [m.id for m in store.compare_members(ids[0])] == ids[1:]

@@ -97,6 +97,7 @@ class CompareScreen(Screen[tuple[int, ProviderOptions] | None]):
         """Each column's key, looked up off the loop (an `api_key_cmd` may take seconds); a column whose key is
         missing says so and sits out — the others compare."""
         for column in self.columns_:
+            _ = column.session.store  # opened here, off the loop (a first send would open it on the loop)
             try:
                 provider = column.session.resolve_provider()
             except ReasonChatError as exc:

@@ -159,19 +159,23 @@ class HistoryScreen(ModalScreen[Opened | None]):
         option = options.get_option_at_index(options.highlighted)
         if option.id is None:
             return
-        conversation_id = _opened(option.id)[0]
-        title = self.store.require(conversation_id).title
-        is_open = conversation_id == self.open_id
+        summary = self.store.require(_opened(option.id)[0])
+        # A compare is one entry: deleting it deletes its columns, each a conversation of its own.
+        doomed = [m.id for m in self.store.compare_members(summary.compare_id)] if summary.compare_id else [summary.id]
+        title = summary.title
+        is_open = self.open_id in doomed
 
         async def done(yes: bool | None) -> None:
             if yes:
-                await self._delete(conversation_id)
+                for conversation_id in doomed:
+                    await self._delete(conversation_id)
                 if is_open:
                     self.open_id = None
                 self.notify(f"Deleted “{clean_line(title, 40)}”" + (" — it was open; a new one is" if is_open else ""))
                 self.search(self.query_one(Input).value)
 
-        question = f"Delete “{clean_line(title, 60)}” for good?"
+        question = (f"Delete “{clean_line(title, 60)}” for good?" if len(doomed) == 1 else
+                    f"Delete the compare “{clean_line(title, 60)}” ({len(doomed)} conversations) for good?")
         if is_open:
             question += " It is the conversation you have open."
         self.app.push_screen(ConfirmScreen(question), done)
