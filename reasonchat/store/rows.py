@@ -1,0 +1,127 @@
+"""What the store hands out: a conversation's summary, a stored message, a search hit — and how they are
+read from their rows. No SQL is run here; the queries that make these live with the store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebuilt: `history` reads rows
+    from reasonchat.core.reply import Reply
+
+HEAD = object()  # add_message: after the head of the branch shown
+
+
+ROOT = 0  # parent_id of a first message (NULL: a message from before branches, which follows the one before it)
+INTERRUPTED_BY_EXIT = "reasonchat stopped before the answer finished"
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    id: int
+    title: str
+    preset: str
+    model: str
+    created_at: float
+    updated_at: float
+    message_count: int
+    last_status: str | None = None  # of its last answer: complete, stopped, interrupted, error, streaming
+    cost: float | None = None  # what its answers cost, where known (kept up to date as answers are saved)
+    currency: str | None = None
+    settings: str | None = None  # JSON: its role, temperature, max_tokens (see `settings()`)
+    compare_id: int | None = None  # one column of a compare: the id of the compare's first conversation
+
+    def own_settings(self) -> dict[str, Any]:
+        """`settings` read: {} when it has none (or they cannot be read)."""
+        try:
+            value = json.loads(self.settings) if self.settings else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    conversation_id: int
+    role: str
+    content: str
+    reasoning: str
+    model: str | None
+    preset: str | None
+    status: str
+    finish_reason: str | None
+    error: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    reasoning_tokens: int | None
+    cached_tokens: int | None
+    usage: dict[str, Any] | None
+    ttft: float | None
+    reasoning_seconds: float | None
+    created_at: float
+    updated_at: float
+    cost: float | None = None  # what it cost when it was written (the price then), in `currency`
+    currency: str | None = None
+    reasoning_cut: bool = False  # the user stopped the thinking and had the model answer at once
+    sent: str | None = None  # what the request said about thinking: "thinking on · effort high"
+    parent_id: int | None = None  # the message this one follows (its branch)
+
+    def to_reply(self) -> Reply:
+        """The finished `Reply` this assistant message was, to show it exactly like a live one."""
+        from reasonchat.core.events import AnswerDelta, ReasoningDelta, Usage
+        from reasonchat.core.reply import Reply
+
+        reply = Reply(model=self.model or "", preset=self.preset or "", started=0.0)
+        ttft = self.ttft or 0.0
+        if self.reasoning:
+            reply.apply(ReasoningDelta(self.reasoning), now=ttft)
+            reply.reasoning_chunks = self.reasoning_tokens or max(1, round(len(self.reasoning) / 4))
+        if self.content:
+            reply.apply(AnswerDelta(self.content), now=ttft + (self.reasoning_seconds or 0.0))
+        if self.usage is not None:
+            reply.usage = Usage.from_raw(self.usage)
+        reply.finish_reason, reply.error = self.finish_reason, self.error
+        if self.cost is not None and self.currency:
+            from reasonchat.core.cost import Cost
+
+            reply.cost = Cost(self.cost, self.currency)
+        reply.reasoning_cut, reply.sent = self.reasoning_cut, self.sent or ""
+        reply.status = "interrupted" if self.status == "streaming" else self.status  # type: ignore[assignment]
+        reply.ended_at = reply.first_token_at
+        if reply.reasoning_started_at is not None and self.reasoning_seconds is not None:
+            reply.reasoning_ended_at = reply.reasoning_started_at + self.reasoning_seconds
+        return reply
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation: ConversationSummary
+    message_id: int
+    role: str
+    snippet: str
+
+
+_SUMMARY = """
+    SELECT c.id, c.title, c.preset, c.model, c.created_at, c.updated_at,
+           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+           (SELECT m.status FROM messages m WHERE m.conversation_id = c.id AND m.role = 'assistant'
+            ORDER BY m.id DESC LIMIT 1),
+           c.cost, c.currency, c.settings, c.compare_id
+    FROM conversations c
+"""
+
+
+_MESSAGE_COLUMNS = (
+    "id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error, prompt_tokens,"
+    " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at,"
+    " cost, currency, reasoning_cut, sent, parent_id"
+)
+
+
+def _message(row: tuple[Any, ...]) -> StoredMessage:
+    values = list(row)
+    values[14] = json.loads(values[14]) if values[14] else None
+    values[21] = bool(values[21])
+    return StoredMessage(*values)
