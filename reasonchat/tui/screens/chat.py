@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
 from reasonchat.tui.session import ChatSession, Sending
+from reasonchat.tui.widgets.conversation_view import ConversationView
 from reasonchat.tui.widgets.empty_hint import EmptyHint
 from reasonchat.tui.widgets.header_line import HeaderLine
 from reasonchat.tui.widgets.prompt import PromptInput
@@ -37,16 +36,10 @@ if TYPE_CHECKING:
     from reasonchat.tui.widgets.turn import AssistantTurn
 
 TICK = 1 / 15  # how often a live answer is copied to the screen: smooth to read; 20 Hz cost ~0.03 CPU more
-FIRST_WIDGETS = 8  # messages mounted at once when a conversation opens: more than a screenful of its end
-BATCH_WIDGETS = 6  # messages mounted per frame after that
 STOPPED = "Stopped the answer — what arrived is saved"
 
 
 class ChatScreen(Screen[None]):
-    DEFAULT_CSS = """
-    ChatScreen #conversation { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
-    ChatScreen #conversation > .-editing { opacity: 45%; }
-    """
     # The key bar lists these in this order; at 80 columns the first ones are what fits.
     BINDINGS = [
         Binding("escape", "stop", "Stop", priority=True, id="stop"),
@@ -73,15 +66,12 @@ class ChatScreen(Screen[None]):
         self.session = session
         self.generating = False
         self.resolving = False  # a key is being looked up before a send
-        self.mounting_earlier = False  # the earlier turns of a conversation being opened are still being mounted
-        self._opening = 0  # which opening is current: a newer one stops an older one's mounting
         self._live: AssistantTurn | None = None
         self._answer_now = asyncio.Event()  # set by ctrl+f: stop the thinking, ask for the answer at once
 
     def compose(self) -> ComposeResult:
         yield HeaderLine()
-        with VerticalScroll(id="conversation"):
-            yield EmptyHint()
+        yield ConversationView()
         yield PromptInput()
         yield StatusBar()
 
@@ -100,8 +90,12 @@ class ChatScreen(Screen[None]):
     # -- parts ----------------------------------------------------------------------------------------------
 
     @property
-    def conversation(self) -> VerticalScroll:
-        return self.query_one("#conversation", VerticalScroll)
+    def conversation(self) -> ConversationView:
+        return self.query_one(ConversationView)
+
+    @property
+    def mounting_earlier(self) -> bool:
+        return self.conversation.mounting_earlier
 
     @property
     def prompt(self) -> PromptInput:
@@ -112,11 +106,7 @@ class ChatScreen(Screen[None]):
         return self.query_one(StatusBar)
 
     def turns(self) -> list[AssistantTurn | StoredTurn]:
-        """The answers on screen, oldest first: the turns of this session, and those opened from history."""
-        from reasonchat.tui.widgets.stored_turn import StoredTurn
-        from reasonchat.tui.widgets.turn import AssistantTurn
-
-        return [w for w in self.conversation.children if isinstance(w, AssistantTurn | StoredTurn)]
+        return self.conversation.turns()
 
     def refresh_header(self) -> None:
         session = self.session
@@ -230,10 +220,10 @@ class ChatScreen(Screen[None]):
         self.prompt.clear()
         self.prompt.set_editing(False)
         if sending.new_conversation:
-            self._clear_view()
-        self._remove_messages(sending.replaced)
+            self.conversation.clear()
+        self.conversation.remove_messages(sending.replaced)
         self.conversation.mount(UserMessage(sending.prompt, sending.user_id))
-        self.refresh_versions()
+        self.conversation.refresh_versions(self.session.versions())
         self._start(sending, provider)
 
     def _start(self, sending: Sending, provider: Provider) -> None:
@@ -276,7 +266,7 @@ class ChatScreen(Screen[None]):
                 turn.message_id = writer.message_id
                 if self.is_attached:  # the app may be closing under us: the store matters, the screen not
                     await turn.finish()
-                    self.refresh_versions()
+                    self.conversation.refresh_versions(self.session.versions())
                     self.status.show_reply(reply)
                     self._say_what_happened(reply, provider, overrides)
                     if unsaved:
@@ -347,17 +337,9 @@ class ChatScreen(Screen[None]):
 
     # -- what is open -------------------------------------------------------------------------------------
 
-    def _clear_view(self) -> None:
-        self._opening += 1  # stop mounting the earlier turns of what was open
-        self.mounting_earlier = False
-        hint = self.query_one(EmptyHint)
-        for child in list(self.conversation.children):
-            if child is not hint:
-                child.remove()
-
     def _reset(self) -> None:
         """Show the session's empty new conversation."""
-        self._clear_view()
+        self.conversation.clear()
         self.prompt.set_editing(False)
         self.status.say(READY)
         self._changed()
@@ -379,8 +361,8 @@ class ChatScreen(Screen[None]):
         await self._reshow(messages)
 
     async def _reshow(self, messages: list[StoredMessage], keep_prompt: bool = False) -> None:
-        self._clear_view()
-        await self._show(messages)
+        self.conversation.clear()
+        await self.conversation.show(messages, self.session.versions(), self.session.reasoning_mode)
         if not keep_prompt:
             self.prompt.clear()
         self.prompt.set_editing(False)
@@ -390,47 +372,6 @@ class ChatScreen(Screen[None]):
         self.conversation.anchor()
         self.prompt.focus()
 
-    async def _show(self, messages: list[StoredMessage]) -> None:
-        """Mount a stored conversation: its end at once (what is on screen when it opens), the turns before
-        it a few at a time afterwards, so a long conversation never holds the loop for long. Each answer is
-        one widget (`StoredTurn`), drawn from lines rendered off the loop."""
-        from reasonchat.tui.widgets.stored_turn import StoredTurn
-        from reasonchat.tui.widgets.user_message import UserMessage
-        from reasonchat.tui.widgets.version_mark import VersionMark
-
-        widgets: list[Widget] = []
-        versions = self.session.versions()
-        for m in messages:
-            if m.id in versions:
-                widgets.append(VersionMark(m.id, *versions[m.id]))
-            if m.role == "user":
-                widgets.append(UserMessage(m.content, m.id))
-            elif m.role == "assistant":
-                widgets.append(StoredTurn(m.to_reply(), self.session.reasoning_mode, m.id))
-        self._opening += 1
-        await self.conversation.mount_all(widgets[-FIRST_WIDGETS:])
-        if len(widgets) > FIRST_WIDGETS:
-            self.mounting_earlier = True
-            self.run_worker(self._mount_earlier(widgets[:-FIRST_WIDGETS], self._opening), group="opening",
-                            exclusive=True)
-
-    async def _mount_earlier(self, widgets: list[Widget], opening: int) -> None:
-        """The turns above what is on screen, a batch per frame, upwards (the view stays at the end). Only once
-        the end is drawn: while children are being mounted into it, Textual does not lay the view out, and
-        the end's lines are only asked for once it is laid out."""
-        from reasonchat.tui.render_queue import next_frame, screen_drawn
-
-        try:
-            await screen_drawn(lambda: self.conversation.children)
-            while widgets and opening == self._opening:
-                await next_frame(self.app)
-                batch, widgets = widgets[-BATCH_WIDGETS:], widgets[:-BATCH_WIDGETS]
-                first = next((w for w in self.conversation.children if not isinstance(w, EmptyHint)), None)
-                await self.conversation.mount_all(batch, before=first)
-        finally:
-            if opening == self._opening:
-                self.mounting_earlier = False
-
     async def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation (from the history screen); the open one is closed first."""
         if conversation_id == self.session.conversation_id:
@@ -439,37 +380,6 @@ class ChatScreen(Screen[None]):
             self._reset()
 
     # -- edit, regenerate, export ----------------------------------------------------------------------------
-
-    def _widgets_of(self, message_ids: tuple[int | None, ...]) -> list[Widget]:
-        wanted = {i for i in message_ids if i is not None}
-        return [w for w in self.conversation.children if getattr(w, "message_id", None) in wanted]
-
-    def _remove_messages(self, message_ids: tuple[int, ...]) -> None:
-        from reasonchat.tui.widgets.version_mark import VersionMark
-
-        for widget in self._widgets_of(message_ids):
-            widget.remove()
-        for mark in self.conversation.query(VersionMark):
-            if mark.for_message in message_ids:
-                mark.remove()
-
-    def refresh_versions(self) -> None:
-        """The "◀ 2/3 ▶" lines as the store has them now (a regenerate or an edit made a new version)."""
-        from reasonchat.tui.widgets.version_mark import VersionMark
-
-        versions = self.session.versions()
-        marks = {mark.for_message: mark for mark in self.conversation.query(VersionMark)}
-        for marked, mark in marks.items():
-            if marked not in versions:
-                mark.remove()
-        for widget in list(self.conversation.children):
-            shown = getattr(widget, "message_id", None)
-            if not isinstance(shown, int) or shown not in versions:
-                continue
-            if shown in marks:
-                marks[shown].show(*versions[shown])
-            else:
-                self.conversation.mount(VersionMark(shown, *versions[shown]), before=widget)
 
     async def action_switch_version(self, step: int) -> None:
         """alt+← / alt+→: the previous or next version of the last message that has others; the conversation
@@ -494,7 +404,7 @@ class ChatScreen(Screen[None]):
         if exchange is None:
             self.notify("No message to edit yet", timeout=3)
             return
-        for widget in self._widgets_of((exchange.user_id, exchange.answer_id)):
+        for widget in self.conversation.widgets_of((exchange.user_id, exchange.answer_id)):
             widget.add_class("-editing")
         self.prompt.put_back(exchange.text)
         self.prompt.set_editing(True)
@@ -532,7 +442,7 @@ class ChatScreen(Screen[None]):
             self.notify(str(exc), title="Cannot regenerate", severity="error", timeout=12)
             return
         self._leave_edit()
-        self._remove_messages(sending.replaced)
+        self.conversation.remove_messages(sending.replaced)
         self._start(sending, provider)
 
     def action_export(self) -> None:
