@@ -30,6 +30,17 @@ KEY_VARS = ("OPENAI_API_KEY", "DEEPSEEK_API_KEY", "SILICONFLOW_API_KEY", "DASHSC
             "ARK_API_KEY", "VLLM_API_KEY", "NO_COLOR", *PROXY_VARS)
 
 
+def answered(text: str) -> Any:
+    """A finished `Reply` whose answer is `text`: what a test saves to the store as an answer."""
+    from reasonchat.core.events import AnswerDelta, Finished
+    from reasonchat.core.reply import Reply
+
+    reply = Reply(model="m", preset="p")
+    reply.apply(AnswerDelta(text))
+    reply.apply(Finished("stop"))
+    return reply
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh REASONCHAT_HOME with no keys in the environment."""

@@ -6,8 +6,8 @@ walks, on plain id maps, so the store (and its tests) can ask them without SQL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from reasonchat.errors import UsageError
 from reasonchat.store.base import StoreBase
@@ -56,47 +56,73 @@ def siblings(node: int, parents: Mapping[int, int | None], roles: Mapping[int, s
     return [n for n in children(parents).get(parent, []) if roles.get(n) == roles.get(node)]
 
 
-class BranchStore(StoreBase):
-    """The store's reading and moving of branches: the messages shown, their versions, the head."""
+def parents_of(rows: Iterable[tuple[int, int | None]]) -> dict[int, int | None]:
+    """Each message's parent from (id, stored parent_id) in id order: ROOT is none; NULL, a message from
+    before branches, follows the message before it."""
+    parents: dict[int, int | None] = {}
+    before: int | None = None
+    for node, parent in rows:
+        parents[node] = None if parent == ROOT else before if parent is None else parent
+        before = node
+    return parents
 
-    def _tree(self, conversation_id: int) -> tuple[dict[int, int | None], dict[int, str], int | None]:
-        rows = self._reading().execute(
-            "SELECT id, parent_id, role FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
-        ).fetchall()
-        head = self._reading().execute("SELECT head_id FROM conversations WHERE id = ?",
-                                        (conversation_id,)).fetchone()
-        parents: dict[int, int | None] = {}
-        before: int | None = None
-        for node, parent, _ in rows:
-            parents[node] = None if parent == ROOT else before if parent is None else parent
-            before = node
-        return parents, {i: r for i, _, r in rows}, (head[0] if head else None)
 
-    def shown(self, conversation_id: int) -> list[int]:
-        """The ids of the branch shown, first to last."""
-        parents, _, head = self._tree(conversation_id)
-        if head not in parents:  # a head lost to a delete: the newest message
-            head = max(parents, default=None)
-        return path_to(head, parents)
+@dataclass(frozen=True)
+class Tree:
+    """A conversation's messages as a tree, and the head of the branch shown: read once, asked many ways."""
 
-    def versions(self, conversation_id: int) -> dict[int, tuple[int, int]]:
-        """For each message of the branch shown that has other versions: (its number, how many), from 1."""
-        parents, roles, _ = self._tree(conversation_id)
+    parents: dict[int, int | None]
+    roles: dict[int, str]
+    head: int | None
+
+    def shown(self) -> list[int]:
+        head = self.head if self.head in self.parents else max(self.parents, default=None)  # lost: the newest
+        return path_to(head, self.parents)
+
+    def versions(self) -> dict[int, tuple[int, int]]:
         out = {}
-        for node in self.shown(conversation_id):
-            same = siblings(node, parents, roles)
+        for node in self.shown():
+            same = siblings(node, self.parents, self.roles)
             if len(same) > 1:
                 out[node] = (same.index(node) + 1, len(same))
         return out
 
-    def show(self, conversation_id: int, message_id: int) -> None:
+    def step(self, step: int) -> int | None:
+        """The next (`step` 1) or previous (-1) version of the last message shown that has others."""
+        for node in reversed(self.shown()):
+            same = siblings(node, self.parents, self.roles)
+            if len(same) > 1:
+                return same[(same.index(node) + step) % len(same)]
+        return None
+
+
+class BranchStore(StoreBase):
+    """The store's reading and moving of branches: the messages shown, their versions, the head."""
+
+    def _head(self, conversation_id: int) -> int | None:
+        row = self._reading().execute("SELECT head_id FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        return row[0] if row else None
+
+    def _tree(self, conversation_id: int) -> Tree:
+        rows = self._reading().execute(
+            "SELECT id, parent_id, role FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
+        ).fetchall()
+        return Tree(parents_of((i, p) for i, p, _ in rows), {i: r for i, _, r in rows}, self._head(conversation_id))
+
+    def shown(self, conversation_id: int) -> list[int]:
+        """The ids of the branch shown, first to last."""
+        return self._tree(conversation_id).shown()
+
+    def versions(self, conversation_id: int) -> dict[int, tuple[int, int]]:
+        """For each message of the branch shown that has other versions: (its number, how many), from 1."""
+        return self._tree(conversation_id).versions()
+
+    def show(self, conversation_id: int, message_id: int, tree: Tree | None = None) -> None:
         """Show the branch through `message_id`: it, and below it always the newest continuation."""
-        parents, _, _ = self._tree(conversation_id)
-        if message_id not in parents:
+        tree = tree or self._tree(conversation_id)
+        if message_id not in tree.parents:
             raise UsageError(f"no message {message_id} in conversation {conversation_id}")
-        head = newest_leaf(message_id, parents)
-        with self._write() as db:
-            db.execute("UPDATE conversations SET head_id = ? WHERE id = ?", (head, conversation_id))
+        self.set_head(conversation_id, newest_leaf(message_id, tree.parents))
 
     def set_head(self, conversation_id: int, message_id: int | None) -> None:
         """The branch shown ends at `message_id` (a regenerate answers the question again from there)."""
@@ -106,41 +132,34 @@ class BranchStore(StoreBase):
     def switch(self, conversation_id: int, step: int) -> int | None:
         """Show the next (`step` 1) or previous (-1) version of the last message of the branch shown that has
         others; returns the message now shown there, None when no message has other versions."""
-        parents, roles, _ = self._tree(conversation_id)
-        shown = self.shown(conversation_id)
-        for node in reversed(shown):
-            same = siblings(node, parents, roles)
-            if len(same) > 1:
-                target = same[(same.index(node) + step) % len(same)]
-                self.show(conversation_id, target)
-                return target
-        return None
+        tree = self._tree(conversation_id)
+        target = tree.step(step)
+        if target is not None:
+            self.show(conversation_id, target, tree)
+        return target
 
     def branches(self, conversation_id: int) -> list[list[int]]:
         """Every branch as its ids, the one shown first, then the others oldest first."""
-        parents, _, _ = self._tree(conversation_id)
-        shown = self.shown(conversation_id)
-        others = [path_to(leaf, parents) for leaf in leaves(parents)]
+        tree = self._tree(conversation_id)
+        shown = tree.shown()
+        others = [path_to(leaf, tree.parents) for leaf in leaves(tree.parents)]
         return [shown, *(p for p in others if p != shown)]
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
         """The branch shown, first message to last (what the conversation is, as far as the user sees)."""
-        wanted = self.shown(conversation_id)
-        by_id = {m.id: m for m in self.all_messages(conversation_id)}
-        return [by_id[i] for i in wanted if i in by_id]
+        every = self.all_messages(conversation_id)
+        tree = Tree({m.id: m.parent_id for m in every}, {m.id: m.role for m in every}, self._head(conversation_id))
+        by_id = {m.id: m for m in every}
+        return [by_id[i] for i in tree.shown()]
 
     def all_messages(self, conversation_id: int) -> list[StoredMessage]:
-        """Every message of every branch, in the order written."""
+        """Every message of every branch, in the order written, each with the parent it follows."""
         rows = self._reading().execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
         ).fetchall()
-        out, before = [], None
-        for row in rows:  # the parent each message follows, read as `_tree` reads it
-            message = _message(row)
-            parent = None if message.parent_id == ROOT else before if message.parent_id is None else message.parent_id
-            out.append(replace(message, parent_id=parent))
-            before = message.id
-        return out
+        messages = [_message(row) for row in rows]
+        parents = parents_of((m.id, m.parent_id) for m in messages)
+        return [replace(m, parent_id=parents[m.id]) for m in messages]
 
     def last_exchange(self, conversation_id: int) -> tuple[StoredMessage | None, StoredMessage | None]:
         """(the last user message of the branch shown, the answer after it if any): what edit and regenerate

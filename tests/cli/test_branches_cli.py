@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reasonchat.core.events import AnswerDelta, Finished
-from reasonchat.core.reply import Reply
 from reasonchat.demo_server import shared_demo_server
 from reasonchat.store import TranscriptStore
+from tests.conftest import answered
 
 DEMO = ("--demo", "--model", "shape-deepseek")
 
@@ -21,10 +20,7 @@ def regenerate(home: Path, conversation: int, text: str) -> tuple[int, int]:
         user, old = store.last_exchange(conversation)
         assert user is not None and old is not None
         store.set_head(conversation, user.id)
-        reply = Reply(model="m", preset="demo")
-        reply.apply(AnswerDelta(text))
-        reply.apply(Finished("stop"))
-        return old.id, store.save_reply(conversation, reply)
+        return old.id, store.save_reply(conversation, answered(text))
 
 
 def test_ask_continue_goes_on_from_the_branch_shown(cli: Any, home: Path) -> None:

@@ -5,18 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from reasonchat.core.events import AnswerDelta, Finished
-from reasonchat.core.reply import Reply
 from reasonchat.store import TranscriptStore
 from reasonchat.store import branches as tree
 from reasonchat.store.migrations import migrate
-
-
-def answer(text: str) -> Reply:
-    reply = Reply(model="m", preset="p")
-    reply.apply(AnswerDelta(text))
-    reply.apply(Finished("stop"))
-    return reply
+from tests.conftest import answered
 
 
 def test_tree_walks() -> None:
@@ -33,9 +25,9 @@ def test_regenerate_and_edit_keep_every_version(tmp_path: Path) -> None:
     with TranscriptStore(tmp_path / "s.db") as store:
         c = store.create_conversation("p", "m", "q1")
         q1 = store.add_message(c, "user", "q1")
-        a1 = store.save_reply(c, answer("first answer"))
+        a1 = store.save_reply(c, answered("first answer"))
         store.set_head(c, q1)  # regenerate: the answer to come follows the question again
-        a2 = store.save_reply(c, answer("second answer"))
+        a2 = store.save_reply(c, answered("second answer"))
         assert [m.content for m in store.messages(c)] == ["q1", "second answer"]
         assert store.versions(c) == {a2: (2, 2)}
         assert store.switch(c, -1) == a1
@@ -70,5 +62,5 @@ def test_an_old_store_is_one_branch(tmp_path: Path) -> None:
         assert [m.parent_id for m in shown] == [None, 1, 2, 3]
         assert store.versions(1) == {}
         assert [h.message_id for h in store.search("q2")] == [3]
-        store.save_reply(1, answer("a3"))  # goes on from the end, as before
+        store.save_reply(1, answered("a3"))  # goes on from the end, as before
         assert store.messages(1)[-1].parent_id == 4

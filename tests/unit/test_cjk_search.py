@@ -9,17 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reasonchat.core.events import AnswerDelta, Finished
-from reasonchat.core.reply import Reply
 from reasonchat.store import TranscriptStore, cjk
 from reasonchat.store.migrations import migrate
-
-
-def answer(text: str) -> Reply:
-    reply = Reply(model="m", preset="p")
-    reply.apply(AnswerDelta(text))
-    reply.apply(Finished("stop"))
-    return reply
+from tests.conftest import answered
 
 
 def test_pairs() -> None:
@@ -32,7 +24,7 @@ def test_new_messages_are_found_through_the_index(tmp_path: Path) -> None:
     with TranscriptStore(tmp_path / "s.db") as store:
         c = store.create_conversation("p", "m", "q")
         store.add_message(c, "user", "蓝鲸是最大的动物吗")
-        store.save_reply(c, answer("是的，蓝鲸是地球上最大的动物。"))
+        store.save_reply(c, answered("是的，蓝鲸是地球上最大的动物。"))
         assert [h.role for h in store.search("蓝鲸")] == ["assistant", "user"]
         assert store.search("鲸鱼") == []
         indexed = store.conn.execute("SELECT rowid FROM messages_cjk WHERE messages_cjk MATCH '\"蓝鲸\"'").fetchall()
@@ -57,7 +49,7 @@ def test_messages_from_before_the_index_are_found_then_indexed(tmp_path: Path) -
         assert cjk.unindexed_below(store.conn) == 0
         hits = store.search("鲸鱼")
         assert [h.message_id for h in hits] == [408, 308, 208, 108, 8]  # newest first, from the index alone
-        store.save_reply(1, answer("新的鲸鱼"))
+        store.save_reply(1, answered("新的鲸鱼"))
         assert len(store.search("鲸鱼")) == 6
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -71,7 +63,7 @@ def test_the_index_finds_what_a_scan_finds(tmp_path_factory: object, texts: list
     with TranscriptStore(Path(tempfile.mkdtemp()) / "s.db") as store:
         c = store.create_conversation("p", "m", "q")
         for text in texts:
-            store.save_reply(c, answer(text))
+            store.save_reply(c, answered(text))
         found = {h.message_id for h in store.search(word, limit=100)}
         scanned = {row[1] for row in store._scan(word, 100, False)}
         assert found == scanned
