@@ -45,6 +45,23 @@ async def ask_all(pilot: Any, text: str) -> None:
     await pilot.pause()
 
 
+async def compared_then_history(pilot: Any, text: str) -> list[int]:
+    """Ask every column `text`, wait for the answers, go back to the chat and open history; the columns'
+    conversations."""
+    from reasonchat.tui.screens.history import HistoryScreen
+
+    app = pilot.app
+    await ready(pilot, 2)
+    await ask_all(pilot, text)
+    await done(pilot)
+    ids = [c.session.conversation_id for c in columns(app)]
+    await pilot.press("escape")
+    await until(pilot, lambda: app.screen is app.chat)
+    await pilot.press("ctrl+o")
+    await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+    return ids
+
+
 async def done(pilot: Any, timeout: float = 30) -> None:
     await until(pilot, lambda: not pilot.app.screen.streaming, timeout=timeout)
     await pilot.pause()
@@ -142,19 +159,11 @@ async def test_f2_chooses_what_to_compare(app_for: Any) -> None:
 
 
 async def test_a_compare_reopened_from_history_shows_its_columns_and_goes_on(home: Path, server: DemoServer) -> None:
-    from reasonchat.tui.screens.history import HistoryScreen
     from reasonchat.tui.widgets.stored_turn import StoredTurn
 
     app = build(home, server, "a", "b")
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot, 2)
-        await ask_all(pilot, "first round")
-        await done(pilot)
-        ids = [c.session.conversation_id for c in columns(app)]
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is app.chat)
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+        ids = await compared_then_history(pilot, "first round")
         assert "⇉ compare" in str(app.screen.query_one("OptionList").get_option_at_index(0).prompt)
         await pilot.press("enter")
         await ready(pilot, 2)
@@ -173,13 +182,7 @@ async def test_deleting_a_compare_from_history_deletes_its_columns(home: Path, s
 
     app = build(home, server, "a", "b")
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot, 2)
-        await ask_all(pilot, "to be deleted")
-        await done(pilot)
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is app.chat)
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+        await compared_then_history(pilot, "to be deleted")
         await pilot.press("ctrl+d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
