@@ -15,9 +15,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import cache
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-_ONLY_CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]{2}$")
+_CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """Compiled when first used: every opening of the store loads this module, few ask it anything."""
+    return re.compile(source)
 
 
 def pairs(text: str | None) -> str:
@@ -25,14 +31,14 @@ def pairs(text: str | None) -> str:
     if not text:
         return ""
     out: list[str] = []
-    for run in _CJK.findall(text):
+    for run in _pattern(_CJK + "+").findall(text):
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return " ".join(out)
 
 
 def is_pair(query: str) -> bool:
     """A query the pair index answers: exactly two CJK characters."""
-    return bool(_ONLY_CJK.match(query))
+    return bool(_pattern(f"^{_CJK}{{2}}$").match(query))
 
 
 def register(conn: sqlite3.Connection) -> None:
