@@ -34,6 +34,9 @@ class StoreBase:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        # Writes share one connection; a slow one (deleting a conversation re-indexes its text) runs on a
+        # worker thread, so a transaction begun meanwhile on the loop (an answer's flush) waits its turn.
+        self._writing = threading.RLock()
         try:
             if not memory:
                 paths.ensure_private_dir(self.path.parent)
@@ -88,17 +91,18 @@ class StoreBase:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One short write transaction; failures become a StoreError that names the file."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with self._writing:
             try:
-                yield self.conn
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot write the store {self.path}: {exc}{_fix(exc, self.path)}") from None
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot write the store {self.path}: {exc}{_fix(exc, self.path)}") from None
 
     def _recover_orphans(self) -> None:
         """Rows still "streaming" whose writer process is gone were cut off by a crash or kill -9."""

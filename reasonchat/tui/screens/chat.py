@@ -372,12 +372,21 @@ class ChatScreen(Screen[None]):
         self.conversation.anchor()
         self.prompt.focus()
 
-    async def delete_conversation(self, conversation_id: int) -> None:
-        """Delete a conversation (from the history screen); the open one is closed first."""
+    async def delete_conversation(self, conversation_id: int) -> bool:
+        """Delete a conversation (from the history screen); the open one is closed first. False, having said
+        why, when the store refuses."""
         if conversation_id == self.session.conversation_id:
             await self._stop_to_leave()
-        if self.session.delete(conversation_id):
+        try:
+            await asyncio.to_thread(self.session.store.delete, conversation_id)
+        except UsageError:
+            pass  # gone already (another reasonchat, or `history --delete`): forget it all the same
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        if self.session.forget(conversation_id):
             self._reset()
+        return True
 
     # -- edit, regenerate, export ----------------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ class HistoryScreen(ModalScreen[Opened | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Back"), Binding("ctrl+d", "delete", "Delete", priority=True),
                 Binding("down", "focus_list", "List", show=False)]
 
-    def __init__(self, store: TranscriptStore, delete: Callable[[int], Awaitable[None]],
+    def __init__(self, store: TranscriptStore, delete: Callable[[int], Awaitable[bool]],
                  open_id: int | None = None) -> None:
         super().__init__()
         self.store = store
@@ -168,7 +168,8 @@ class HistoryScreen(ModalScreen[Opened | None]):
         async def done(yes: bool | None) -> None:
             if yes:
                 for conversation_id in doomed:
-                    await self._delete(conversation_id)
+                    if not await self._delete(conversation_id):
+                        return
                 if is_open:
                     self.open_id = None
                 self.notify(f"Deleted “{clean_line(title, 40)}”" + (" — it was open; a new one is" if is_open else ""))
