@@ -95,7 +95,10 @@ class ChatScreen(Screen[None]):
 
     @property
     def mounting_earlier(self) -> bool:
-        return self.conversation.mounting_earlier
+        """Earlier turns still being mounted; before the screen is composed or after it is gone (the idle
+        collector asks on a timer, tests/tui showed it can ask then) there is no view and nothing mounting."""
+        views = self.query(ConversationView)
+        return bool(views) and views.first().mounting_earlier
 
     @property
     def prompt(self) -> PromptInput:
