@@ -14,7 +14,7 @@ import contextlib
 import json
 import signal
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from reasonchat.colour import enabled as colour_enabled
@@ -25,6 +25,7 @@ from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDel
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
 from reasonchat.errors import ProviderError, StoreError, UsageError
+from reasonchat.records import replace
 from reasonchat.sanitize import clean, clean_line
 from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.store.writer import ReplyWriter, run_flusher

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from pathlib import Path
 
 from reasonchat import config as config_module
 from reasonchat import paths
 from reasonchat.colour import BOLD, GREEN, YELLOW, paint
 from reasonchat.errors import ConfigError
-from reasonchat.providers import key_source
 from reasonchat.sanitize import clean_line
 
 
-def _config_path(args: argparse.Namespace) -> Path:
+def _config_path(args: argparse.Namespace) -> str:
     path = getattr(args, "config", None)
-    return Path(path).expanduser() if path else paths.config_file()
+    return os.path.expanduser(path) if path else paths.config_file()
 
 
 def example_text() -> str:
@@ -27,6 +25,8 @@ def example_text() -> str:
     packaged = resources.files("reasonchat").joinpath("config.example.toml")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
+    from pathlib import Path
+
     return (Path(__file__).resolve().parent.parent / "config.example.toml").read_text(encoding="utf-8")
 
 
@@ -39,7 +39,7 @@ def presets(args: argparse.Namespace) -> int:
     cfg = _load(args)
     rows = []
     for preset in cfg.presets.values():
-        where, present = key_source(preset)
+        where, present = preset.key_source()
         rows.append({
             "name": preset.name,
             "base_url": preset.base_url,
@@ -51,6 +51,8 @@ def presets(args: argparse.Namespace) -> int:
             "description": preset.description,
         })
     if args.json:
+        import json  # only --json needs it (2 ms to load)
+
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     print(paint(f"  {'NAME':12}  {'MODEL':26}  {'KEY':30}  {'SOURCE':8}  BASE URL", BOLD, sys.stdout))
@@ -70,12 +72,12 @@ def config(args: argparse.Namespace) -> int:
         print(path)
         return 0
     if args.action == "init":
-        if path.exists():
+        if os.path.exists(path):
             raise ConfigError(f"{path} exists already — edit it, or remove it first to start over")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(example_text())
-        path.chmod(0o600)
+        os.chmod(path, 0o600)
         print(f"wrote {path}")
         return 0
     try:
@@ -91,7 +93,7 @@ def config(args: argparse.Namespace) -> int:
     print(f"default preset: {cfg.default_preset}; reasoning display: {cfg.ui.reasoning}; "
           f"exports go to: {cfg.ui.export_dir}")
     for preset in cfg.presets.values():
-        key, present = key_source(preset)
+        key, present = preset.key_source()
         print(f"  {preset.name:12} {preset.source:8} {preset.model or '(first served)'} @ {preset.base_url} "
               f"— key: {key}{'' if present else ' (missing)'}")
     return 0

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import datetime
-from pathlib import Path
+import time
 
 from reasonchat.colour import BOLD, paint
 from reasonchat.core.cost import format_amount
@@ -16,7 +14,7 @@ from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
 
 
 def _local(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))  # not datetime: 2 ms to load
 
 
 def _summary_json(c: ConversationSummary) -> dict[str, object]:
@@ -25,6 +23,12 @@ def _summary_json(c: ConversationSummary) -> dict[str, object]:
     cost = {"amount": round(c.cost, 8), "currency": c.currency} if c.cost is not None and c.currency else None
     return {"id": c.id, "title": c.title, "preset": c.preset, "model": c.model, "messages": c.message_count,
             "created_at": iso_time(c.created_at), "updated_at": iso_time(c.updated_at), "cost": cost}
+
+
+def _print_json(value: object) -> None:
+    import json  # only --json needs it (2 ms to load)
+
+    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def history(args: argparse.Namespace) -> int:
@@ -41,8 +45,8 @@ def history(args: argparse.Namespace) -> int:
         if args.search:
             hits = store.search(args.search, limit=args.limit, reasoning=args.reasoning)
             if args.json:
-                print(json.dumps([{**_summary_json(h.conversation), "message_id": h.message_id, "role": h.role,
-                                   "snippet": h.snippet} for h in hits], ensure_ascii=False, indent=2))
+                _print_json([{**_summary_json(h.conversation), "message_id": h.message_id, "role": h.role,
+                              "snippet": h.snippet} for h in hits])
             elif not hits:
                 print(f"no messages match {args.search!r}", file=sys.stderr)
             for hit in [] if args.json else hits:
@@ -53,8 +57,8 @@ def history(args: argparse.Namespace) -> int:
         conversations = store.list_conversations(limit=args.limit)
         members = {c.id: store.compare_members(c.compare_id) for c in conversations if c.compare_id is not None}
         if args.json:
-            print(json.dumps([{**_summary_json(c), "compare": [m.id for m in members[c.id]] if c.id in members
-                               else None} for c in conversations], ensure_ascii=False, indent=2))
+            _print_json([{**_summary_json(c), "compare": [m.id for m in members[c.id]] if c.id in members
+                          else None} for c in conversations])
             return 0
         if not conversations:
             print('no conversations yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
@@ -114,6 +118,8 @@ def export(args: argparse.Namespace) -> int:
     render = exporting.to_json if args.format == "json" else exporting.to_markdown
     text = render(summary, messages, reasoning=not args.no_reasoning, branches=branches)
     if args.output:
+        from pathlib import Path
+
         path = Path(args.output).expanduser()
         from reasonchat.atomic import write_atomically
 
@@ -149,7 +155,7 @@ def stats(args: argparse.Namespace) -> int:
     with TranscriptStore() as store:
         records = statistics.collect(store, since)
     if args.json:
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        _print_json(records)
     elif not records:
         print('no answers yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
     else:

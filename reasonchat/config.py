@@ -6,25 +6,29 @@ the key, what was expected, and the closest valid name when a name is misspelt.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+
+import tomli
 
 from reasonchat import paths
 from reasonchat.core.network import redact
 from reasonchat.core.provider import deep_merge
 from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
+from reasonchat.records import field, record
+
+TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 REASONING_MODES = ("auto", "expanded", "collapsed", "hidden")
 KEY_FIELDS = ("api_key_env", "api_key_cmd", "api_key")
 
 
-@dataclass(frozen=True)
+@record
 class Preset:
     name: str
     base_url: str
@@ -51,15 +55,25 @@ class Preset:
     price: Mapping[str, Any] | None = None  # core/cost.py: input, input_cached, output, currency, per, models
     source: str = "built-in"
 
+    def key_source(self) -> tuple[str, bool]:
+        """(where the key comes from, whether it is there) — without running `api_key_cmd`."""
+        if self.api_key_env and os.environ.get(self.api_key_env):
+            return self.api_key_env, True
+        if self.api_key_cmd:
+            return "api_key_cmd", True
+        if self.api_key:
+            return "api_key (config)" if self.source == "config" else "built-in placeholder", True
+        return self.api_key_env or "none (no auth)", not self.api_key_env
 
-@dataclass(frozen=True)
+
+@record
 class UiConfig:
     reasoning: str = "auto"
     export_dir: str = "."
     theme: str = ""  # a Textual theme name ("nord", "textual-light" …); "": the one last chosen, else Textual's
 
 
-@dataclass(frozen=True)
+@record
 class Role:
     """A system prompt with a name (`[roles.NAME]`), and optionally the preset, effort and temperature it is
     best used with."""
@@ -71,14 +85,14 @@ class Role:
     temperature: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     default_preset: str = "deepseek"
     ui: UiConfig = field(default_factory=UiConfig)
     presets: Mapping[str, Preset] = field(default_factory=dict)
     roles: Mapping[str, Role] = field(default_factory=dict)
     keys: Mapping[str, str] = field(default_factory=dict)  # [keys]: action name -> key(s) (reasonchat/keys.py)
-    path: Path | None = None  # the file read, if it existed
+    path: str | None = None  # the file read, if it existed
     plaintext_key_readable: bool = False  # a plaintext api_key sits in a file others can read
 
     def preset(self, name: str) -> Preset:
@@ -143,7 +157,9 @@ def _q(text: str) -> str:
 
 
 def _escaped(text: str) -> str:
-    """`text` with newlines and controls escaped (JSON's rules; `json` loads only when a message needs it)."""
+    """`text` with newlines and controls escaped (JSON's rules; `json` loads only when a name needs it)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text
     import json
 
     return json.dumps(text, ensure_ascii=False)[1:-1]
@@ -157,9 +173,9 @@ def _did_you_mean(name: str, choices: Any) -> str:
 
 
 class _Source:
-    """The file's text, to point an error at the line a key is on (tomllib gives no positions)."""
+    """The file's text, to point an error at the line a key is on (a TOML parser gives no positions of keys)."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.lines = text.splitlines()
 
@@ -195,15 +211,16 @@ class _Source:
 # -- loading --------------------------------------------------------------------------------------------------
 
 
-def load(path: Path | None = None, *, required: bool = False) -> Config:
+def load(path: str | os.PathLike[str] | None = None, *, required: bool = False) -> Config:
     """Read `path` (default: the config file of this installation) merged over the built-in presets.
 
     A missing default file is no config at all; a file the user named (`--config PATH`, `required`) must
     exist. Every problem in the file is found: the ConfigError carries them all in `problems` (for
     `config check`), and its own text is the first, as one line."""
-    path = path or paths.config_file()
+    path = os.fspath(path) if path else paths.config_file()
     try:
-        raw_bytes = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw_bytes = handle.read()
     except FileNotFoundError:
         if required:
             raise ConfigError(f"no config file at {path} — check the path given with --config, or create it "
@@ -216,13 +233,9 @@ def load(path: Path | None = None, *, required: bool = False) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text — save it as UTF-8") from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        reason = re.sub(r"\s*\(at .*\)$", "", message)
-        place = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
-        raise ConfigError(f"{place}: invalid TOML: {reason}") from None
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: invalid TOML: {exc.msg}") from None
     return _build(data, path, _Source(path, text))
 
 
@@ -237,7 +250,7 @@ class _Problems(list[str]):
             raise error
 
 
-def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> Config:
+def _build(data: dict[str, Any], path: str | None, source: _Source | None) -> Config:
     where = source.where if source else (lambda table, key=None: "config")
     problems = _Problems()
     for key in data:
@@ -290,7 +303,7 @@ def _build(data: dict[str, Any], path: Path | None, source: _Source | None) -> C
     problems.raise_any()
     readable = False
     if path is not None and any(isinstance(t, dict) and t.get("api_key") for t in presets_data.values()):
-        readable = bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+        readable = bool(os.stat(path).st_mode & (stat.S_IRWXG | stat.S_IRWXO))
     return Config(default, ui, presets, roles, keys, path, readable)
 
 

@@ -11,15 +11,15 @@ import os
 import re
 import sys
 import threading
-from dataclasses import dataclass, replace
 
 from reasonchat.config import Config, Preset
 from reasonchat.core.provider import Provider
 from reasonchat.errors import ConfigError, UsageError
 from reasonchat.presets import DEMO_BASE_URL
+from reasonchat.records import record, replace
 
 
-@dataclass(frozen=True)
+@record
 class ProviderOptions:
     """The PROVIDER OPTIONS of the command line."""
 
@@ -30,17 +30,6 @@ class ProviderOptions:
     demo: bool = False
 
 
-def key_source(preset: Preset) -> tuple[str, bool]:
-    """(where the key comes from, whether it is there) — without running `api_key_cmd`."""
-    if preset.api_key_env and os.environ.get(preset.api_key_env):
-        return preset.api_key_env, True
-    if preset.api_key_cmd:
-        return "api_key_cmd", True
-    if preset.api_key:
-        return "api_key (config)" if preset.source == "config" else "built-in placeholder", True
-    return preset.api_key_env or "none (no auth)", not preset.api_key_env
-
-
 def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, str]:
     """(key, hint) for `preset`; a ConfigError naming what to set when there is none."""
     if preset.api_key_env and os.environ.get(preset.api_key_env, "").strip():
@@ -48,7 +37,7 @@ def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, 
     if preset.api_key_cmd:
         return _run_key_command(preset), "api_key_cmd"
     if preset.api_key:
-        return preset.api_key, key_source(preset)[0]
+        return preset.api_key, preset.key_source()[0]
     if preset.api_key_env:
         raise ConfigError(
             f"preset '{preset.name}' needs an API key: set {preset.api_key_env} "

@@ -9,13 +9,17 @@ unknown (None) — never a guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+
+from reasonchat.records import record
+
+TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 PRICE_KEYS = ("input", "input_cached", "output", "output_thinking", "currency", "per", "models", "as_of", "source")
 
 
-@dataclass(frozen=True)
+@record
 class Price:
     input: float
     output: float
@@ -31,7 +35,7 @@ class Price:
         return ((prompt - cached) * self.input + cached * cached_rate + completion * output) / self.per
 
 
-@dataclass(frozen=True)
+@record
 class Cost:
     amount: float
     currency: str

@@ -3,11 +3,12 @@ read from their rows. No SQL is run here; the queries that make these live with 
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from reasonchat.records import record
 
+TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
 if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebuilt: `history` reads rows
+    from typing import Any
+
     from reasonchat.core.reply import Reply
 
 HEAD = object()  # add_message: after the head of the branch shown
@@ -17,7 +18,7 @@ ROOT = 0  # parent_id of a first message (NULL: a message from before branches, 
 INTERRUPTED_BY_EXIT = "reasonchat stopped before the answer finished"
 
 
-@dataclass(frozen=True)
+@record
 class ConversationSummary:
     id: int
     title: str
@@ -34,6 +35,8 @@ class ConversationSummary:
 
     def own_settings(self) -> dict[str, Any]:
         """`settings` read: {} when it has none (or they cannot be read)."""
+        import json  # here, not at the top: `history` lists rows without it (2 ms to load)
+
         try:
             value = json.loads(self.settings) if self.settings else {}
         except ValueError:
@@ -41,7 +44,7 @@ class ConversationSummary:
         return value if isinstance(value, dict) else {}
 
 
-@dataclass(frozen=True)
+@record
 class StoredMessage:
     id: int
     conversation_id: int
@@ -95,7 +98,7 @@ class StoredMessage:
         return reply
 
 
-@dataclass(frozen=True)
+@record
 class SearchHit:
     conversation: ConversationSummary
     message_id: int
@@ -121,6 +124,8 @@ _MESSAGE_COLUMNS = (
 
 
 def _message(row: tuple[Any, ...]) -> StoredMessage:
+    import json
+
     values = list(row)
     values[14] = json.loads(values[14]) if values[14] else None
     values[21] = bool(values[21])

@@ -5,11 +5,9 @@ connections: base.py; branches: branches.py; search: search.py; the rows handed 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
-from typing import TYPE_CHECKING, Any
 
 from reasonchat.store.branches import BranchStore
 from reasonchat.store.rows import (
@@ -23,7 +21,10 @@ from reasonchat.store.rows import (
 )
 from reasonchat.store.search import SearchStore
 
+TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
 if TYPE_CHECKING:
+    from typing import Any
+
     from reasonchat.core.reply import Reply
 
 __all__ = ["HEAD", "INTERRUPTED_BY_EXIT", "ROOT", "ConversationSummary", "SearchHit", "StoredMessage",
@@ -101,7 +102,7 @@ class TranscriptStore(BranchStore, SearchStore):
             # after a cut the usage is the answer's request alone: the reasoning's count is unknown, not 0
             "reasoning_tokens": usage.reasoning_tokens if usage and not reply.reasoning_cut else None,
             "cached_tokens": usage.cached_tokens if usage else None,
-            "usage_json": json.dumps(usage.raw, sort_keys=True) if usage else None,
+            "usage_json": _json(usage.raw) if usage else None,
             "ttft": reply.ttft,
             "reasoning_seconds": reply.reasoning_seconds,
             "writer_pid": os.getpid() if reply.status == "streaming" else None,
@@ -172,7 +173,13 @@ class TranscriptStore(BranchStore, SearchStore):
 
 def _settings_json(settings: dict[str, Any] | None) -> str | None:
     kept = {k: v for k, v in (settings or {}).items() if v is not None and v != ""}
-    return json.dumps(kept, sort_keys=True) if kept else None
+    return _json(kept) if kept else None
+
+
+def _json(value: object) -> str:
+    import json  # here, not at the top: `history` reads rows without it (2 ms to load)
+
+    return json.dumps(value, sort_keys=True)
 
 
 def _recost(db: sqlite3.Connection, conversation_id: int) -> None:

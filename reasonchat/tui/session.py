@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from reasonchat.core.conversation import Message, normalize_newlines
 from reasonchat.core.provider import Provider
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
 from reasonchat.providers import ProviderOptions
+from reasonchat.records import replace
 from reasonchat.state import State, load_state, save_state
 
 if TYPE_CHECKING:

@@ -113,7 +113,7 @@ class PresetPicker(ModalScreen[Choice | None]):
             name, model = self.session.describe()
             return f"▶ {clean_line(name, 36)} · {clean_line(model or '(first served)', 24)} · in use"
         preset = self.session.config.presets[row]
-        where, present = providers.key_source(preset)
+        where, present = preset.key_source()
         status = "" if present else f" · needs {where}"
         mark = "▶ " if row == self.in_use else "  "
         return f"{mark}{preset.name} · {clean_line(preset.model or '(first served)', 24)}{status}"
