@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -77,6 +78,13 @@ def cli(home: Path, capsys: pytest.CaptureFixture[str]) -> Any:
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+def interruptible() -> None:
+    """preexec_fn for a child a test sends SIGINT: SIGINT at its default, as under a terminal. A suite run in
+    the background of a non-interactive shell inherits SIGINT ignored, and a program keeps an ignored SIGINT
+    ignored (rightly: a background job is not the terminal's to stop) — the test would wait for nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def spawn_env(home: Path, **extra: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from reasonchat.demo_server import DemoServer
-from tests.conftest import spawn_env
+from tests.conftest import interruptible, spawn_env
 
 
 def test_prompt_from_stdin_dash_and_implicit(run_process: Any) -> None:
@@ -123,7 +123,8 @@ def slow_ask(home: Path, server: DemoServer, *extra: str) -> tuple[subprocess.Po
     proc = subprocess.Popen(
         [sys.executable, "-m", "reasonchat", "ask", "--base-url", server.base_url, "--model", "bench-4000@150",
          *extra, "a slow question"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=spawn_env(home))
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=spawn_env(home),
+        preexec_fn=interruptible)
     reader = Reader(proc.stderr)
     reader.wait_for(2000)
     return proc, reader

@@ -18,7 +18,7 @@ from reasonchat.core.events import AnswerDelta, Finished
 from reasonchat.core.reply import Reply
 from reasonchat.demo_server import DemoServer
 from reasonchat.store import TranscriptStore
-from tests.conftest import spawn_env
+from tests.conftest import interruptible, spawn_env
 
 PROGRAM = f"{shlex.quote(sys.executable)} -m reasonchat"
 
@@ -120,7 +120,7 @@ def test_ctrl_c_before_the_answer_starts(home: Path, server: DemoServer, phase: 
     base_url, model = (black_hole, "m") if phase == "connecting" else (server.base_url, "fault-hang")
     proc = subprocess.Popen([sys.executable, "-m", "reasonchat", "ask", "--base-url", base_url, "--model", model, "q"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            env=spawn_env(home), text=True)
+                            env=spawn_env(home), text=True, preexec_fn=interruptible)
     _user_message_saved(home)
     if phase == "connecting":  # its connection waits in the kernel for an answer to its SYN
         port = int(black_hole.split(":")[2].split("/")[0])
