@@ -43,8 +43,11 @@ def escape_html(markdown: str) -> str:
     """Escape what would open HTML — a tag, a comment, an entity — outside code, so a viewer shows model text
     as text and never runs it; code (fenced, indented, inline) stays exactly as written. Everything else stays
     too: "0.11 < 0.80", "a<b" and "x && y" are not HTML, and escaping them made exports read wrong."""
-    lines = clean(markdown).split("\n")
-    code = code_lines("\n".join(lines))
+    text = clean(markdown)
+    if "<" not in text and "&" not in text:  # nothing that could open HTML (most reasoning): nothing to parse
+        return text
+    lines = text.split("\n")
+    code = code_lines(text)
     out: list[str] = []
     for number, line in enumerate(lines):
         if number in code:

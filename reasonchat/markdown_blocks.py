@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 _ATX = re.compile(r"^(?P<lead>[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t>]*)(?P<hashes>#{1,6})(?=[ \t]|$)")
 _SETEXT_LINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$")
+# Any line `demote_headings` could change: an ATX heading line or a setext underline, as the two above see them.
+_MAYBE_HEADING = re.compile(f"{_ATX.pattern}|{_SETEXT_LINE.pattern}", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +64,8 @@ def demote_headings(text: str, by: int = 2, *, shaped_as: str | None = None) -> 
     (a line underlined with === or ---) become ATX headings of their new level. `shaped_as`: a text with the
     same blocks on the same lines whose parse can stand for `text`'s (an export escapes HTML first, line by
     line, and need not parse twice)."""
+    if not _MAYBE_HEADING.search(text):  # no line it could change (most reasoning): nothing to parse
+        return text
     lines = text.split("\n")
     changed = False
     for token in _tokens(text if shaped_as is None else shaped_as):

@@ -142,3 +142,30 @@ def test_json_export_round_trips_any_unicode(tmp_path: Path, reasoning: str, ans
     assert document["messages"][1]["content"] == answer
     assert "\x1b" not in markdown
     assert "<script" not in markdown.lower().replace("&lt;script", "")
+
+
+MARKDOWNISH = st.lists(st.one_of(
+    st.sampled_from(["a", "# h", "#no", "=", "===", "---", "- - -", "> # q", "- # l", "1) ## n", "```", "````", "~~~",
+                     "    code", "\tcode", "", "<b>", "a &amp; b", "x < y", "中文", "| a | b |", "|---|---|"]),
+    st.text(st.sampled_from(list("#=-> \t*+1.)`~<&a中")), max_size=12)), max_size=14).map("\n".join)
+
+
+@given(text=MARKDOWNISH)
+@settings(max_examples=400, deadline=None)
+def test_an_export_skips_the_parse_only_where_the_parse_would_change_nothing(text: str) -> None:
+    """`demote_headings` and `escape_html` return a text untouched, unparsed, when no line could be a heading
+    and nothing could open HTML (most reasoning): the same as parsing it and changing nothing."""
+    import re
+
+    from reasonchat import markdown_blocks
+
+    fast = (markdown_blocks.demote_headings(text), export.escape_html(text))
+    always = re.compile("")  # every text "may" have headings: the parse always runs
+    original = markdown_blocks._MAYBE_HEADING
+    markdown_blocks._MAYBE_HEADING = always
+    try:
+        assert markdown_blocks.demote_headings(text) == fast[0]
+    finally:
+        markdown_blocks._MAYBE_HEADING = original
+    if "<" not in text and "&" not in text:
+        assert fast[1] == export.clean(text)
