@@ -70,19 +70,24 @@ def wall(argv: list[str], env: dict[str, str]) -> float:
 COMMANDS = ["--version", "--help", "presets", "history --limit 20", "export last"]
 
 
-def seeded_home(conversations: int = 100, messages: int = 1000) -> str:
-    """A REASONCHAT_HOME with a store of realistic conversations for `history` and `export` to read."""
+def seeded_home(conversations: int = 100, messages: int = 1000) -> dict[str, str]:
+    """The environment of a user with a config file and a store of realistic conversations, where a user has
+    them: $XDG_CONFIG_HOME/reasonchat and $XDG_DATA_HOME/reasonchat (not REASONCHAT_HOME, which no user sets
+    and which skipped finding the platform's directories)."""
     from pathlib import Path
 
     from benchmarks.fixtures import seed_large_store
 
-    home = tempfile.mkdtemp(prefix="rc-start-")
-    # A config of one's own, as most users have: reading it (tomllib) is part of every start.
-    (Path(home) / "config.toml").write_text('[presets.lab]\nbase_url = "http://127.0.0.1:8000/v1"\n'
-                                            'model = "qwen3-32b"\n\n[ui]\nreasoning = "collapsed"\n',
-                                            encoding="utf-8")
-    seed_large_store(Path(home) / "reasonchat.db", conversations=conversations, messages=messages, pool=20)
-    return home
+    root = Path(tempfile.mkdtemp(prefix="rc-start-"))
+    config, data = root / "config" / "reasonchat", root / "data" / "reasonchat"
+    config.mkdir(parents=True)
+    data.mkdir(parents=True)
+    # A config of one's own, as most users have: reading it is part of every start.
+    (config / "config.toml").write_text('[presets.lab]\nbase_url = "http://127.0.0.1:8000/v1"\n'
+                                        'model = "qwen3-32b"\n\n[ui]\nreasoning = "collapsed"\n', encoding="utf-8")
+    seed_large_store(data / "reasonchat.db", conversations=conversations, messages=messages, pool=20)
+    env = {key: value for key, value in os.environ.items() if key != "REASONCHAT_HOME"}
+    return {**env, "XDG_CONFIG_HOME": str(root / "config"), "XDG_DATA_HOME": str(root / "data")}
 
 
 def command_ratios(exe: list[str], env: dict[str, str], runs: int = RUNS) -> tuple[float, dict[str, float]]:
@@ -97,9 +102,9 @@ def command_ratios(exe: list[str], env: dict[str, str], runs: int = RUNS) -> tup
 
 
 def main() -> None:
-    home = seeded_home(*((4, 8) if "--tiny" in sys.argv else ()))
+    user = seeded_home(*((4, 8) if "--tiny" in sys.argv else ()))
     runs = 2 if "--tiny" in sys.argv else RUNS
-    env = {**os.environ, "REASONCHAT_HOME": home, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    env = {**user, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     script = shutil.which("reasonchat")
     exe = [script] if script else [sys.executable, "-m", "reasonchat"]
     ours, minimal = [], []
@@ -113,6 +118,8 @@ def main() -> None:
     print(f"P8' python -c pass {bare * 1000:.0f} ms; each command's ratio to it (target <= 3.0):")
     for command, seconds in times.items():
         print(f"    reasonchat {command:<20} {seconds * 1000:4.0f} ms  {seconds / bare:.2f}")
+    exported = subprocess.run([*exe, "export", "last"], env=env, capture_output=True, check=True).stdout
+    print(f"    (`export last` wrote {len(exported) / 1000:.0f} KB: the seeded store's last conversation)")
 
 
 if __name__ == "__main__":

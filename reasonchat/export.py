@@ -9,16 +9,18 @@ docs/export-json.md and versioned by `"version"`.
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+import time
 
 from reasonchat.core.cost import format_amount
 from reasonchat.markdown_blocks import code_lines, demote_headings
 from reasonchat.sanitize import clean, clean_line
 from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
+
+TYPE_CHECKING = False  # mypy reads this as true; `typing` costs a quick command ~4 ms (records.py)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 JSON_SCHEMA = "reasonchat.conversation"
 JSON_VERSION = 1
@@ -31,12 +33,12 @@ _ENTITY = re.compile(r"&(#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]
 
 
 def _when(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))  # not datetime: 2 ms to load
 
 
 def iso_time(timestamp: float) -> str:
     """A stored time as ISO 8601 in UTC (`2026-01-01T00:00:00Z`): the same on every machine."""
-    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
 def escape_html(markdown: str) -> str:
@@ -224,6 +226,8 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
         every = {m.id: m for branch in branches for m in branch}
         document["messages"] = [message_record(every[i]) for i in sorted(every)]
         document["branches"] = [[m.id for m in branch] for branch in branches]
+    import json  # only this format needs it
+
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
