@@ -43,6 +43,30 @@ def test_help_lists_the_commands_with_a_line_each_and_two_examples(capsys: pytes
     assert examples.count("reasonchat ") >= 2
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["--model", "ask", "bogus"], "invalid choice: 'bogus' (choose from 'ask', 'history', 'export', 'stats', "
+                                  "'presets', 'models', 'config', 'demo-server', 'completion')"),
+    (["history", "--limit", "x"], "reasonchat history: argument --limit: invalid int value: 'x'"),
+    (["history", "--bogus"], "unrecognized arguments: --bogus"),
+    (["ask", "history"], None),  # a prompt that names a command is still a prompt
+])
+def test_a_command_line_parsed_by_its_own_commands_parser_errs_as_the_whole_one(
+        argv: list[str], said: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+    """`parse` builds only the sub-commands a command line names; a mistake is said by the whole parser."""
+    from reasonchat.cli import parse
+
+    if said is None:
+        assert (parse(argv).command, parse(argv).prompt) == ("ask", "history")
+        return
+    with pytest.raises(SystemExit) as done:
+        parse(argv)
+    assert done.value.code == 2
+    with pytest.raises(SystemExit):
+        build_parser(argv).parse_args(argv)  # the whole parser, as every command line was parsed before
+    whole = capsys.readouterr().err.strip().split("\n")
+    assert whole[0] == whole[1] and said in whole[0]
+
+
 @pytest.mark.parametrize(("env", "flag", "coloured"), [
     ({"FORCE_COLOR": "1"}, False, True),
     ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),  # NO_COLOR wins

@@ -100,8 +100,8 @@ def test_large_store_search_measures_every_query(monkeypatch: pytest.MonkeyPatch
 
 
 def test_startup_commands_run_against_a_seeded_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    home = startup.seeded_home(4, 8)
-    env = {**os.environ, "REASONCHAT_HOME": home}
+    env = startup.seeded_home(4, 8)  # where a user's files are: XDG folders, no REASONCHAT_HOME
+    assert "REASONCHAT_HOME" not in env
     bare, times = startup.command_ratios([sys.executable, "-m", "reasonchat"], env, runs=1)
     assert bare > 0
     assert set(times) == set(startup.COMMANDS)
