@@ -40,6 +40,11 @@ def _parser_class(partial_parser: bool = False) -> type[argparse.ArgumentParser]
                 raise _Partial(message)
             self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
+        def print_help(self, file: Any = None) -> None:
+            if partial_parser:  # (however -h or --help was spelled): the whole command list
+                raise _Partial("help")
+            super().print_help(file)
+
     return _Parser
 
 
@@ -80,12 +85,12 @@ def _provider_options(parser: argparse.ArgumentParser, default: Any = None) -> N
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    """`argv` parsed. A command line that names sub-commands and asks for no help is parsed by a parser that
-    holds only those: each sub-parser costs ~0.2 ms (argparse looks for its message catalogues on disk each
-    time), 2 ms in all. If that parse fails, the whole parser parses it again, so an error lists every
+    """`argv` parsed. A command line that names sub-commands is parsed by a parser that holds only those: each
+    sub-parser costs ~0.2 ms (argparse looks for its message catalogues on disk each time), 2 ms in all. If
+    that parse fails or asks for help, the whole parser parses it again, so errors and help list every
     choice exactly as before."""
     named = [name for name in _COMMANDS if name in argv]
-    if named and "-h" not in argv and "--help" not in argv:
+    if named:
         try:
             return build_parser(argv, only=named).parse_args(argv)
         except _Partial:

@@ -49,6 +49,8 @@ def test_help_lists_the_commands_with_a_line_each_and_two_examples(capsys: pytes
     (["history", "--limit", "x"], "reasonchat history: argument --limit: invalid int value: 'x'"),
     (["history", "--bogus"], "unrecognized arguments: --bogus"),
     (["ask", "history"], None),  # a prompt that names a command is still a prompt
+    (["--hel", "history"], "COMMAND"),  # help, however spelt, lists every command
+    (["-ch", "ask"], "COMMAND"),
 ])
 def test_a_command_line_parsed_by_its_own_commands_parser_errs_as_the_whole_one(
         argv: list[str], said: str | None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,11 +62,13 @@ def test_a_command_line_parsed_by_its_own_commands_parser_errs_as_the_whole_one(
         return
     with pytest.raises(SystemExit) as done:
         parse(argv)
-    assert done.value.code == 2
-    with pytest.raises(SystemExit):
+    ours = capsys.readouterr()
+    with pytest.raises(SystemExit) as whole:
         build_parser(argv).parse_args(argv)  # the whole parser, as every command line was parsed before
-    whole = capsys.readouterr().err.strip().split("\n")
-    assert whole[0] == whole[1] and said in whole[0]
+    assert done.value.code == whole.value.code
+    assert ours == capsys.readouterr() and said in ours.out + ours.err
+    if said == "COMMAND":
+        assert "demo-server" in ours.out and "completion" in ours.out
 
 
 @pytest.mark.parametrize(("env", "flag", "coloured"), [
