@@ -14,7 +14,6 @@ from collections.abc import Mapping
 import tomli
 
 from reasonchat import paths
-from reasonchat.core.network import redact
 from reasonchat.core.provider import deep_merge
 from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
@@ -389,6 +388,8 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
     if key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
         return f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not {_q(value)}"
     if key == "proxy" and value and not re.match(r"(https?|socks5h?)://[^/\s]+", value):
+        from reasonchat.core.network import redact  # urllib.parse: 1.5 ms that only this message needs
+
         return (f"{where(label, key)}: {label}.proxy must be an http://, https:// or socks5:// URL, or \"\" to go "
                 f"direct, not {_q(redact(value))}")
     if key == "budget" and value <= 0:

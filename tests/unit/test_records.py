@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -92,12 +94,21 @@ def test_a_record_cannot_inherit_from_another() -> None:
             extra: str = ""
 
 
-def test_the_quick_commands_load_neither_dataclasses_nor_typing() -> None:
-    """What P8' measures, held without a clock: these imports cost `presets` and `history` 7, 4, 7, 3 and
-    8 ms (records.py, paths.py)."""
-    code = ("import sys\n"
-            "import reasonchat.config, reasonchat.providers, reasonchat.store.transcripts, reasonchat.core.cost\n"
-            "print(' '.join(m for m in ('dataclasses', 'typing', 'tomllib', 'pathlib', 'platformdirs')\n"
-            "               if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert loaded == []
+@pytest.mark.parametrize("command", ["presets", "history --limit 20"])
+def test_the_quick_commands_load_none_of_the_costly_modules(command: str, tmp_path: Path) -> None:
+    """What P8' measures, held without a clock: each of these cost `presets` or `history` 2-8 ms (records.py,
+    paths.py, benchmarks/README.md), and none is needed to list presets or conversations."""
+    (tmp_path / "config.toml").write_text('[presets.lab]\nbase_url = "http://127.0.0.1:1/v1"\n', encoding="utf-8")
+    code = ("import io, sys\n"
+            f"sys.argv = ['reasonchat', *{command.split()!r}]\n"
+            "from reasonchat.cli import main\n"
+            "out, sys.stdout = sys.stdout, io.StringIO()\n"
+            "main()\n"
+            "sys.stdout = out\n"
+            "print(' '.join(m for m in COSTLY if m in sys.modules))\n").replace("COSTLY", repr(COSTLY))
+    env = {**os.environ, "REASONCHAT_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.split() == []
+
+
+COSTLY = ("dataclasses", "inspect", "typing", "tomllib", "pathlib", "platformdirs", "shutil", "json", "urllib.parse")
