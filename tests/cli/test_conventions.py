@@ -50,6 +50,9 @@ def test_help_lists_the_commands_with_a_line_each_and_two_examples(capsys: pytes
     (["history", "--bogus"], "unrecognized arguments: --bogus"),
     (["ask", "history"], None),  # a prompt that names a command is still a prompt
     (["--hel", "history"], "COMMAND"),  # help, however spelt, lists every command
+    (["--help"], "COMMAND"),
+    (["hello"], "invalid choice: 'hello' (choose from 'ask',"),  # no command named: the TUI's parser had none
+    (["--conversation", "x"], "argument --conversation: invalid int value: 'x'"),
     (["-ch", "ask"], "COMMAND"),
 ])
 def test_a_command_line_parsed_by_its_own_commands_parser_errs_as_the_whole_one(
@@ -59,6 +62,7 @@ def test_a_command_line_parsed_by_its_own_commands_parser_errs_as_the_whole_one(
 
     if said is None:
         assert (parse(argv).command, parse(argv).prompt) == ("ask", "history")
+        assert parse(["--demo", "-c"]).command is None and parse(["--demo", "-c"]).continue_last  # the TUI
         return
     with pytest.raises(SystemExit) as done:
         parse(argv)
