@@ -114,7 +114,7 @@ def choose_preset(config: Config, options: ProviderOptions) -> Preset:
 def resolve(config: Config, options: ProviderOptions) -> Provider:
     """A ready `Provider`; starts the in-process demo server if the demo preset is used."""
     preset = choose_preset(config, options)
-    config_path = str(config.path) if config.path else "config.toml"
+    config_path = config.path or "config.toml"
     if config.plaintext_key_readable:
         warn_once(
             f"{config.path} holds a plaintext api_key and others can read it — "
