@@ -13,7 +13,7 @@ import re
 import time
 
 from reasonchat.core.cost import format_amount
-from reasonchat.markdown_blocks import code_lines, demote_headings
+from reasonchat.outline import Outline, demote_headings, find
 from reasonchat.sanitize import clean, clean_line
 from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
 
@@ -41,15 +41,20 @@ def iso_time(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
-def escape_html(markdown: str) -> str:
+def escape_html(markdown: str, outline: Outline | None = None) -> str:
     """Escape what would open HTML — a tag, a comment, an entity — outside code, so a viewer shows model text
     as text and never runs it; code (fenced, indented, inline) stays exactly as written. Everything else stays
-    too: "0.11 < 0.80", "a<b" and "x && y" are not HTML, and escaping them made exports read wrong."""
-    text = clean(markdown)
+    too: "0.11 < 0.80", "a<b" and "x && y" are not HTML, and escaping them made exports read wrong.
+    `outline`: the text's, if known (outline.py)."""
+    return _escape_clean(clean(markdown), outline)
+
+
+def _escape_clean(text: str, outline: Outline | None) -> str:
+    """`escape_html` of a text already cleaned (cleaning scans all of it: an export does it once)."""
     if "<" not in text and "&" not in text:  # nothing that could open HTML (most reasoning): nothing to parse
         return text
     lines = text.split("\n")
-    code = code_lines(text)
+    code = (outline or find(text)).code_lines()
     out: list[str] = []
     for number, line in enumerate(lines):
         if number in code:
@@ -71,11 +76,15 @@ def _escape_text(text: str) -> str:
     return _OPENS_TAG.sub("&lt;", _ENTITY.sub(r"&amp;\1", text))
 
 
-def model_markdown(text: str) -> str:
+def model_markdown(text: str, stored: str | None = None) -> str:
     """A message as it goes into a Markdown export: controls removed, its headings demoted two levels so the
-    document's `## You` / `## Assistant` stay its outline, and HTML escaped outside code."""
+    document's `## You` / `## Assistant` stay its outline, and HTML escaped outside code. `stored`: the
+    outline the store keeps for the text; without one that fits, the text is parsed (outline.py)."""
     text = clean(text)
-    return demote_headings(escape_html(text), shaped_as=text)
+    outline = Outline.load(stored, text) or find(text)
+    if outline.plain:
+        return text
+    return demote_headings(_escape_clean(text, outline), outline=outline)
 
 
 def thought_summary(message: StoredMessage) -> str:
@@ -124,18 +133,18 @@ def _usage_line(message: StoredMessage) -> str:
 
 def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
     if message.role == "system":
-        return ["## System", "", model_markdown(message.content), ""]
+        return ["## System", "", model_markdown(message.content, message.content_outline), ""]
     if message.role == "user":
-        return ["## You", "", model_markdown(message.content), ""]
+        return ["## You", "", model_markdown(message.content, message.content_outline), ""]
     model = f" · {escape_html(message.model)}" if message.model else ""
     lines = [f"## Assistant{model}", ""]
     if reasoning and message.reasoning:
         lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
-                  model_markdown(message.reasoning), "", "</details>", ""]
+                  model_markdown(message.reasoning, message.reasoning_outline), "", "</details>", ""]
     if message.reasoning_cut:
         lines += ["*Reasoning cut short by the user: the model was asked to answer at once.*", ""]
     if message.content:
-        lines += [model_markdown(message.content), ""]
+        lines += [model_markdown(message.content, message.content_outline), ""]
     for extra in (_status_note(message), _usage_line(message)):
         if extra:
             lines += [extra, ""]

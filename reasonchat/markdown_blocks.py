@@ -1,7 +1,8 @@
 """The Markdown structure of model text, from one CommonMark parser (markdown-it-py, the one Rich renders with).
 
 Three places need to know where code is and where blocks end: settling a streamed answer block by block,
-escaping HTML in an export without touching code, and copying a code block. Hand-written fence scanners
+escaping HTML in an export without touching code (through a text's stored outline, outline.py), and
+copying a code block. Hand-written fence scanners
 disagreed with each other and with the renderer (a ```` fence holding a ``` fence settled mid-code); one
 parser, asked the same way everywhere, cannot.
 
@@ -14,18 +15,12 @@ same answer reopened from history are made of the same pieces and render alike. 
 from __future__ import annotations
 
 import itertools
-import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # mypy reads this as true; `typing` costs `reasonchat export` ~3 ms (records.py)
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
-
-_ATX = re.compile(r"^(?P<lead>[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t>]*)(?P<hashes>#{1,6})(?=[ \t]|$)")
-_SETEXT_LINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$")
-# Any line `demote_headings` could change: an ATX heading line or a setext underline, as the two above see them.
-_MAYBE_HEADING = re.compile(f"{_ATX.pattern}|{_SETEXT_LINE.pattern}", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -38,64 +33,19 @@ def _parser() -> MarkdownIt:
 
 
 @lru_cache(maxsize=4)
-def _tokens(text: str) -> tuple[Token, ...]:
-    """The block tokens of `text`; the last few texts' are kept (an export asks twice of the same text, when
-    demoting its headings and when finding its code)."""
+def tokens(text: str) -> tuple[Token, ...]:
+    """The block tokens of `text`; the last few texts' are kept (a text is often asked about twice)."""
     return tuple(_parser().parse(text))
 
 
 def code_blocks(text: str) -> list[str]:
     """The contents of the fenced and indented code blocks of `text`, in order (nested ones included)."""
-    return [token.content for token in _tokens(text) if token.type in ("fence", "code_block")]
-
-
-def code_lines(text: str) -> set[int]:
-    """Line numbers inside code blocks: fences (with their fence lines) and indented code."""
-    lines: set[int] = set()
-    for token in _tokens(text):
-        if token.type in ("fence", "code_block") and token.map is not None:
-            lines.update(range(*token.map))
-    return lines
-
-
-def demote_headings(text: str, by: int = 2, *, shaped_as: str | None = None) -> str:
-    """Every heading of `text` `by` levels deeper (at most level 6), outside code: a model's own `# Title`
-    becomes `### Title`, so it sits under a document's `## Assistant` instead of beside it. Setext headings
-    (a line underlined with === or ---) become ATX headings of their new level. `shaped_as`: a text with the
-    same blocks on the same lines whose parse can stand for `text`'s (an export escapes HTML first, line by
-    line, and need not parse twice)."""
-    if not _MAYBE_HEADING.search(text):  # no line it could change (most reasoning): nothing to parse
-        return text
-    lines = text.split("\n")
-    changed = False
-    for token in _tokens(text if shaped_as is None else shaped_as):
-        if token.type != "heading_open" or token.map is None:
-            continue
-        level = min(6, int(token.tag[1]) + by)
-        start, end = token.map
-        if token.markup in ("=", "-"):  # setext: text lines, then the underline
-            if end - start < 2 or not _SETEXT_LINE.match(lines[end - 1]):
-                continue
-            lead = re.match(r"^[ \t>]*", lines[start])
-            prefix = lead.group(0) if lead else ""
-            body = " ".join(line[len(prefix):].strip() for line in lines[start : end - 1])
-            lines[start] = f"{prefix}{'#' * level} {body}"
-            for index in range(start + 1, end):
-                lines[index] = "\0"  # dropped below
-            changed = True
-        else:
-            match = _ATX.match(lines[start])
-            if match:
-                lines[start] = match.group("lead") + "#" * level + lines[start][match.end():]
-                changed = True
-    if not changed:
-        return text
-    return "\n".join(line for line in lines if line != "\0")
+    return [token.content for token in tokens(text) if token.type in ("fence", "code_block")]
 
 
 def _block_starts(text: str) -> list[int]:
     """Line numbers where the top-level blocks of `text` start."""
-    return [t.map[0] for t in _tokens(text) if t.level == 0 and t.nesting >= 0 and t.map is not None]
+    return [t.map[0] for t in tokens(text) if t.level == 0 and t.nesting >= 0 and t.map is not None]
 
 
 def _line_offsets(text: str) -> list[int]:

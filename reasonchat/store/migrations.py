@@ -152,6 +152,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "each text's outline (its code blocks and headings), so an export parses no Markdown (outline.py)",
+        """
+        -- NULL for the messages already there: an export finds their outline by parsing them, as it did.
+        ALTER TABLE messages ADD COLUMN content_outline TEXT;
+        ALTER TABLE messages ADD COLUMN reasoning_outline TEXT;
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

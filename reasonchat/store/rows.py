@@ -3,7 +3,7 @@ read from their rows. No SQL is run here; the queries that make these live with 
 
 from __future__ import annotations
 
-from reasonchat.records import record
+from reasonchat.records import field, record
 
 TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
 if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebuilt: `history` reads rows
@@ -60,7 +60,7 @@ class StoredMessage:
     completion_tokens: int | None
     reasoning_tokens: int | None
     cached_tokens: int | None
-    usage: dict[str, Any] | None
+    usage_json: str | None  # the provider's usage as it reported it: `usage` reads it
     ttft: float | None
     reasoning_seconds: float | None
     created_at: float
@@ -70,6 +70,23 @@ class StoredMessage:
     reasoning_cut: bool = False  # the user stopped the thinking and had the model answer at once
     sent: str | None = None  # what the request said about thinking: "thinking on · effort high"
     parent_id: int | None = None  # the message this one follows (its branch)
+    # Where code and headings are in each text, stored when it was final, so an export need not parse it
+    # (outline.py); None when not stored (a message from before outlines, or one still streaming).
+    content_outline: str | None = field(default=None, repr=False)
+    reasoning_outline: str | None = field(default=None, repr=False)
+
+    @property
+    def usage(self) -> dict[str, Any] | None:
+        """The provider's usage, read when asked for (a Markdown export never is: `json` costs it 1 ms)."""
+        if not self.usage_json:
+            return None
+        import json
+
+        try:
+            value = json.loads(self.usage_json)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
     def to_reply(self) -> Reply:
         """The finished `Reply` this assistant message was, to show it exactly like a live one."""
@@ -83,8 +100,9 @@ class StoredMessage:
             reply.reasoning_chunks = self.reasoning_tokens or max(1, round(len(self.reasoning) / 4))
         if self.content:
             reply.apply(AnswerDelta(self.content), now=ttft + (self.reasoning_seconds or 0.0))
-        if self.usage is not None:
-            reply.usage = Usage.from_raw(self.usage)
+        usage = self.usage
+        if usage is not None:
+            reply.usage = Usage.from_raw(usage)
         reply.finish_reason, reply.error = self.finish_reason, self.error
         if self.cost is not None and self.currency:
             from reasonchat.core.cost import Cost
@@ -119,14 +137,11 @@ _SUMMARY = """
 _MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error, prompt_tokens,"
     " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at,"
-    " cost, currency, reasoning_cut, sent, parent_id"
+    " cost, currency, reasoning_cut, sent, parent_id, content_outline, reasoning_outline"
 )
 
 
 def _message(row: tuple[Any, ...]) -> StoredMessage:
-    import json
-
     values = list(row)
-    values[14] = json.loads(values[14]) if values[14] else None
     values[21] = bool(values[21])
     return StoredMessage(*values)

@@ -67,6 +67,8 @@ class TranscriptStore(BranchStore, SearchStore):
         now = time.time()
         columns = {"conversation_id": conversation_id, "role": role, "content": content,
                    "created_at": now, "updated_at": now, **fields}
+        if columns.get("status", "complete") != "streaming" and "content_outline" not in columns:
+            columns.update(_outlines(content, columns.get("reasoning", "")))
         names = ", ".join([*columns, "parent_id"])
         marks = ", ".join("?" for _ in range(len(columns) + 1))
         with self._write() as db:
@@ -110,6 +112,9 @@ class TranscriptStore(BranchStore, SearchStore):
             "currency": reply.cost.currency if reply.cost else None,
             "reasoning_cut": int(reply.reasoning_cut),
             "sent": reply.sent or None,
+            # found once the text is final (an outline of half an answer would only be thrown away)
+            **(_outlines(reply.content, reply.reasoning) if reply.status != "streaming"
+               else {"content_outline": None, "reasoning_outline": None}),
         }
         if message_id is None:
             message_id = self.add_message(conversation_id, "assistant", **fields)
@@ -169,6 +174,13 @@ class TranscriptStore(BranchStore, SearchStore):
         """The columns of a compare, in order."""
         rows = self._reading().execute(_SUMMARY + " WHERE c.compare_id = ? ORDER BY c.id", (compare_id,)).fetchall()
         return [ConversationSummary(*row) for row in rows]
+
+
+def _outlines(content: str, reasoning: str) -> dict[str, str]:
+    """The outlines stored with a message's final texts (outline.py): what lets an export skip the parser."""
+    from reasonchat import outline
+
+    return {"content_outline": outline.stored(content), "reasoning_outline": outline.stored(reasoning)}
 
 
 def _settings_json(settings: dict[str, Any] | None) -> str | None:

@@ -153,19 +153,40 @@ MARKDOWNISH = st.lists(st.one_of(
 @given(text=MARKDOWNISH)
 @settings(max_examples=400, deadline=None)
 def test_an_export_skips_the_parse_only_where_the_parse_would_change_nothing(text: str) -> None:
-    """`demote_headings` and `escape_html` return a text untouched, unparsed, when no line could be a heading
-    and nothing could open HTML (most reasoning): the same as parsing it and changing nothing."""
+    """`outline.find` calls a text plain, unparsed, when no line could be a heading and nothing could open
+    HTML (most reasoning): then parsing it anyway finds nothing an export would change."""
     import re
 
-    from reasonchat import markdown_blocks
+    from reasonchat import outline
 
-    fast = (markdown_blocks.demote_headings(text), export.escape_html(text))
-    always = re.compile("")  # every text "may" have headings: the parse always runs
-    original = markdown_blocks._MAYBE_HEADING
-    markdown_blocks._MAYBE_HEADING = always
-    try:
-        assert markdown_blocks.demote_headings(text) == fast[0]
+    text = export.clean(text)
+    found = outline.find(text)
+    original = outline._maybe_heading
+    outline._maybe_heading = lambda: re.compile("")  # type: ignore[assignment]  # every text "may" have
+    try:  # headings: the parse always runs
+        parsed = outline.find(text)
     finally:
-        markdown_blocks._MAYBE_HEADING = original
-    if "<" not in text and "&" not in text:
-        assert fast[1] == export.clean(text)
+        outline._maybe_heading = original  # type: ignore[assignment]
+    assert not parsed.plain
+    if found.plain:
+        assert "<" not in text and "&" not in text
+        assert outline.demote_headings(text, outline=parsed) == text
+    else:
+        assert (found.code, found.headings) == (parsed.code, parsed.headings)
+
+
+@given(text=MARKDOWNISH)
+@settings(max_examples=300, deadline=None)
+def test_a_stored_outline_exports_exactly_as_a_parse(text: str) -> None:
+    """The outline the store keeps for a text reads back as the one a parse finds, and exporting the text with
+    it (no parse), without it, or with one that belongs to another text gives the same Markdown."""
+    from reasonchat import outline
+
+    stored = outline.stored(text)
+    found = outline.find(export.clean(text))
+    loaded = outline.Outline.load(stored, export.clean(text))
+    if "<" in text or "&" in text or not found.plain:
+        assert loaded is not None and (loaded.code, loaded.headings) == (found.code, found.headings)
+    exported = export.model_markdown(text)
+    assert export.model_markdown(text, stored) == exported
+    assert export.model_markdown(text, outline.stored(text + "\n\n# other\n<b>")) == exported

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta, Usage
+from reasonchat.core.reply import Reply
 from reasonchat.records import FrozenInstanceError, field, record, replace
+from reasonchat.store import TranscriptStore
 
 
 @record
@@ -94,21 +97,38 @@ def test_a_record_cannot_inherit_from_another() -> None:
             extra: str = ""
 
 
-@pytest.mark.parametrize("command", ["presets", "history --limit 20"])
+@pytest.mark.parametrize("command", ["presets", "history --limit 20", "export last"])
 def test_the_quick_commands_load_none_of_the_costly_modules(command: str, tmp_path: Path) -> None:
-    """What P8' measures, held without a clock: each of these cost `presets` or `history` 2-8 ms (records.py,
-    paths.py, benchmarks/README.md), and none is needed to list presets or conversations."""
+    """What P8' measures, held without a clock: each of these cost `presets`, `history` or `export` 2-20 ms
+    (records.py, paths.py, outline.py, benchmarks/README.md), and none is needed to list presets or
+    conversations or to export one the store wrote (its outlines stored: no Markdown parser)."""
     (tmp_path / "config.toml").write_text('[presets.lab]\nbase_url = "http://127.0.0.1:1/v1"\n', encoding="utf-8")
+    with TranscriptStore(tmp_path / "reasonchat.db") as store:  # as the TUI or `ask` leave it
+        conversation = store.create_conversation("lab", "m", "q")
+        store.add_message(conversation, "user", "# Compare\n\n`a < b` and <b>this</b>")
+        reply = Reply(model="m")
+        for event in (ReasoningDelta("Think: 1 < 2 & so on.\n\n## Step\n"), AnswerDelta("Title\n=====\n\n"
+                      "```html\n<p>x</p>\n```\n\n<i>done</i> &amp;"), Usage.from_raw({"prompt_tokens": 3,
+                      "completion_tokens": 9}), Finished("stop")):
+            reply.apply(event)
+        store.save_reply(conversation, reply)
     code = ("import io, sys\n"
             f"sys.argv = ['reasonchat', *{command.split()!r}]\n"
             "from reasonchat.cli import main\n"
-            "out, sys.stdout = sys.stdout, io.StringIO()\n"
+            "out, sys.stdout = sys.stdout, io.TextIOWrapper(io.BytesIO(), encoding='utf-8')\n"
             "main()\n"
-            "sys.stdout = out\n"
-            "print(' '.join(m for m in COSTLY if m in sys.modules))\n").replace("COSTLY", repr(COSTLY))
+            "sys.stdout.flush()\n"
+            "written, sys.stdout = sys.stdout.buffer.getvalue(), out\n"
+            "print(' '.join(m for m in COSTLY if m in sys.modules))\n"
+            "sys.stderr.write(written.decode())\n").replace("COSTLY", repr(COSTLY))
     env = {**os.environ, "REASONCHAT_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.split() == []
+    if command == "export last":  # and it is the export a parse gives: headings demoted, HTML escaped outside code
+        assert "### Compare" in done.stderr and "`a < b` and &lt;b>this&lt;/b>" in done.stderr
+        assert "### Title\n\n```html\n<p>x</p>\n```\n\n&lt;i>done&lt;/i> &amp;amp;" in done.stderr
+        assert "Think: 1 < 2 & so on.\n\n#### Step" in done.stderr
 
 
-COSTLY = ("dataclasses", "inspect", "typing", "tomllib", "pathlib", "platformdirs", "shutil", "json", "urllib.parse")
+COSTLY = ("dataclasses", "inspect", "typing", "tomllib", "pathlib", "platformdirs", "shutil", "json", "urllib.parse",
+          "markdown_it")
