@@ -24,12 +24,24 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=1)
+def render_parser() -> MarkdownIt:
+    """The parser an answer is drawn with, its settled blocks (Rich) and its live block (Textual) alike:
+    CommonMark with tables and strikethrough, as Rich enables, and raw HTML off. A terminal cannot draw
+    `<div>`, and with HTML on both renderers dropped it — words went missing: "use Vec<T> in a <div>" showed
+    as "use Vec in a". With HTML off it is text, shown as the model wrote it. One instance, shared (a parse
+    keeps its state in objects of its own): the live block asks for a parser at every update."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+@lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # What rich.markdown enables, but only the block level: every question asked here is about blocks (where
-    # code is, where a block ends, which lines are headings), and inline parsing was half the time.
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    # `render_parser`, but only the block level: every question asked here is about blocks (where code is,
+    # where a block ends, which lines are headings), and inline parsing was half the time.
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).disable("inline")
 
 
 @lru_cache(maxsize=4)

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from benchmarks.fixtures import answer
 from reasonchat.tui.widgets.answer import AnswerView
 from reasonchat.tui.widgets.final_answer import FinalAnswer
-from tests.tui.conftest import drawn_all, until
+from tests.tui.conftest import drawn_all, terminal_output, until
 
 
 class Holder(App[None]):
@@ -61,3 +61,30 @@ async def test_streamed_and_reopened_answers_show_the_same_lines() -> None:
             assert len(lines(reopened)) > 20
             await live.remove()
             await reopened.remove()
+
+
+HTML = ("Use `Vec<T>` or Vec<T> in a <div> element, and a<b.\n\n<details>\n<summary>More</summary>\n\nbody\n"
+        "</details>\n\n| tag | use |\n|---|---|\n| <b> | bold |\n")
+
+
+async def test_html_in_an_answer_shows_as_the_model_wrote_it_live_and_reopened() -> None:
+    """A terminal cannot draw HTML, and dropping it deleted words ("Vec<T> in a <div>" showed as "Vec in a"):
+    raw HTML is text, in the live block, in the settled blocks and in the answer reopened."""
+    app = Holder()
+    async with app.run_test(size=(110, 40)) as pilot:
+        container = app.query_one("#view", VerticalScroll)
+        live = AnswerView()
+        await container.mount(live)
+        await live.feed(HTML[:50])  # one unfinished line: the live Markdown widget shows it
+        await pilot.pause()
+        assert "Use Vec<T> or Vec<T> in a <div> element" in terminal_output(app)[1]
+        await stream(pilot, live, HTML, random.Random(5))
+        reopened = FinalAnswer(HTML)
+        await container.mount(reopened)
+        await until(pilot, lambda: drawn_all(app) and reopened.content_region.width > 0)
+        await until(pilot, lambda: drawn_all(app))
+        assert lines(live.final) == lines(reopened)
+        shown = "\n".join(lines(reopened))
+        for written in ("Use Vec<T> or Vec<T> in a <div> element, and a<b.", "<details> <summary>More</summary>",
+                        "body </details>", "<b>"):
+            assert written in shown

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
-from reasonchat.markdown_blocks import Settler
+from reasonchat.markdown_blocks import Settler, render_parser
 from reasonchat.sanitize import clean
 from reasonchat.tui.widgets.final_answer import PADDING, FinalAnswer, render_blocks
 
@@ -40,7 +40,7 @@ class AnswerView(Vertical):
     def __init__(self) -> None:
         super().__init__()
         self.final = FinalAnswer()
-        self._live = Markdown("")
+        self._live = Markdown("", parser_factory=render_parser)  # the settled blocks' parser
         self._stream: MarkdownStream | None = None
         self._settler = Settler()
         self._written = 0  # characters of the answer handed to the live block (settled ones included)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 
-from reasonchat.markdown_blocks import blocks_and_definitions, reference_definitions
+from reasonchat.markdown_blocks import blocks_and_definitions, reference_definitions, render_parser
 from reasonchat.sanitize import clean
 from reasonchat.tui.lazy_lines import LazyLines, Lines, Piece, Render, Split, trim
 
@@ -24,8 +24,15 @@ PADDING = 2  # the widget's left + right padding, in cells: its lines are that m
 _DEFINITION = re.compile(r"\s*\[[^\]]+\]:\s")
 
 
-def markdown(text: str) -> RichMarkdown:
-    return RichMarkdown(text, code_theme="monokai", hyperlinks=False)
+class AnswerMarkdown(RichMarkdown):
+    """Rich's Markdown of `text`, parsed by `render_parser` (raw HTML shown as text, as the live block shows
+    it). Rich builds its own parser, with HTML on; this one is parsed again by ours (the empty text it is
+    built with costs nothing to parse)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("", code_theme="monokai", hyperlinks=False)
+        self.markup = text
+        self.parsed = render_parser().parse(text)
 
 
 def render_block(console: Console, block: str, width: int) -> Lines:
@@ -33,7 +40,7 @@ def render_block(console: Console, block: str, width: int) -> Lines:
     text = clean(block).strip("\n")
     if not text.strip():
         return []
-    return trim(console.render_lines(markdown(text), console.options.update_width(width), pad=False))
+    return trim(console.render_lines(AnswerMarkdown(text), console.options.update_width(width), pad=False))
 
 
 def render_piece(console: Console, piece: Piece, context: object, width: int) -> Lines:
