@@ -88,3 +88,18 @@ async def test_html_in_an_answer_shows_as_the_model_wrote_it_live_and_reopened()
         for written in ("Use Vec<T> or Vec<T> in a <div> element, and a<b.", "<details> <summary>More</summary>",
                         "body </details>", "<b>"):
             assert written in shown
+
+
+def test_a_link_shows_its_target_once() -> None:
+    """A link is shown with its target, so a label cannot hide where it points; a bare URL is its own target
+    and shows once ("https://x.org (https://x.org)" was noise)."""
+    from rich.console import Console
+
+    from reasonchat.tui.widgets.final_answer import render_block
+
+    text = ("see <https://x.org/a?b=1>, [https://y.org](https://y.org), <me@x.org> and [the docs](https://z.org)"
+            " or [https://y.org](https://evil.org)")
+    shown = " ".join("".join(segment.text for segment in line) for line in render_block(Console(), text, 200))
+    assert "see https://x.org/a?b=1, https://y.org, me@x.org and the docs (https://z.org)" in shown
+    assert "https://y.org (https://evil.org)" in shown
+    assert shown.count("https://x.org") == 1

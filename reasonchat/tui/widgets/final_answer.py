@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from markdown_it.token import Token
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 
@@ -33,6 +34,32 @@ class AnswerMarkdown(RichMarkdown):
         super().__init__("", code_theme="monokai", hyperlinks=False)
         self.markup = text
         self.parsed = render_parser().parse(text)
+        for token in self.parsed:
+            if token.type == "inline" and token.children:
+                token.children = _unlink_bare_urls(token.children)
+
+
+def _unlink_bare_urls(tokens: list[Token]) -> list[Token]:
+    """A link whose text is its own target (`<https://x.org>`, `[https://x.org](https://x.org)`) as plain
+    text: shown with its target, it read "https://x.org (https://x.org)". Links whose text says something
+    else keep their target beside it, so a label never hides where it points."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        end = next((i for i in range(index + 1, len(tokens)) if tokens[i].type == "link_close"), None)
+        if token.type != "link_open" or end is None:
+            out.append(token)
+            index += 1
+            continue
+        inside = tokens[index + 1 : end]
+        shown = "".join(t.content for t in inside if t.type in ("text", "code_inline"))
+        if token.markup == "autolink" or shown == token.attrs.get("href"):
+            out.extend(inside)
+        else:
+            out.extend(tokens[index : end + 1])
+        index = end + 1
+    return out
 
 
 def render_block(console: Console, block: str, width: int) -> Lines:
