@@ -49,6 +49,16 @@ def escape_html(markdown: str, outline: Outline | None = None) -> str:
     return _escape_clean(clean(markdown), outline)
 
 
+def escape_line(text: str) -> str:
+    """`escape_html` of a one-line field (a title, a preset or model name) written inside a line of the
+    document, where no code block can start: only inline code stays as written, and nothing is parsed (a
+    title such as "Vec<T> or Box<T>" loaded markdown-it into every export of its conversation)."""
+    return _escape_clean(clean(text), _NO_CODE)
+
+
+_NO_CODE = Outline(1, [], [])
+
+
 def _escape_clean(text: str, outline: Outline | None) -> str:
     """`escape_html` of a text already cleaned (cleaning scans all of it: an export does it once)."""
     if "<" not in text and "&" not in text:  # nothing that could open HTML (most reasoning): nothing to parse
@@ -136,7 +146,7 @@ def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
         return ["## System", "", model_markdown(message.content, message.content_outline), ""]
     if message.role == "user":
         return ["## You", "", model_markdown(message.content, message.content_outline), ""]
-    model = f" · {escape_html(message.model)}" if message.model else ""
+    model = f" · {escape_line(message.model)}" if message.model else ""
     lines = [f"## Assistant{model}", ""]
     if reasoning and message.reasoning:
         lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
@@ -155,8 +165,8 @@ def to_markdown(conversation: ConversationSummary, messages: list[StoredMessage]
                 branches: list[list[StoredMessage]] | None = None) -> str:
     """The conversation as it is shown (`messages`: its branch shown). With `branches` (every branch, the one
     shown first), each other branch follows, labelled, from where it leaves the ones before it."""
-    title = escape_html(conversation.title or f"Conversation {conversation.id}")
-    lines = [f"# {title}", "", f"*{escape_html(conversation.preset)} · {escape_html(conversation.model)} · "
+    title = escape_line(conversation.title or f"Conversation {conversation.id}")
+    lines = [f"# {title}", "", f"*{escape_line(conversation.preset)} · {escape_line(conversation.model)} · "
              f"{_when(conversation.created_at)}*", ""]
     for message in messages:
         lines += _message_lines(message, reasoning)
@@ -165,7 +175,7 @@ def to_markdown(conversation: ConversationSummary, messages: list[StoredMessage]
         ids = [m.id for m in branch]
         shared = max(_common(ids, other) for other in written)
         after = branch[shared - 1] if shared else None
-        where = (f"after “{escape_html(clean_line(after.content, 60))}”" if after is not None and after.content
+        where = (f"after “{escape_line(clean_line(after.content, 60))}”" if after is not None and after.content
                  else "from the start")
         lines += [f"## ⎇ Branch {number} of {len(branches or [])}", "",
                   f"*Another version of this conversation: it leaves the branches above {where}.*", ""]

@@ -104,7 +104,7 @@ def test_the_quick_commands_load_none_of_the_costly_modules(command: str, tmp_pa
     conversations or to export one the store wrote (its outlines stored: no Markdown parser)."""
     (tmp_path / "config.toml").write_text('[presets.lab]\nbase_url = "http://127.0.0.1:1/v1"\n', encoding="utf-8")
     with TranscriptStore(tmp_path / "reasonchat.db") as store:  # as the TUI or `ask` leave it
-        conversation = store.create_conversation("lab", "m", "q")
+        conversation = store.create_conversation("lab", "m<b>", "Vec<T> &amp; `Box<T>`")  # fields to escape too
         store.add_message(conversation, "user", "# Compare\n\n`a < b` and <b>this</b>")
         reply = Reply(model="m")
         for event in (ReasoningDelta("Think: 1 < 2 & so on.\n\n## Step\n"), AnswerDelta("Title\n=====\n\n"
@@ -125,6 +125,7 @@ def test_the_quick_commands_load_none_of_the_costly_modules(command: str, tmp_pa
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.split() == []
     if command == "export last":  # and it is the export a parse gives: headings demoted, HTML escaped outside code
+        assert "# Vec&lt;T> &amp;amp; `Box<T>`\n\n*lab · m&lt;b> · " in done.stderr
         assert "### Compare" in done.stderr and "`a < b` and &lt;b>this&lt;/b>" in done.stderr
         assert "### Title\n\n```html\n<p>x</p>\n```\n\n&lt;i>done&lt;/i> &amp;amp;" in done.stderr
         assert "Think: 1 < 2 & so on.\n\n#### Step" in done.stderr
