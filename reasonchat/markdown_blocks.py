@@ -2,9 +2,9 @@
 
 Three places need to know where code is and where blocks end: settling a streamed answer block by block,
 escaping HTML in an export without touching code (through a text's stored outline, outline.py), and
-copying a code block. Hand-written fence scanners
-disagreed with each other and with the renderer (a ```` fence holding a ``` fence settled mid-code); one
-parser, asked the same way everywhere, cannot.
+copying a code block. Hand-written fence scanners disagreed with each other and with the renderer (a ````
+fence holding a ``` fence settled mid-code); one parser, asked the same way everywhere, cannot. The
+renderers parse with the same configuration (`render_parser`).
 
 An answer is shown as its top-level blocks, each rendered on its own (`split_blocks`). A streamed answer is
 cut into the very same blocks as it arrives (`Settler`), so the answer on screen while it streams and the
