@@ -118,6 +118,9 @@ class LazyLines(Widget):
         self._version = 0  # bumped when the pieces change: renderings in flight for older ones are dropped
         self._width = 0  # the width it is laid out at
 
+    def on_unmount(self) -> None:
+        render_queue(self.app).forget(self)
+
     # -- for subclasses ----------------------------------------------------------------------------------
 
     def splitter(self) -> Split:

@@ -55,6 +55,12 @@ class RenderQueue:
         while len(self.strips) > KEPT_STRIPS:
             self.strips.popitem(last=False)
 
+    def forget(self, widget: LazyLines) -> None:
+        """Drop the strips of a widget that left the screen for good: kept, their keys held the widget, and with
+        it every line it had rendered (a conversation opened again and again kept the last few copies)."""
+        for key in [key for key in self.strips if key[0] is widget]:
+            del self.strips[key]
+
     async def _serve(self) -> None:
         unplaced_rounds = 0
         while self._waiting:

@@ -463,3 +463,43 @@ async def test_leaving_a_long_conversation_while_it_still_mounts(app_for: Any, h
         assert any("Stopped the answer" in n for n in notices(app))
         await until(pilot, lambda: not app.chat.mounting_earlier)
         assert_agree(app, home)
+
+
+async def test_opening_conversation_after_conversation_keeps_nothing_of_the_ones_closed(
+        home: Path, app_for: Any) -> None:
+    """A long day opens many conversations. Nothing of one that was closed may stay: not its key bar's keys
+    (Textual keeps each key bound to the footer: KeyBar), not its widgets' drawn lines (Textual's styles memo
+    holds 1,024 widgets' caches: `release_styles_caches`), not its lines in the render queue."""
+    import gc
+
+    from textual.strip import Strip
+    from textual.widget import Widget
+    from textual.widgets._footer import FooterKey
+
+    from benchmarks.fixtures import seed_long_conversation
+    from reasonchat.tui.quiet_gc import release_styles_caches
+    from reasonchat.tui.render_queue import render_queue
+    from tests.tui.conftest import drawn_all
+
+    first = seed_long_conversation(home / "reasonchat.db", 3, seed=1)
+    second = seed_long_conversation(home / "reasonchat.db", 3, seed=2)
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        counts = []
+        for _ in range(6):
+            for conversation in (first, second):
+                await app.chat.open_conversation(conversation)
+                await until(pilot, lambda: drawn_all(app))
+            await app.chat.action_new()
+            await pilot.pause()
+            release_styles_caches()  # what the app does when it has been idle for a moment
+            gc.collect()
+            objects = gc.get_objects()
+            counts.append((sum(isinstance(o, Widget) and not o.is_attached for o in objects),
+                           sum(type(o) is FooterKey for o in objects), sum(type(o) is Strip for o in objects)))
+            del objects
+        assert all(key.is_attached for key, *_ in render_queue(app).strips)
+    removed, keys, strips = zip(*counts[1:], strict=True)  # the key bar joins a frame after the first
+    assert max(keys) <= 2 * min(keys), f"key bar keys kept: {keys}"
+    assert removed[-1] <= removed[0] + 5, f"removed widgets kept: {removed}"
+    assert strips[-1] <= strips[0] * 1.1, f"drawn lines kept: {strips}"

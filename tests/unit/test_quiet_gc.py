@@ -25,3 +25,15 @@ def test_a_full_collection_waits_until_work_has_been_over_for_a_while(monkeypatc
     time.sleep(0.06)
     collector.check()
     assert len(runs) == 1
+
+
+def test_a_quiet_collection_first_lets_go_of_what_textuals_styles_memo_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual._styles_cache import StylesCache
+    from textual.color import Color
+
+    monkeypatch.setattr(quiet_gc, "IDLE", 0.0)
+    monkeypatch.setattr(quiet_gc.gc, "get_count", lambda: (0, 0, 1))
+    StylesCache().get_inner_outer(Color(1, 2, 3), Color(1, 2, 3))
+    assert StylesCache.get_inner_outer.cache_info().currsize >= 1  # it holds the StylesCache it was asked on
+    quiet_gc.QuietCollector(lambda: False).check()
+    assert StylesCache.get_inner_outer.cache_info().currsize == 0

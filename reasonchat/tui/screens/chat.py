@@ -83,9 +83,9 @@ class ChatScreen(Screen[None]):
 
     def _mount_key_bar(self) -> None:
         """The key bar is a dozen widgets and ~20 ms: it joins a frame after the one the user can type in."""
-        from textual.widgets import Footer
+        from reasonchat.tui.widgets.key_bar import KeyBar
 
-        self.mount(Footer())
+        self.mount(KeyBar())
 
     # -- parts ----------------------------------------------------------------------------------------------
 
