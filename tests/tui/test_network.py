@@ -122,7 +122,8 @@ async def test_a_slow_key_never_lands_on_a_provider_switched_away_from(app_for: 
         await until(pilot, lambda: runs.exists())
         app.session.choose("a", None)  # …and the user switches away meanwhile
         await until(pilot, lambda: not app.chat.resolving, timeout=10)
-        assert any("nothing was sent" in n.message for n in app._notifications)
+        # A notice is a message to the app: it is in the list a moment after `resolving` is cleared.
+        await until(pilot, lambda: any("nothing was sent" in n.message for n in app._notifications))
         assert server.chat_bodies() == []  # nothing went to the abandoned choice
         assert app.chat.prompt.text == "hello"  # the message is still there to send
         assert app.session.provider_if_ready() is None  # and vault's key did not become a's provider
