@@ -106,7 +106,7 @@ async def test_deleting_the_open_conversation_mid_answer(app_for: Any, home: Pat
         assert app.chat.generating
         await delete_highlighted(pilot, history)
         assert not app.chat.generating  # it stopped (saved as stopped), then the conversation went
-        assert any("Stopped the answer" in n for n in notices(app))
+        await until(pilot, lambda: any("Stopped the answer" in n for n in notices(app)))  # a notice is a message
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.chat)
         assert_agree(app, home)
@@ -460,7 +460,7 @@ async def test_leaving_a_long_conversation_while_it_still_mounts(app_for: Any, h
         await send(pilot, "a long one")
         await until(pilot, lambda: app.chat.turns()[0].reply.reasoning_chunks > 20)
         await app.chat.open_conversation(first)  # stops the answer (saved as stopped), then opens
-        assert any("Stopped the answer" in n for n in notices(app))
+        await until(pilot, lambda: any("Stopped the answer" in n for n in notices(app)))
         await until(pilot, lambda: not app.chat.mounting_earlier)
         assert_agree(app, home)
 
@@ -486,7 +486,7 @@ async def test_opening_conversation_after_conversation_keeps_nothing_of_the_ones
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         counts = []
-        for _ in range(6):
+        for _ in range(8):
             for conversation in (first, second):
                 await app.chat.open_conversation(conversation)
                 await until(pilot, lambda: drawn_all(app))
@@ -500,6 +500,7 @@ async def test_opening_conversation_after_conversation_keeps_nothing_of_the_ones
             del objects
         assert all(key.is_attached for key, *_ in render_queue(app).strips)
     removed, keys, strips = zip(*counts[1:], strict=True)  # the key bar joins a frame after the first
+    # What is drawn varies by a screenful from round to round; what was kept grew by ~100 lines a round.
     assert max(keys) <= 2 * min(keys), f"key bar keys kept: {keys}"
-    assert removed[-1] <= removed[0] + 5, f"removed widgets kept: {removed}"
-    assert strips[-1] <= strips[0] * 1.1, f"drawn lines kept: {strips}"
+    assert removed[-1] <= max(removed[:2]) + 5, f"removed widgets kept: {removed}"
+    assert strips[-1] <= max(strips[:2]) + 200, f"drawn lines kept: {strips}"
