@@ -41,12 +41,11 @@ def iso_time(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
-def escape_html(markdown: str, outline: Outline | None = None) -> str:
+def escape_html(markdown: str) -> str:
     """Escape what would open HTML — a tag, a comment, an entity — outside code, so a viewer shows model text
     as text and never runs it; code (fenced, indented, inline) stays exactly as written. Everything else stays
-    too: "0.11 < 0.80", "a<b" and "x && y" are not HTML, and escaping them made exports read wrong.
-    `outline`: the text's, if known (outline.py)."""
-    return _escape_clean(clean(markdown), outline)
+    too: "0.11 < 0.80", "a<b" and "x && y" are not HTML, and escaping them made exports read wrong."""
+    return _escape_clean(clean(markdown), None)
 
 
 def escape_line(text: str) -> str:
@@ -60,7 +59,8 @@ _NO_CODE = Outline(1, [], [])
 
 
 def _escape_clean(text: str, outline: Outline | None) -> str:
-    """`escape_html` of a text already cleaned (cleaning scans all of it: an export does it once)."""
+    """`escape_html` of a text already cleaned (cleaning scans all of it: an export does it once), with its
+    outline if known (else it is found)."""
     if "<" not in text and "&" not in text:  # nothing that could open HTML (most reasoning): nothing to parse
         return text
     lines = text.split("\n")

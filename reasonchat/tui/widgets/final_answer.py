@@ -47,8 +47,10 @@ def _unlink_bare_urls(tokens: list[Token]) -> list[Token]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        end = next((i for i in range(index + 1, len(tokens)) if tokens[i].type == "link_close"), None)
-        if token.type != "link_open" or end is None:
+        end = None
+        if token.type == "link_open":  # looked for only here: a paragraph is hundreds of tokens, few of them links
+            end = next((i for i in range(index + 1, len(tokens)) if tokens[i].type == "link_close"), None)
+        if end is None:
             out.append(token)
             index += 1
             continue
