@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 import sys
 
-from reasonchat import demo_scenarios
-from reasonchat.demo_server import DemoServer
-from reasonchat.demo_text import bench_text, tokens
+from reasonchat.demo import scenarios as demo_scenarios
+from reasonchat.demo.server import DemoServer
+from reasonchat.demo.texts import bench_text, tokens
 
 
 def realistic_text(count: int, *, markdown: bool) -> list[str]:

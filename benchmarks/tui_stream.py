@@ -85,7 +85,7 @@ async def run_stream(base_url: str, model: str, history: int = 0, realistic: boo
 def seed_history(store: object, answers: int) -> None:
     from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta
     from reasonchat.core.reply import Reply
-    from reasonchat.demo_scenarios import bench_text
+    from reasonchat.demo.scenarios import bench_text
     from reasonchat.store import TranscriptStore
 
     assert isinstance(store, TranscriptStore)

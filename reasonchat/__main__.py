@@ -2,6 +2,6 @@
 
 import sys
 
-from reasonchat.cli import main
+from reasonchat.cli.main import main
 
 sys.exit(main())

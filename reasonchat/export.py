@@ -14,8 +14,8 @@ import time
 
 from reasonchat.core.cost import format_amount
 from reasonchat.outline import Outline, demote_headings, find
-from reasonchat.sanitize import clean, clean_line
 from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
+from reasonchat.text.sanitize import clean, clean_line
 
 TYPE_CHECKING = False  # mypy reads this as true; `typing` costs a quick command ~4 ms (records.py)
 if TYPE_CHECKING:

@@ -84,7 +84,7 @@ def find(text: str) -> Outline:
     in it could open HTML or be a heading; else from the parser."""
     if "<" not in text and "&" not in text and not _maybe_heading().search(text):
         return PLAIN
-    from reasonchat.markdown_blocks import tokens
+    from reasonchat.text.markdown import tokens
 
     code: list[tuple[int, int]] = []
     headings: list[tuple[int, int, int, str]] = []
@@ -101,7 +101,7 @@ def find(text: str) -> Outline:
 
 def stored(text: str) -> str:
     """What the store keeps as the outline of `text` (a message's content or reasoning, as written)."""
-    from reasonchat.sanitize import clean
+    from reasonchat.text.sanitize import clean
 
     return find(clean(text)).dump()
 

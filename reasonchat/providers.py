@@ -123,7 +123,7 @@ def resolve(config: Config, options: ProviderOptions) -> Provider:
     key, hint = resolve_key(preset, config_path)
     base_url = preset.base_url
     if base_url == DEMO_BASE_URL:
-        from reasonchat.demo_server import shared_demo_server
+        from reasonchat.demo.server import shared_demo_server
 
         base_url = shared_demo_server().base_url
     return Provider(

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from reasonchat.cli import main
-from reasonchat.demo_server import DemoServer
+from reasonchat.cli.main import main
+from reasonchat.demo.server import DemoServer
 
 PROXY_VARS = tuple(f"{name}_proxy" for name in ("http", "https", "all", "no"))
 PROXY_VARS += tuple(name.upper() for name in PROXY_VARS)

@@ -29,7 +29,7 @@ from reasonchat.core.events import (
     Usage,
 )
 from reasonchat.core.reasoning import ThinkTagSplitter
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 
 
 def error_message(payload: Any) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from reasonchat.core.decoder import error_message
 from reasonchat.core.network import Route
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 
 KEEPALIVE_FACTOR = 10  # keep-alive comments alone end the wait after this many read timeouts (15 min)
 

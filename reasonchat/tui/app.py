@@ -21,8 +21,8 @@ from textual.screen import Screen
 from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
-from reasonchat.sanitize import clean, clean_line
 from reasonchat.state import load_state
+from reasonchat.text.sanitize import clean, clean_line
 from reasonchat.tui import quiet_gc
 from reasonchat.tui.screens.chat import ChatScreen
 from reasonchat.tui.session import ChatSession
@@ -269,7 +269,7 @@ class ReasonChatApp(App[None]):
         self._copy(turn.reply.reasoning if turn else "", "last reasoning")
 
     def action_copy_code(self) -> None:
-        from reasonchat.markdown_blocks import code_blocks
+        from reasonchat.text.markdown import code_blocks
 
         turn = self._last_turn()
         blocks = code_blocks(turn.reply.content) if turn else []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import SystemCommand
 from textual.markup import escape
 
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reasonchat.tui.app import ReasonChatApp

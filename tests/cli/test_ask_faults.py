@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from reasonchat.demo_scenarios import HOSTILE_MODEL_IDS
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.scenarios import HOSTILE_MODEL_IDS
+from reasonchat.demo.server import DemoServer
 from tests.conftest import UNSAFE
 
 

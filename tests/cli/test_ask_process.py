@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from tests.conftest import interruptible, spawn_env
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from reasonchat import demo_scenarios
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo import scenarios as demo_scenarios
+from reasonchat.demo.server import DemoServer
 
 PROMPT = "Explain CRDTs in one paragraph"
 SHAPES = ["deepseek", "qianfan", "siliconflow", "bailian", "volcano", "vllm", "vllm-old", "ollama", "openrouter",

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reasonchat.demo_server import shared_demo_server
+from reasonchat.demo.server import shared_demo_server
 from reasonchat.store import TranscriptStore
 from tests.conftest import answered
 

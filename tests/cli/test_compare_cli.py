@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.store import TranscriptStore
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from reasonchat import colour
-from reasonchat.cli import main
-from reasonchat.cli_parser import build_parser
+from reasonchat.cli import colour
+from reasonchat.cli.main import main
+from reasonchat.cli.parser import build_parser
 
 ESC = "\x1b["
 
@@ -59,7 +59,7 @@ def test_help_lists_the_commands_with_a_line_each_and_two_examples(capsys: pytes
 def test_a_command_line_parsed_by_its_own_commands_parser_errs_as_the_whole_one(
         argv: list[str], said: str | None, capsys: pytest.CaptureFixture[str]) -> None:
     """`parse` builds only the sub-commands a command line names; a mistake is said by the whole parser."""
-    from reasonchat.cli_parser import parse
+    from reasonchat.cli.parser import parse
 
     if said is None:
         assert (parse(argv).command, parse(argv).prompt) == ("ask", "history")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from reasonchat.demo_server import DemoServer, shared_demo_server
+from reasonchat.demo.server import DemoServer, shared_demo_server
 
 ON = {
     "deepseek": {"thinking": {"type": "enabled"}},

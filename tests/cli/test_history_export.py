@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 
 
 def ask(cli: Any, server: DemoServer, prompt: str, *extra: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import pytest
 
 from reasonchat.core.events import AnswerDelta, Finished
 from reasonchat.core.reply import Reply
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.store import TranscriptStore
 from tests.conftest import interruptible, spawn_env
 
@@ -52,7 +52,7 @@ def test_ask_into_a_reader_that_leaves_saves_what_arrived_as_stopped(home: Path,
     assert row["status"] == "stopped"
     assert row["content"].startswith(out.rstrip("\n"))
     assert out.strip()
-    from reasonchat.demo_scenarios import resolve
+    from reasonchat.demo.scenarios import resolve
 
     assert len(row["content"]) < len("".join(resolve("bench-1600@800", []).plan.answer))  # it did stop early
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.presets import BUILTIN
 
 EXPECTED: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from tests.conftest import ForwardProxy, closed_port
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reasonchat import config
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.tui.app import make_app
 from tests.tui.conftest import until

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from tests.conftest import spawn_env
 
 NO_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]

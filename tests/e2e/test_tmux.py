@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 
@@ -176,7 +176,7 @@ def test_sigkill_mid_stream_keeps_what_was_saved(home: Path, server: DemoServer,
     """kill -9 mid-answer: the row is recovered as interrupted, the store is intact, and what it holds is the
     start of what the server sent. (How much a kill loses — at most the last second — is measured by
     `python -m benchmarks.crash_loss`, not asserted here.)"""
-    from reasonchat import demo_scenarios
+    from reasonchat.demo import scenarios as demo_scenarios
 
     term, pidfile = _slow_tui(home, server, tmp_path)
     try:
@@ -203,7 +203,7 @@ def test_disk_full_mid_answer_keeps_it_and_saves_it_when_there_is_room(home: Pat
     import resource
     import sqlite3
 
-    from reasonchat import demo_scenarios
+    from reasonchat.demo import scenarios as demo_scenarios
 
     model = "bench-3000@1000"
     term, pidfile = _slow_tui(home, server, tmp_path, model)
@@ -278,7 +278,7 @@ def test_disk_full_then_quit_saves_the_answer_on_the_way_out(home: Path, server:
     """An answer the store refused gets a last try when the app quits (room came back meanwhile)."""
     import resource
 
-    from reasonchat import demo_scenarios
+    from reasonchat.demo import scenarios as demo_scenarios
 
     model = "bench-3000@1000"
     term, pidfile = _slow_tui(home, server, tmp_path, model)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from reasonchat import config
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.tui.app import ReasonChatApp, make_app
 from reasonchat.tui.screens.chat import ChatScreen

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.store import TranscriptStore
 from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.widgets.turn import AssistantTurn

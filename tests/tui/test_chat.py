@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from reasonchat import demo_scenarios
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo import scenarios as demo_scenarios
+from reasonchat.demo.server import DemoServer
 from reasonchat.store import TranscriptStore
 from reasonchat.tui.screens.confirm import ConfirmScreen
 from reasonchat.tui.screens.history import HistoryScreen

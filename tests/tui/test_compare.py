@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.store import TranscriptStore
 from reasonchat.tui.screens.compare import CompareScreen

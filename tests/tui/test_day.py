@@ -11,8 +11,9 @@ from textual import events
 from textual.content import Content
 from textual.widgets import OptionList
 
-from reasonchat import config, demo_scenarios
-from reasonchat.demo_server import DemoServer
+from reasonchat import config
+from reasonchat.demo import scenarios as demo_scenarios
+from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.state import load_state
 from reasonchat.store import TranscriptStore

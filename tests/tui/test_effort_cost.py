@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.widgets import OptionList
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.store import TranscriptStore
 from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.screens.presets import PresetPicker

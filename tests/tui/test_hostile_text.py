@@ -7,10 +7,10 @@ from pathlib import Path
 
 from textual.widgets import OptionList
 
-from reasonchat.demo_scenarios import HOSTILE_MODEL_IDS
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.scenarios import HOSTILE_MODEL_IDS
+from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.app import make_app
 from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.screens.presets import PresetPicker

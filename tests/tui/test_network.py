@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from textual.widgets import OptionList
 
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.tui.screens.presets import PresetPicker
 from tests.conftest import ForwardProxy
 from tests.tui.conftest import send, settle, until

@@ -14,7 +14,7 @@ import pytest
 
 from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta, StreamFailed, Usage
 from reasonchat.core.reply import Reply
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.store import TranscriptStore
 from reasonchat.tui import clock

@@ -10,7 +10,7 @@ import pytest
 from textual.theme import BUILTIN_THEMES
 
 from reasonchat import state
-from reasonchat.demo_server import DemoServer
+from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.tui.app import make_app
 from reasonchat.tui.widgets.stored_turn import StoredTurn

@@ -23,5 +23,5 @@ def test_the_import_contracts_hold() -> None:
 
 
 def test_importing_the_package_and_cli_is_light() -> None:
-    loaded = modules_after("import reasonchat, reasonchat.cli")
+    loaded = modules_after("import reasonchat, reasonchat.cli.main")
     assert not {"openai", "textual", "sqlite3", "argparse"} & loaded  # every command starts light

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reasonchat.markdown_blocks import Settler, code_blocks, reference_definitions, split_blocks
+from reasonchat.text.markdown import Settler, code_blocks, reference_definitions, split_blocks
 from reasonchat.tui.widgets.answer import shown_live
 
 WORD = st.sampled_from(["alpha", "beta", "gamma", "索引", "数据", "`code`", "**bold**", "[link][r1]", "[r2]", "x<y"])

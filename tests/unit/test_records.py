@@ -114,7 +114,7 @@ def test_the_quick_commands_load_none_of_the_costly_modules(command: str, tmp_pa
         store.save_reply(conversation, reply)
     code = ("import io, sys\n"
             f"sys.argv = ['reasonchat', *{command.split()!r}]\n"
-            "from reasonchat.cli import main\n"
+            "from reasonchat.cli.main import main\n"
             "out, sys.stdout = sys.stdout, io.TextIOWrapper(io.BytesIO(), encoding='utf-8')\n"
             "main()\n"
             "sys.stdout.flush()\n"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reasonchat.sanitize import clean, clean_line
+from reasonchat.text.sanitize import clean, clean_line
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reasonchat.markdown_blocks import Settler
+from reasonchat.text.markdown import Settler
 
 
 def settled(text: str) -> str:

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
 from reasonchat.providers import ProviderOptions
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.session import ChatSession
 
 

@@ -23,8 +23,8 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from reasonchat.core.cost import format_amount
-from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
+from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.screens.confirm import ConfirmScreen
 
 PAUSE = 0.05  # seconds of no typing before a search starts (a stale one still running is interrupted)

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from reasonchat import providers
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.session import CURRENT, ChatSession
 
 

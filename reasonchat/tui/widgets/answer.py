@@ -20,8 +20,8 @@ from textual.containers import Vertical
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
-from reasonchat.markdown_blocks import Settler, render_parser
-from reasonchat.sanitize import clean
+from reasonchat.text.markdown import Settler, render_parser
+from reasonchat.text.sanitize import clean
 from reasonchat.tui.widgets.final_answer import PADDING, FinalAnswer, render_blocks
 
 

@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 from textual.worker import Worker
 
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.session import ChatSession
 from reasonchat.tui.widgets.status_bar import live_line, usage_line
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 
 
 def hint_text(preset: str, model: str, reasoning: str) -> str:

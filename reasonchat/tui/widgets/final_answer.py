@@ -17,8 +17,8 @@ from markdown_it.token import Token
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 
-from reasonchat.markdown_blocks import blocks_and_definitions, reference_definitions, render_parser
-from reasonchat.sanitize import clean
+from reasonchat.text.markdown import blocks_and_definitions, reference_definitions, render_parser
+from reasonchat.text.sanitize import clean
 from reasonchat.tui.lazy_lines import LazyLines, Lines, Piece, Render, Split, trim
 
 PADDING = 2  # the widget's left + right padding, in cells: its lines are that much narrower than it

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 
 
 class HeaderLine(Static):

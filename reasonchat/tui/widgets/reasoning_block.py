@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from reasonchat.core.reply import Reply
-from reasonchat.sanitize import clean
+from reasonchat.text.sanitize import clean
 from reasonchat.tui import clock
 from reasonchat.tui.widgets.reasoning_title import ReasoningTitle
 

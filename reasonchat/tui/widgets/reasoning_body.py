@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from reasonchat.sanitize import clean
+from reasonchat.text.sanitize import clean
 from reasonchat.tui.lazy_lines import LazyLines, Lines, Piece, Render, Split
 from reasonchat.tui.widgets.final_answer import estimate
 

@@ -20,7 +20,7 @@ from textual import events
 from textual.binding import Binding
 
 from reasonchat.core.reply import Reply
-from reasonchat.sanitize import clean
+from reasonchat.text.sanitize import clean
 from reasonchat.tui.lazy_lines import LazyLines, Lines, Piece, Render, Split, trim
 from reasonchat.tui.widgets.final_answer import answer_pieces, estimate, render_piece
 from reasonchat.tui.widgets.reasoning_block import no_reasoning, reasoning_title

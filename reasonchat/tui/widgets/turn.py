@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from reasonchat.core.reply import Reply
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
 
 BURST = 80  # characters of new answer text: less than a line is shown at once, more waits for every 2nd tick

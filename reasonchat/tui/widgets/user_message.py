@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from reasonchat.sanitize import clean
+from reasonchat.text.sanitize import clean
 
 SHOWN_MAX = 4000  # characters of a message shown on screen
 

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from reasonchat.colour import enabled as colour_enabled
+from reasonchat.cli.colour import enabled as colour_enabled
 from reasonchat.core.conversation import Message, build_request, normalize_newlines
 from reasonchat.core.cost import price_for
 from reasonchat.core.effort import budget_exhausted, lower, thinking_ignored
@@ -26,9 +26,9 @@ from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
 from reasonchat.errors import ProviderError, StoreError, UsageError
 from reasonchat.records import replace
-from reasonchat.sanitize import clean, clean_line
 from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.store.writer import ReplyWriter, run_flusher
+from reasonchat.text.sanitize import clean, clean_line
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 

@@ -1,5 +1,5 @@
 """The `reasonchat` command line's definition (a contract: see DESIGN.md "Command line"): every command and
-option, with a line of help each. `reasonchat/cli.py` runs what is parsed here.
+option, with a line of help each. `reasonchat/cli/main.py` runs what is parsed here.
 
 argparse loads only when a command line is parsed (`--version` stays fast), and a command line is parsed by a
 parser holding only the sub-commands it names (see `parse`); a usage mistake is one line, never argparse's two.

@@ -8,9 +8,9 @@ import sys
 
 from reasonchat import config as config_module
 from reasonchat import paths
-from reasonchat.colour import BOLD, GREEN, YELLOW, paint
+from reasonchat.cli.colour import BOLD, GREEN, YELLOW, paint
 from reasonchat.errors import ConfigError
-from reasonchat.sanitize import clean_line
+from reasonchat.text.sanitize import clean_line
 
 
 def _config_path(args: argparse.Namespace) -> str:
@@ -27,7 +27,7 @@ def example_text() -> str:
         return packaged.read_text(encoding="utf-8")
     from pathlib import Path
 
-    return (Path(__file__).resolve().parent.parent / "config.example.toml").read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "config.example.toml").read_text(encoding="utf-8")
 
 
 def _load(args: argparse.Namespace) -> config_module.Config:

@@ -18,7 +18,7 @@ from reasonchat.providers import ProviderOptions
 from reasonchat.records import replace
 
 if TYPE_CHECKING:
-    from reasonchat.ask import AskOptions
+    from reasonchat.cli.ask import AskOptions
     from reasonchat.core.provider import Provider
     from reasonchat.store.transcripts import TranscriptStore
 
@@ -48,7 +48,7 @@ async def run(providers: list[Provider], options: AskOptions, store: TranscriptS
               out: TextIO, err: TextIO) -> int:
     """Ask each provider concurrently; print the answers in the order given (or, with --json, an array of the
     usual objects). 0 when every column answered, 1 when one failed (the others are printed all the same)."""
-    from reasonchat import ask
+    from reasonchat.cli import ask
 
     quiet = replace(options, json=True, render=False)
     buffers = [(io.StringIO(), io.StringIO()) for _ in providers]
@@ -65,7 +65,7 @@ async def run(providers: list[Provider], options: AskOptions, store: TranscriptS
     if options.json:
         out.write(json.dumps(records, ensure_ascii=False) + "\n")
     else:
-        from reasonchat.colour import BOLD, paint
+        from reasonchat.cli.colour import BOLD, paint
 
         for record, (_, e), provider in zip(records, buffers, providers, strict=True):
             out.write(paint(f"── {label(provider)} ──", BOLD, out) + "\n")

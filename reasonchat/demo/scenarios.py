@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from reasonchat.demo_text import bench_text, friendly, prompt_of, tokens
+from reasonchat.demo.texts import bench_text, friendly, prompt_of, tokens
 
 DEFAULT_RATE = 120.0  # tokens/s for the friendly demo: a couple of seconds of visible thinking
 

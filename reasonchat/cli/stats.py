@@ -70,7 +70,7 @@ def _round(value: float | None, digits: int = 3) -> float | None:
 
 def table(records: list[dict[str, Any]]) -> str:
     """The records as a text table for a terminal."""
-    from reasonchat.sanitize import clean_line
+    from reasonchat.text.sanitize import clean_line
 
     head = (f"{'PRESET · MODEL':34} {'TURNS':>5} {'PROMPT':>9} {'CACHED':>8} {'REASON':>9} {'ANSWER':>9} "
             f"{'THINK s':>7} {'R:A':>5} {'TTFT s':>6} {'TOK/S':>6} {'COST':>10}")

@@ -1,4 +1,4 @@
-"""The `reasonchat` command line: running what `reasonchat/cli_parser.py` parsed.
+"""The `reasonchat` command line: running what `reasonchat/cli/parser.py` parsed.
 
 Nothing is imported up front, so `--version` and argument errors are instant; each sub-command imports what
 it needs, and Textual is imported only when the TUI starts. Every `ReasonChatError` ends as
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from reasonchat.cli_parser import build_parser, parse
+from reasonchat.cli.parser import build_parser, parse
 
 TYPE_CHECKING = False  # mypy reads this as true; importing `typing` would cost `--version` ~10 ms
 if TYPE_CHECKING:  # argparse and typing stay off the `--version` path
@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quick_exit()
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = parse(args_list)
-    from reasonchat import colour
+    from reasonchat.cli import colour
     from reasonchat.errors import ReasonChatError
 
     colour.configure(bool(getattr(args, "no_color", False)))
@@ -31,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # here, where a closed pipe can still be caught, not at the interpreter's exit
         return code
     except ReasonChatError as exc:
-        from reasonchat.colour import BOLD, RED, paint
-        from reasonchat.sanitize import clean_line
+        from reasonchat.cli.colour import BOLD, RED, paint
+        from reasonchat.text.sanitize import clean_line
 
         _say(f"{paint('reasonchat:', BOLD + RED, sys.stderr)} {clean_line(str(exc), 2000)}")  # one line, text
         return exc.exit_code
@@ -89,14 +89,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "ask":
         return _ask(args)
     if command in ("history", "export", "stats"):
-        from reasonchat import cli_store
+        from reasonchat.cli import store_commands
 
-        handle = {"history": cli_store.history, "export": cli_store.export, "stats": cli_store.stats}[command]
-        return handle(args)
+        return int(getattr(store_commands, command)(args))
     if command in ("presets", "config"):
-        from reasonchat import cli_config
+        from reasonchat.cli import config_commands
 
-        return cli_config.presets(args) if command == "presets" else cli_config.config(args)
+        return config_commands.presets(args) if command == "presets" else config_commands.config(args)
     if command == "models":
         return _models(args)
     if command == "demo-server":
@@ -130,7 +129,8 @@ def _options(args: argparse.Namespace) -> Any:
 def _ask(args: argparse.Namespace) -> int:
     import asyncio
 
-    from reasonchat import ask, providers
+    from reasonchat import providers
+    from reasonchat.cli import ask
     from reasonchat.errors import StoreError
     from reasonchat.records import replace
     from reasonchat.store.transcripts import TranscriptStore
@@ -143,7 +143,7 @@ def _ask(args: argparse.Namespace) -> int:
         provider_options = replace(provider_options, preset=role.preset)
     compared = None
     if args.compare:
-        from reasonchat import compare
+        from reasonchat.cli import compare
         from reasonchat.errors import UsageError
 
         if args.continue_last or args.conversation is not None:
@@ -168,7 +168,7 @@ def _ask(args: argparse.Namespace) -> int:
         raise StoreError(f"{exc} (or ask with --no-save)") from None
     try:
         if compared:
-            from reasonchat import compare
+            from reasonchat.cli import compare
 
             return asyncio.run(compare.run(compared, options, store, sys.stdout, sys.stderr))
         return asyncio.run(ask.run(provider, options, store))
@@ -183,7 +183,7 @@ def _models(args: argparse.Namespace) -> int:
 
     from reasonchat import providers
     from reasonchat.core.client import ChatClient
-    from reasonchat.sanitize import clean_line
+    from reasonchat.text.sanitize import clean_line
 
     provider = providers.resolve(load_config(args), _options(args))
 
@@ -201,7 +201,7 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _completion(args: argparse.Namespace) -> int:
-    from reasonchat import completion
+    from reasonchat.cli import completion
 
     if args.list:
         import contextlib
@@ -222,7 +222,7 @@ def _completion(args: argparse.Namespace) -> int:
 
 
 def _demo_server(args: argparse.Namespace) -> int:
-    from reasonchat.demo_server import DemoServer
+    from reasonchat.demo.server import DemoServer
 
     server = DemoServer(port=args.port)
     try:
@@ -250,7 +250,7 @@ def _tui(args: argparse.Namespace) -> int:
 
     compare_specs = None
     if getattr(args, "compare", None):
-        from reasonchat.compare import parse_specs
+        from reasonchat.cli.compare import parse_specs
 
         compare_specs = parse_specs(args.compare)
         for spec in compare_specs:

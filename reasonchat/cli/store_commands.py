@@ -6,11 +6,11 @@ import argparse
 import sys
 import time
 
-from reasonchat.colour import BOLD, paint
+from reasonchat.cli.colour import BOLD, paint
 from reasonchat.core.cost import format_amount
 from reasonchat.errors import UsageError
-from reasonchat.sanitize import clean_line
 from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
+from reasonchat.text.sanitize import clean_line
 
 
 def _local(timestamp: float) -> str:
@@ -149,7 +149,7 @@ def write_all(text: str) -> None:
 
 
 def stats(args: argparse.Namespace) -> int:
-    from reasonchat import stats as statistics
+    from reasonchat.cli import stats as statistics
 
     since = statistics.since_timestamp(args.since)
     with TranscriptStore() as store:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from reasonchat import demo_scenarios as sc
+from reasonchat.demo import scenarios as sc
 
 
 @dataclass

@@ -1,0 +1,65 @@
+"""A store written by an earlier reasonchat opens, exports the same and goes on.
+
+`tests/fixtures/store_v7/reasonchat.db` was written by commit 6cc6405 (schema 7: stored outlines, branches,
+a compare, a role, a system prompt, HTML in titles and answers, CJK text, every status) with the script beside
+it, and `golden/` holds what that commit exported. Today's code must export every conversation of it to the
+same bytes, search it, and continue it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reasonchat.demo.server import DemoServer
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "store_v7"
+GOLDEN = FIXTURE / "golden"
+CONVERSATIONS = sorted({int(p.name.split(".")[0]) for p in GOLDEN.glob("*.json") if p.name[0].isdigit()})
+VARIANTS = {"md": (), "all.md": ("--all-branches",), "noreasoning.md": ("--no-reasoning",),
+            "json": ("--format", "json")}
+
+
+@pytest.fixture
+def old_home(home: Path) -> Path:
+    home.mkdir(parents=True)
+    shutil.copy(FIXTURE / "reasonchat.db", home / "reasonchat.db")
+    shutil.copy(FIXTURE / "config.toml", home / "config.toml")
+    return home
+
+
+def test_the_fixture_is_a_schema_7_store() -> None:
+    with sqlite3.connect(f"file:{FIXTURE / 'reasonchat.db'}?immutable=1", uri=True) as db:  # leaves no -wal, -shm
+        assert db.execute("SELECT max(version) FROM schema_migrations").fetchone() == (7,)
+    assert len(CONVERSATIONS) == 9
+
+
+@pytest.mark.parametrize("conversation", CONVERSATIONS)
+def test_every_conversation_exports_as_it_did(cli: Any, old_home: Path, conversation: int) -> None:
+    for suffix, flags in VARIANTS.items():
+        result = cli("export", str(conversation), *flags)
+        assert result.code == 0, result.err
+        assert result.out == (GOLDEN / f"{conversation}.{suffix}").read_text(encoding="utf-8"), suffix
+
+
+def test_search_finds_what_it_found(cli: Any, old_home: Path) -> None:
+    for query, name in (("索引", "search-cjk.json"), ("mutex", "search-mutex.json")):
+        expected = (GOLDEN / name).read_text(encoding="utf-8")
+        assert cli("history", "--search", query, "--json").out == expected
+
+
+def test_it_continues_and_exports_the_new_turn(cli: Any, old_home: Path, server: DemoServer) -> None:
+    before = cli("export", "1", "--format", "json").json()
+    result = cli("ask", "--json", "--base-url", server.base_url, "--model", "shape-deepseek", "--conversation", "1",
+                 "And a follow-up?")
+    assert result.code == 0, result.err
+    after = cli("export", "1", "--format", "json").json()
+    assert after["messages"][: len(before["messages"])] == before["messages"]
+    assert after["messages"][len(before["messages"])]["content"] == "And a follow-up?"
+    assert after["messages"][-1]["role"] == "assistant" and after["messages"][-1]["status"] == "complete"
+    body = (GOLDEN / "1.md").read_text(encoding="utf-8").split("\n## You\n", 1)[1].split("\n---\n")[0]
+    assert body.rstrip("\n") in cli("export", "1").out  # the header names the model now used; the turns stay
