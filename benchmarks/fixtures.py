@@ -212,18 +212,15 @@ def seed_long_conversation(store_path: Path, turns: int = 50, seed: int = 14, ma
 
 
 def seed_large_store(store_path: Path, conversations: int = 2000, messages: int = 100_000, seed: int = 7,
-                     pool: int = 400, outlines: bool = True) -> dict[str, float]:
+                     pool: int = 400) -> dict[str, float]:
     """A store of `conversations` conversations and `messages` messages of realistic sizes.
 
     Texts are drawn from a pool of `pool` generated answers and reasonings (generating 50,000 distinct
     ones would take longer than the store's own work) with a few words of their own added to each, so
     every message is distinct and the index holds what it would. Each answer has its usage, as a provider
-    reports it, and each text the outline the store writes with it (`outlines=False` leaves them out, as
-    in a store from before outlines: parsing 100,000 texts would double the large store's build, and its
-    searches read none). Returns sizes and timings."""
+    reports it. Returns sizes and timings."""
     import json
 
-    from reasonchat import outline
     from reasonchat.store import TranscriptStore
 
     rng = random.Random(seed)
@@ -264,15 +261,14 @@ def seed_large_store(store_path: Path, conversations: int = 2000, messages: int 
                          "total_tokens": prompt + thinking + answering,
                          "completion_tokens_details": {"reasoning_tokens": thinking},
                          "prompt_tokens_details": {"cached_tokens": 0}}
-                shapes = [outline.stored(text) if outlines else None for text in (asked, said, thought)]
                 rows.append((conversation_id, "user", asked, "", None, None, "complete", now, now, None, None,
-                             None, None, shapes[0], outline.stored("") if outlines else None))
+                             None, None))
                 rows.append((conversation_id, "assistant", said, thought, "bench-model", "bench", "complete", now, now,
-                             prompt, thinking + answering, thinking, json.dumps(usage), shapes[1], shapes[2]))
+                             prompt, thinking + answering, thinking, json.dumps(usage)))
             conn.executemany(
                 "INSERT INTO messages(conversation_id, role, content, reasoning, model, preset, status, created_at,"
-                " updated_at, prompt_tokens, completion_tokens, reasoning_tokens, usage_json, content_outline,"
-                " reasoning_outline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                " updated_at, prompt_tokens, completion_tokens, reasoning_tokens, usage_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

@@ -42,8 +42,7 @@ def store_home(tiny: bool, fresh: bool) -> tuple[Path, dict[str, float]]:
     built: dict[str, float] = {}
     if not path.exists():
         home.mkdir(parents=True, exist_ok=True)
-        built = seed_large_store(path, conversations=size[0], messages=size[1], pool=8 if tiny else 400,
-                                 outlines=False)
+        built = seed_large_store(path, conversations=size[0], messages=size[1], pool=8 if tiny else 400)
     disk = sum(p.stat().st_size for p in home.glob("reasonchat.db*"))
     return home, {"conversations": size[0], "messages": size[1], "disk_bytes": disk, **built}
 

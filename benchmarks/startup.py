@@ -3,10 +3,12 @@
 P5  `reasonchat --demo` spawned on a pty until its first frame is on the terminal, against a minimal
     Textual app measured the same way in the same run (target <= 1.3); and `openai` must not be imported
     by then (checked in the test suite: tests/tui/test_startup.py)
-P8' each of `--version`, `--help`, `presets`, `history --limit 20` and `export last` (on a store of 100
-    realistic conversations, benchmarks/fixtures.py, and a config file), wall time / `python -c pass`
-    (target <= 3.0 each). Run it from a regular install (`pip install .`): an editable install adds an
-    import hook to every start.
+P8  the quick commands — `--help`, `presets`, `history --limit 20`, `completion --list presets` (which runs
+    at every Tab) — wall time / `python -c pass` (target <= 8 each: about 70 ms here, under what a person
+    notices), and `export last` (it parses Markdown; target <= 15), on a store of 100 realistic
+    conversations (benchmarks/fixtures.py) and a config file where a user has them. What they must not load
+    (the SDK, Textual, the Markdown renderers) is held by a test: tests/unit/test_architecture.py. Run it
+    from a regular install (`pip install .`): an editable install adds an import hook to every start.
 
 Each figure is the median of several runs.
 
@@ -67,7 +69,8 @@ def wall(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-COMMANDS = ["--version", "--help", "presets", "history --limit 20", "export last"]
+COMMANDS = {"--version": 8.0, "--help": 8.0, "presets": 8.0, "history --limit 20": 8.0,
+            "completion --list presets": 8.0, "export last": 15.0}  # command -> its target ratio
 
 
 def seeded_home(conversations: int = 100, messages: int = 1000) -> dict[str, str]:
@@ -115,9 +118,10 @@ def main() -> None:
     print(f"P5 first frame on a pty: reasonchat --demo {m_ours * 1000:.0f} ms, minimal Textual app "
           f"{m_min * 1000:.0f} ms, ratio {m_ours / m_min:.2f} (target <= 1.3)")
     bare, times = command_ratios(exe, env, runs)
-    print(f"P8' python -c pass {bare * 1000:.0f} ms; each command's ratio to it (target <= 3.0):")
+    print(f"P8 python -c pass {bare * 1000:.0f} ms; each command's ratio to it:")
     for command, seconds in times.items():
-        print(f"    reasonchat {command:<20} {seconds * 1000:4.0f} ms  {seconds / bare:.2f}")
+        print(f"    reasonchat {command:<26} {seconds * 1000:4.0f} ms  {seconds / bare:5.2f}  "
+              f"(target <= {COMMANDS[command]:g})")
     exported = subprocess.run([*exe, "export", "last"], env=env, capture_output=True, check=True).stdout
     print(f"    (`export last` wrote {len(exported) / 1000:.0f} KB: the seeded store's last conversation)")
 

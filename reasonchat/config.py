@@ -6,28 +6,31 @@ the key, what was expected, and the closest valid name when a name is misspelt.
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import re
 import stat
+import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-import tomli
-
+from reasonchat import keys as key_names
 from reasonchat import paths
-from reasonchat.core.provider import deep_merge
+from reasonchat.core.cost import check_price
+from reasonchat.core.effort import LEVELS, check_level
+from reasonchat.core.merge import deep_merge
+from reasonchat.core.network import redact
 from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
-from reasonchat.records import field, record
-
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
-if TYPE_CHECKING:
-    from typing import Any
 
 REASONING_MODES = ("auto", "expanded", "collapsed", "hidden")
 KEY_FIELDS = ("api_key_env", "api_key_cmd", "api_key")
 
 
-@record
+@dataclass(frozen=True)
 class Preset:
     name: str
     base_url: str
@@ -65,14 +68,14 @@ class Preset:
         return self.api_key_env or "none (no auth)", not self.api_key_env
 
 
-@record
+@dataclass(frozen=True)
 class UiConfig:
     reasoning: str = "auto"
     export_dir: str = "."
     theme: str = ""  # a Textual theme name ("nord", "textual-light" …); "": the one last chosen, else Textual's
 
 
-@record
+@dataclass(frozen=True)
 class Role:
     """A system prompt with a name (`[roles.NAME]`), and optionally the preset, effort and temperature it is
     best used with."""
@@ -84,7 +87,7 @@ class Role:
     temperature: float | None = None
 
 
-@record
+@dataclass(frozen=True)
 class Config:
     default_preset: str = "deepseek"
     ui: UiConfig = field(default_factory=UiConfig)
@@ -156,17 +159,13 @@ def _q(text: str) -> str:
 
 
 def _escaped(text: str) -> str:
-    """`text` with newlines and controls escaped (JSON's rules; `json` loads only when a name needs it)."""
+    """`text` with newlines and controls escaped (JSON's rules)."""
     if text.isprintable() and '"' not in text and "\\" not in text:
         return text
-    import json
-
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 def _did_you_mean(name: str, choices: Any) -> str:
-    import difflib  # only ever needed to explain a mistake
-
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else ""
 
@@ -216,10 +215,9 @@ def load(path: str | os.PathLike[str] | None = None, *, required: bool = False) 
     A missing default file is no config at all; a file the user named (`--config PATH`, `required`) must
     exist. Every problem in the file is found: the ConfigError carries them all in `problems` (for
     `config check`), and its own text is the first, as one line."""
-    path = os.fspath(path) if path else paths.config_file()
+    path = Path(path) if path else paths.config_file()
     try:
-        with open(path, "rb") as handle:
-            raw_bytes = handle.read()
+        raw_bytes = path.read_bytes()
     except FileNotFoundError:
         if required:
             raise ConfigError(f"no config file at {path} — check the path given with --config, or create it "
@@ -232,10 +230,24 @@ def load(path: str | os.PathLike[str] | None = None, *, required: bool = False) 
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text — save it as UTF-8") from None
     try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: invalid TOML: {exc.msg}") from None
-    return _build(data, path, _Source(path, text))
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}:{_toml_position(exc)}invalid TOML: {_toml_message(exc)}") from None
+    return _build(data, str(path), _Source(str(path), text))
+
+
+_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def _toml_position(exc: tomllib.TOMLDecodeError) -> str:
+    """"LINE:COLUMN: " from tomllib's message ("Invalid value (at line 3, column 9)"); tomllib gives the
+    position only in its text before Python 3.14."""
+    match = _AT.search(str(exc))
+    return f"{match.group(1)}:{match.group(2)}: " if match and match.group(1) else " "
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    return _AT.sub("", str(exc))
 
 
 class _Problems(list[str]):
@@ -307,10 +319,6 @@ def _build(data: dict[str, Any], path: str | None, source: _Source | None) -> Co
 
 
 def _keys(data: Any, where: Any, problems: list[str]) -> dict[str, str]:
-    if data == {}:  # (the action names load only for a config that moves keys)
-        return {}
-    from reasonchat import keys as key_names
-
     if not isinstance(data, dict):
         problems.append(f"{where('', 'keys')}: keys must be a table like [keys] regenerate = \"f5\"")
         return {}
@@ -388,8 +396,6 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
     if key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
         return f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not {_q(value)}"
     if key == "proxy" and value and not re.match(r"(https?|socks5h?)://[^/\s]+", value):
-        from reasonchat.core.network import redact  # urllib.parse: 1.5 ms that only this message needs
-
         return (f"{where(label, key)}: {label}.proxy must be an http://, https:// or socks5:// URL, or \"\" to go "
                 f"direct, not {_q(redact(value))}")
     if key == "budget" and value <= 0:
@@ -402,11 +408,7 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
 
 
 def _reasoning_problem(key: str, value: Any, label: str, where: Any) -> str:
-    """What is wrong with a preset's `effort`, `effort_map` or `price` (their checks load only for a config
-    that has them: the first frame does not wait for them)."""
-    from reasonchat.core.cost import check_price
-    from reasonchat.core.effort import LEVELS, check_level
-
+    """What is wrong with a preset's `effort`, `effort_map` or `price`."""
     if key == "effort" and value and (problem := check_level(value)):
         return f"{where(label, key)}: {label}.{problem}"
     if key == "effort_map":

@@ -9,18 +9,17 @@ docs/export-json.md and versioned by `"version"`.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
+from typing import Any
 
+from reasonchat.atomic import write_atomically
 from reasonchat.core.cost import format_amount
-from reasonchat.outline import Outline, demote_headings, find
 from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
+from reasonchat.text.markdown import Structure, structure
 from reasonchat.text.sanitize import clean, clean_line
-
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs a quick command ~4 ms (records.py)
-if TYPE_CHECKING:
-    from pathlib import Path
-    from typing import Any
 
 JSON_SCHEMA = "reasonchat.conversation"
 JSON_VERSION = 1
@@ -30,10 +29,12 @@ _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 # a comment or declaration (`<!`), an instruction (`<?`). "a<b" and "x <y, z" are comparisons, not tags.
 _OPENS_TAG = re.compile(r"<(?=[A-Za-z][A-Za-z0-9-]*[\s/>]|/[A-Za-z]|[!?])")
 _ENTITY = re.compile(r"&(#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")  # what a viewer decodes
+_ATX = re.compile(r"^(?P<lead>[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t>]*)(?P<hashes>#{1,6})(?=[ \t]|$)")
+_SETEXT_LINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$")
 
 
 def _when(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))  # not datetime: 2 ms to load
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
 
 
 def iso_time(timestamp: float) -> str:
@@ -45,26 +46,21 @@ def escape_html(markdown: str) -> str:
     """Escape what would open HTML — a tag, a comment, an entity — outside code, so a viewer shows model text
     as text and never runs it; code (fenced, indented, inline) stays exactly as written. Everything else stays
     too: "0.11 < 0.80", "a<b" and "x && y" are not HTML, and escaping them made exports read wrong."""
-    return _escape_clean(clean(markdown), None)
+    text = clean(markdown)
+    return _escape(text, structure(text).code_lines)
 
 
 def escape_line(text: str) -> str:
     """`escape_html` of a one-line field (a title, a preset or model name) written inside a line of the
-    document, where no code block can start: only inline code stays as written, and nothing is parsed (a
-    title such as "Vec<T> or Box<T>" loaded markdown-it into every export of its conversation)."""
-    return _escape_clean(clean(text), _NO_CODE)
+    document, where no code block can start: only inline code stays as written."""
+    return _escape(clean(text), set())
 
 
-_NO_CODE = Outline(1, [], [])
-
-
-def _escape_clean(text: str, outline: Outline | None) -> str:
-    """`escape_html` of a text already cleaned (cleaning scans all of it: an export does it once), with its
-    outline if known (else it is found)."""
-    if "<" not in text and "&" not in text:  # nothing that could open HTML (most reasoning): nothing to parse
+def _escape(text: str, code: set[int]) -> str:
+    """`text` (cleaned) with HTML escaped outside the lines of `code` and outside inline code."""
+    if "<" not in text and "&" not in text:
         return text
     lines = text.split("\n")
-    code = (outline or find(text)).code_lines()
     out: list[str] = []
     for number, line in enumerate(lines):
         if number in code:
@@ -86,15 +82,43 @@ def _escape_text(text: str) -> str:
     return _OPENS_TAG.sub("&lt;", _ENTITY.sub(r"&amp;\1", text))
 
 
-def model_markdown(text: str, stored: str | None = None) -> str:
-    """A message as it goes into a Markdown export: controls removed, its headings demoted two levels so the
-    document's `## You` / `## Assistant` stay its outline, and HTML escaped outside code. `stored`: the
-    outline the store keeps for the text; without one that fits, the text is parsed (outline.py)."""
+def model_markdown(text: str) -> str:
+    """A message as it goes into a Markdown export: controls removed, HTML escaped outside code, and its
+    headings demoted two levels so the document's `## You` / `## Assistant` stay its outline."""
     text = clean(text)
-    outline = Outline.load(stored, text) or find(text)
-    if outline.plain:
+    found = structure(text)
+    return demote_headings(_escape(text, found.code_lines), found)
+
+
+def demote_headings(text: str, found: Structure, by: int = 2) -> str:
+    """Every heading of `text` (as `found` by the parser) `by` levels deeper, at most level 6: a model's own
+    `# Title` becomes `### Title`, so it sits under a document's `## Assistant` instead of beside it. Setext
+    headings (a line underlined with === or ---) become ATX headings of their new level. Escaping HTML first
+    changes no line's number, so `found` still fits."""
+    if not found.headings:
         return text
-    return demote_headings(_escape_clean(text, outline), outline=outline)
+    lines = text.split("\n")
+    changed = False
+    for start, end, level, setext in found.headings:
+        level = min(6, level + by)
+        if setext:  # text lines, then the underline
+            if end - start < 2 or not _SETEXT_LINE.match(lines[end - 1]):
+                continue
+            lead = re.match(r"^[ \t>]*", lines[start])
+            prefix = lead.group(0) if lead else ""
+            body = " ".join(line[len(prefix):].strip() for line in lines[start : end - 1])
+            lines[start] = f"{prefix}{'#' * level} {body}"
+            for index in range(start + 1, end):
+                lines[index] = "\0"  # dropped below
+            changed = True
+        else:
+            match = _ATX.match(lines[start])
+            if match:
+                lines[start] = match.group("lead") + "#" * level + lines[start][match.end():]
+                changed = True
+    if not changed:
+        return text
+    return "\n".join(line for line in lines if line != "\0")
 
 
 def thought_summary(message: StoredMessage) -> str:
@@ -104,10 +128,9 @@ def thought_summary(message: StoredMessage) -> str:
         parts.append(f"Thought for {message.reasoning_seconds:.1f} s")
     else:
         parts.append("Reasoning")
-    if message.reasoning_tokens is not None:
-        parts.append(f"{message.reasoning_tokens} reasoning tokens")
-    elif message.reasoning:
-        parts.append(f"~{max(1, round(len(message.reasoning) / 4))} reasoning tokens")
+    count = message.reasoning_count
+    if count is not None:
+        parts.append(f"{'' if count[1] else '~'}{count[0]} reasoning token{'' if count[0] == 1 else 's'}")
     return " · ".join(parts)
 
 
@@ -143,18 +166,18 @@ def _usage_line(message: StoredMessage) -> str:
 
 def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
     if message.role == "system":
-        return ["## System", "", model_markdown(message.content, message.content_outline), ""]
+        return ["## System", "", model_markdown(message.content), ""]
     if message.role == "user":
-        return ["## You", "", model_markdown(message.content, message.content_outline), ""]
+        return ["## You", "", model_markdown(message.content), ""]
     model = f" · {escape_line(message.model)}" if message.model else ""
     lines = [f"## Assistant{model}", ""]
     if reasoning and message.reasoning:
         lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
-                  model_markdown(message.reasoning, message.reasoning_outline), "", "</details>", ""]
+                  model_markdown(message.reasoning), "", "</details>", ""]
     if message.reasoning_cut:
         lines += ["*Reasoning cut short by the user: the model was asked to answer at once.*", ""]
     if message.content:
-        lines += [model_markdown(message.content, message.content_outline), ""]
+        lines += [model_markdown(message.content), ""]
     for extra in (_status_note(message), _usage_line(message)):
         if extra:
             lines += [extra, ""]
@@ -245,16 +268,12 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
         every = {m.id: m for branch in branches for m in branch}
         document["messages"] = [message_record(every[i]) for i in sorted(every)]
         document["branches"] = [[m.id for m in branch] for branch in branches]
-    import json  # only this format needs it
-
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def write_markdown(store: TranscriptStore, conversation_id: int, folder: Path) -> Path:
     """Export a stored conversation into `folder` as `reasonchat-ID-title-slug.md` (written atomically);
     returns the path. OSError when the folder cannot be written."""
-    from reasonchat.atomic import write_atomically
-
     summary = store.require(conversation_id)
     slug = re.sub(r"[^\w-]+", "-", summary.title.lower(), flags=re.UNICODE).strip("-")[:40] or "conversation"
     path = folder / f"reasonchat-{conversation_id}-{slug}.md"

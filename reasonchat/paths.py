@@ -1,62 +1,48 @@
 """Where reasonchat keeps its files.
 
 One place decides every path so that `REASONCHAT_HOME` can isolate a whole installation (tests, demos,
-a second profile) by setting a single variable. Paths are strings (os.path), not `pathlib.Path`: importing
-pathlib costs every command 3 ms, and `presets` and `history` have 17 ms for everything they do (P8' in
-benchmarks/README.md). Everything that takes a path also takes a `Path`.
+a second profile) by setting a single variable. Without it, platformdirs says where a user's config and
+data live on each platform (on Linux the XDG rule: `$XDG_CONFIG_HOME/reasonchat`, else
+`~/.config/reasonchat`, and `$XDG_DATA_HOME/reasonchat`, else `~/.local/share/reasonchat`).
 """
 
 from __future__ import annotations
 
 import os
-import sys
+from pathlib import Path
+
+import platformdirs
 
 APP_NAME = "reasonchat"
-_XDG = {"config": ("XDG_CONFIG_HOME", "~/.config"), "data": ("XDG_DATA_HOME", "~/.local/share")}
 
 
-def home_override() -> str | None:
+def home_override() -> Path | None:
     """The `REASONCHAT_HOME` directory, if set: config and data then both live under it."""
     value = os.environ.get("REASONCHAT_HOME", "").strip()
-    return os.path.expanduser(value) if value else None
+    return Path(value).expanduser() if value else None
 
 
-def config_dir() -> str:
-    return home_override() or _user_dir("config")
+def config_dir() -> Path:
+    return home_override() or platformdirs.user_config_path(APP_NAME, appauthor=False)
 
 
-def data_dir() -> str:
-    return home_override() or _user_dir("data")
+def data_dir() -> Path:
+    return home_override() or platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
-def _user_dir(kind: str) -> str:
-    """platformdirs' `user_config_dir` / `user_data_dir` for this app. On Linux and the BSDs that is the XDG
-    rule — $XDG_CONFIG_HOME or $XDG_DATA_HOME when it is an absolute path, else ~/.config or ~/.local/share
-    — read here without importing platformdirs, which costs every command 8 ms (pathlib, shutil, tempfile,
-    random). tests/unit/test_paths.py checks the two agree."""
-    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and "ANDROID_DATA" not in os.environ:
-        variable, default = _XDG[kind]
-        base = os.environ.get(variable, "")
-        return os.path.join(base if os.path.isabs(base) else os.path.expanduser(default), APP_NAME)
-    import platformdirs
-
-    found = platformdirs.user_config_dir if kind == "config" else platformdirs.user_data_dir
-    return found(APP_NAME, appauthor=False)
+def config_file() -> Path:
+    return config_dir() / "config.toml"
 
 
-def config_file() -> str:
-    return os.path.join(config_dir(), "config.toml")
-
-
-def state_file() -> str:
+def state_file() -> Path:
     """Remembered state (last preset and model): small, rewritten often, never hand-edited."""
-    return os.path.join(data_dir(), "state.toml")
+    return data_dir() / "state.toml"
 
 
-def store_file() -> str:
-    return os.path.join(data_dir(), "reasonchat.db")
+def store_file() -> Path:
+    return data_dir() / "reasonchat.db"
 
 
-def ensure_private_dir(path: str | os.PathLike[str]) -> None:
+def ensure_private_dir(path: Path) -> None:
     """Create `path` (and parents) readable by the user only: it holds private conversations."""
-    os.makedirs(path, mode=0o700, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -7,10 +7,7 @@ marked unconfirmed in PROVIDERS.md are ordinary fields: the config overrides the
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
-if TYPE_CHECKING:
-    from typing import Any
-
+from typing import Any
 
 DEMO_BASE_URL = "builtin:demo"  # replaced by the in-process demo server's address when used
 
@@ -129,8 +126,6 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "think_on": {"thinking": {"type": "enabled"}},
         "think_off": {"thinking": {"type": "disabled"}},
         "effort_map": _DEEPSEEK_EFFORT,
-        "budget_key": "thinking_budget",
-        "price": {"input": 1.0, "input_cached": 0.1, "output": 4.0, "currency": "CNY",
-                  "source": "made up, so the demo shows what a cost looks like: it costs nothing"},
+        "budget_key": "thinking_budget",  # no price: the demo costs nothing, and shows no cost
     },
 }

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import threading
+from dataclasses import dataclass, replace
 
 from reasonchat.config import Config, Preset
 from reasonchat.core.provider import Provider
 from reasonchat.errors import ConfigError, UsageError
 from reasonchat.presets import DEMO_BASE_URL
-from reasonchat.records import record, replace
 
 
-@record
+@dataclass(frozen=True)
 class ProviderOptions:
     """The PROVIDER OPTIONS of the command line."""
 
@@ -67,8 +68,6 @@ def _run_key_command(preset: Preset) -> str:
 
 def _key_from_command(preset: Preset) -> str:
     """Run `api_key_cmd` (a password manager, a keyring); its output is never echoed, even on failure."""
-    import subprocess  # ~2 ms that every start without a key command would pay
-
     try:
         done = subprocess.run(preset.api_key_cmd, shell=True, capture_output=True, text=True, timeout=30,
                               stdin=subprocess.DEVNULL)

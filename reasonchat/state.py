@@ -6,10 +6,11 @@ atomically with tomli-w so a crash mid-write leaves the old file, never half of 
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import tomli
+import tomli_w
 
 from reasonchat import paths
 from reasonchat.atomic import write_atomically
@@ -26,10 +27,10 @@ class State:
 
 def load_state(path: Path | None = None) -> State:
     """The remembered state; a missing or damaged file is simply no memory."""
-    path = path or Path(paths.state_file())
+    path = path or paths.state_file()
     try:
-        data = tomli.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return State()
     return State(
         preset=str(data.get("preset", "")),
@@ -41,8 +42,6 @@ def load_state(path: Path | None = None) -> State:
 
 
 def save_state(state: State, path: Path | None = None) -> None:
-    path = path or Path(paths.state_file())
+    path = path or paths.state_file()
     paths.ensure_private_dir(path.parent)
-    import tomli_w  # only a switch writes state: not on the way to the first frame
-
     write_atomically(path, tomli_w.dumps(asdict(state)), mode=0o600)  # private, like the config and store

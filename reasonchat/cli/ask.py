@@ -14,7 +14,8 @@ import contextlib
 import json
 import signal
 import sys
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from reasonchat.cli.colour import enabled as colour_enabled
@@ -25,7 +26,7 @@ from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDel
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
 from reasonchat.errors import ProviderError, StoreError, UsageError
-from reasonchat.records import replace
+from reasonchat.providers import ProviderOptions
 from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.store.writer import ReplyWriter, run_flusher
 from reasonchat.text.sanitize import clean, clean_line
@@ -53,7 +54,9 @@ class AskOptions:
 
 
 class _Printer:
-    """Writes deltas as they come: reasoning to stderr (dimmed on a terminal), the answer to stdout."""
+    """Writes deltas as they come: reasoning to stderr (dimmed on a terminal), the answer to stdout. Once the
+    reader of either has left (`… | head -1`), nothing more is written and `pipe_closed` says so: the caller
+    stops the request and saves what arrived."""
 
     def __init__(self, options: AskOptions, out: TextIO, err: TextIO, colour: bool) -> None:
         self.options = options
@@ -66,36 +69,42 @@ class _Printer:
     def _clean(self, text: str) -> str:
         return text if self.options.raw else clean(text)
 
+    def _write(self, stream: TextIO, text: str) -> None:
+        if self.pipe_closed:
+            return
+        try:
+            stream.write(text)
+            stream.flush()
+        except BrokenPipeError:
+            self.pipe_closed = True
+
     def reasoning(self, text: str) -> None:
         if self.options.hide_reasoning or self.options.json:
             return
         if not self.in_reasoning:
             self.in_reasoning = True
             if self.colour:
-                self.err.write(DIM)
-        self.err.write(self._clean(text))
-        self.err.flush()
+                self._write(self.err, DIM)
+        self._write(self.err, self._clean(text))
 
     def end_reasoning(self) -> None:
         if self.in_reasoning:
             self.in_reasoning = False
-            self.err.write((RESET if self.colour else "") + "\n\n")
-            self.err.flush()
+            self._write(self.err, (RESET if self.colour else "") + "\n\n")
 
     def answer(self, text: str) -> None:
         self.end_reasoning()
         if self.options.json or self.options.render:
             return
         text = self._clean(text)
-        self.out.write(text)
-        self.out.flush()
+        self._write(self.out, text)
         if text:
             self.answer_tail = text[-1]
 
     def rendered(self, answer: str) -> None:
         """--render: the whole answer as Markdown through Rich (links with their targets, code highlighted;
         plain text when stdout is not a terminal)."""
-        if not self.options.render or self.options.json or not answer:
+        if not self.options.render or self.options.json or not answer or self.pipe_closed:
             return
         from rich.console import Console
         from rich.markdown import Markdown
@@ -103,16 +112,16 @@ class _Printer:
         plain = not colour_enabled(self.out)  # --no-color, NO_COLOR, TERM=dumb, a pipe; FORCE_COLOR forces it
         console = Console(file=self.out, highlight=False, no_color=plain or None,
                           force_terminal=None if plain else True, color_system=None if plain else "auto")
-        console.print(Markdown(self._clean(answer), hyperlinks=False))
+        try:
+            console.print(Markdown(self._clean(answer), hyperlinks=False))
+        except BrokenPipeError:
+            self.pipe_closed = True
         self.answer_tail = "\n"
 
     def close(self) -> None:
-        if self.pipe_closed:
-            return
         self.end_reasoning()
         if not self.options.json and self.answer_tail and self.answer_tail != "\n":
-            self.out.write("\n")
-            self.out.flush()
+            self._write(self.out, "\n")
 
 
 def read_prompt(prompt: str | None, stdin: TextIO) -> str:
@@ -127,9 +136,10 @@ def read_prompt(prompt: str | None, stdin: TextIO) -> str:
     return normalize_newlines(prompt)
 
 
-def _history(store: TranscriptStore | None, options: AskOptions) -> tuple[int | None, list[Message]]:
+def _continued(store: TranscriptStore | None, options: AskOptions) -> int | None:
+    """The conversation `-c` or `--conversation` continues (None for a new one)."""
     if not (options.continue_last or options.conversation is not None):
-        return None, []
+        return None
     if store is None:
         raise UsageError("-c/--conversation needs the store; drop --no-save to continue a conversation")
     conversation_id = options.conversation
@@ -138,6 +148,30 @@ def _history(store: TranscriptStore | None, options: AskOptions) -> tuple[int | 
         if conversation_id is None:
             raise UsageError("no earlier conversation to continue (-c) — ask without -c first")
     store.require(conversation_id)
+    return conversation_id
+
+
+def continued_options(store: TranscriptStore, options: AskOptions, provider: ProviderOptions,
+                      presets: Collection[str]) -> ProviderOptions:
+    """A continued conversation goes on with the preset and model it used, unless the command line names
+    another (the caller passes `provider` unchanged then). A conversation held with an ad-hoc provider
+    (`--base-url`) cannot be found again without its URL: that is said rather than guessed."""
+    conversation_id = _continued(store, options)
+    if conversation_id is None:
+        return provider
+    used = store.require(conversation_id)
+    if used.preset == "ad-hoc":
+        raise UsageError(f"conversation {conversation_id} was with an ad-hoc provider — give its --base-url "
+                         "(and --model) again to continue it")
+    if used.preset not in presets:  # a preset since removed from the config: the default, as before
+        return provider
+    return replace(provider, preset=used.preset, demo=False, model=provider.model or used.model or None)
+
+
+def _history(store: TranscriptStore | None, options: AskOptions) -> tuple[int | None, list[Message]]:
+    conversation_id = _continued(store, options)
+    if conversation_id is None or store is None:
+        return None, []
     messages = [Message(m.role, m.content, m.reasoning, m.status) for m in store.messages(conversation_id)]
     return conversation_id, messages
 
@@ -183,12 +217,10 @@ async def run(
             writer = ReplyWriter(store, conversation_id, reply)
         printer = _Printer(options, out, err, colour_enabled(err))
         code = await _consume(client, request, model, options, reply, writer, printer)
-        if not printer.pipe_closed:
-            try:
-                printer.rendered(reply.content)
-            except BrokenPipeError:
-                printer.pipe_closed = True
+        printer.rendered(reply.content)
         printer.close()
+        if printer.pipe_closed:  # its reader left before it was all written: what they saw was cut short
+            reply.stop(ended_too=True)
         message_id, unsaved = None, None
         if writer is not None:
             try:
@@ -233,15 +265,14 @@ async def _consume(client: Any, request: list[dict[str, Any]], model: str, optio
                     printer.answer(event.text)
                 elif isinstance(event, AnswerWasReasoning):
                     printer.end_reasoning()
+                if printer.pipe_closed:  # `ask … | head`: what arrived is kept, as when the user stops it
+                    reply.stop()
+                    break
                 if writer is not None:
                     writer.maybe_flush()
     except asyncio.CancelledError:
         reply.stop()
         return 143 if terminated else 130
-    except BrokenPipeError:  # `ask … | head`: what arrived is kept, as when the user stops it
-        reply.stop()
-        printer.pipe_closed = True
-        return 0
     finally:
         if flusher is not None:
             flusher.cancel()

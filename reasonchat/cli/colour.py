@@ -11,10 +11,7 @@ Textual's own handling of the same variables.
 from __future__ import annotations
 
 import os
-
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
-if TYPE_CHECKING:
-    from typing import TextIO
+from typing import TextIO
 
 BOLD, DIM, RED, YELLOW, GREEN, RESET = "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[0m"
 

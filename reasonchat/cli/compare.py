@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from reasonchat.errors import UsageError
 from reasonchat.providers import ProviderOptions
-from reasonchat.records import replace
 
 if TYPE_CHECKING:
     from reasonchat.cli.ask import AskOptions

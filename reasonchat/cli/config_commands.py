@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import sys
+from importlib import resources
+from pathlib import Path
 
 from reasonchat import config as config_module
 from reasonchat import paths
 from reasonchat.cli.colour import BOLD, GREEN, YELLOW, paint
 from reasonchat.errors import ConfigError
+from reasonchat.state import load_state
 from reasonchat.text.sanitize import clean_line
 
 
-def _config_path(args: argparse.Namespace) -> str:
+def _config_path(args: argparse.Namespace) -> Path:
     path = getattr(args, "config", None)
-    return os.path.expanduser(path) if path else paths.config_file()
+    return Path(path).expanduser() if path else paths.config_file()
 
 
 def example_text() -> str:
     """The documented example config (config.example.toml), shipped inside the package."""
-    from importlib import resources  # ~9 ms: only `config init` needs it
-
     packaged = resources.files("reasonchat").joinpath("config.example.toml")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    from pathlib import Path
-
     return (Path(__file__).resolve().parents[2] / "config.example.toml").read_text(encoding="utf-8")
 
 
@@ -36,7 +35,11 @@ def _load(args: argparse.Namespace) -> config_module.Config:
 
 
 def presets(args: argparse.Namespace) -> int:
+    """The presets; `*` marks the one a bare `reasonchat` opens on: the one used last (state.toml), else the
+    default preset."""
     cfg = _load(args)
+    remembered = load_state().preset
+    used = remembered if remembered in cfg.presets else cfg.default_preset
     rows = []
     for preset in cfg.presets.values():
         where, present = preset.key_source()
@@ -48,16 +51,15 @@ def presets(args: argparse.Namespace) -> int:
             "key_present": present,
             "source": preset.source,
             "default": preset.name == cfg.default_preset,
+            "used": preset.name == used,
             "description": preset.description,
         })
     if args.json:
-        import json  # only --json needs it (2 ms to load)
-
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     print(paint(f"  {'NAME':12}  {'MODEL':26}  {'KEY':30}  {'SOURCE':8}  BASE URL", BOLD, sys.stdout))
     for row in rows:
-        mark = "*" if row["default"] else " "
+        mark = "*" if row["used"] else " "
         key = f"{row['key']} {'✓' if row['key_present'] else '✗ missing'}"
         shown = paint(f"{key:30}", GREEN if row["key_present"] else YELLOW, sys.stdout)
         model = row["model"] or "(first served)"
@@ -72,12 +74,12 @@ def config(args: argparse.Namespace) -> int:
         print(path)
         return 0
     if args.action == "init":
-        if os.path.exists(path):
+        if path.exists():
             raise ConfigError(f"{path} exists already — edit it, or remove it first to start over")
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "x", encoding="utf-8") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
             handle.write(example_text())
-        os.chmod(path, 0o600)
+        path.chmod(0o600)
         print(f"wrote {path}")
         return 0
     try:

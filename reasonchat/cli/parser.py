@@ -1,67 +1,22 @@
 """The `reasonchat` command line's definition (a contract: see DESIGN.md "Command line"): every command and
-option, with a line of help each. `reasonchat/cli/main.py` runs what is parsed here.
-
-argparse loads only when a command line is parsed (`--version` stays fast), and a command line is parsed by a
-parser holding only the sub-commands it names (see `parse`); a usage mistake is one line, never argparse's two.
+option, with a line of help each. `reasonchat/cli/main.py` runs what is parsed here. A usage mistake is one
+line, never argparse's two.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from reasonchat import __version__
 
-TYPE_CHECKING = False  # mypy reads this as true; importing `typing` would cost `--version` ~10 ms
-if TYPE_CHECKING:  # argparse and typing stay off the `--version` path
-    import argparse
-    from collections.abc import Callable, Sequence
-    from typing import Any, NoReturn
 
+class _Parser(argparse.ArgumentParser):
+    """Errors as one line that says where the help is."""
 
-class _Partial(Exception):
-    """A parser holding only some sub-commands found a mistake: the whole parser must say what it is."""
-
-
-def _parser_class(partial_parser: bool = False) -> type[argparse.ArgumentParser]:
-    import argparse
-    from functools import partial
-
-    width = _columns() - 2  # what argparse's formatter takes from shutil.get_terminal_size()
-
-    class _Parser(argparse.ArgumentParser):
-        """Errors as one line; help formatted at the terminal's width measured once, not by argparse: it
-        builds a formatter for every option added, and its formatter imports shutil (2 ms of every command)."""
-
-        def __init__(self, *, formatter_class: Any = argparse.HelpFormatter, **kwargs: Any) -> None:
-            super().__init__(formatter_class=partial(formatter_class, width=width), **kwargs)
-
-        def error(self, message: str) -> NoReturn:
-            if partial_parser:
-                raise _Partial(message)
-            self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
-
-        def print_help(self, file: Any = None) -> None:
-            if partial_parser:  # (however -h or --help was spelled): the whole command list
-                raise _Partial("help")
-            super().print_help(file)
-
-    return _Parser
-
-
-def _columns() -> int:
-    """The terminal's width as shutil.get_terminal_size finds it: $COLUMNS, else the terminal's, else 80."""
-    import os
-
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 DESCRIPTION = """A terminal chat client for reasoning models: the reasoning streams apart from the answer, every
@@ -85,23 +40,11 @@ def _provider_options(parser: argparse.ArgumentParser, default: Any = None) -> N
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    """`argv` parsed by a parser holding only the sub-commands it names (none for the TUI): each sub-parser
-    costs ~0.2 ms (argparse looks for its message catalogues on disk each time), 2 ms in all. If that parse
-    fails or asks for help, the whole parser parses it again, so errors and help list every choice exactly
-    as before."""
-    try:
-        return build_parser(argv, only=[name for name in _COMMANDS if name in argv]).parse_args(argv)
-    except _Partial:
-        return build_parser(argv).parse_args(argv)
+    return build_parser().parse_args(argv)
 
 
-def build_parser(argv: Sequence[str] | None = None, only: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole command line; given `argv`, only the sub-command it names gets its options spelled out
-    (the others are listed for --help): building every sub-parser cost the TUI's start ~6 ms. `only`: the
-    sub-commands to have at all (see `parse`)."""
-    _Parser = _parser_class(partial_parser=only is not None)
-    import argparse
-
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
     parser = _Parser(prog="reasonchat", description=DESCRIPTION, epilog=EXAMPLES,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"reasonchat {__version__}")
@@ -114,19 +57,14 @@ def build_parser(argv: Sequence[str] | None = None, only: Sequence[str] | None =
     parser.add_argument("--compare", metavar="PRESET[:MODEL],…", help="open on a compare of 2 or 3 presets")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (summary, add_arguments) in _COMMANDS.items():
-        if only is not None and name not in only:
-            continue
         command = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
-        if argv is None or name in argv:
-            add_arguments(command)
-            command.add_argument("--no-color", action="store_true", default=argparse.SUPPRESS,
-                                 help="no colour in our own output (also: NO_COLOR=1)")
+        add_arguments(command)
+        command.add_argument("--no-color", action="store_true", default=argparse.SUPPRESS,
+                             help="no colour in our own output (also: NO_COLOR=1)")
     return parser
 
 
 def _ask_arguments(ask: argparse.ArgumentParser) -> None:
-    import argparse
-
     # Sub-commands repeat the provider options with SUPPRESS defaults so that values given after the
     # sub-command name do not get reset by argparse's sub-parser defaults.
     _provider_options(ask, argparse.SUPPRESS)
@@ -192,22 +130,16 @@ def _completion_arguments(completion: argparse.ArgumentParser) -> None:
 
 
 def _presets_arguments(presets: argparse.ArgumentParser) -> None:
-    import argparse
-
     presets.add_argument("--json", action="store_true", help="print JSON instead of a table")
     presets.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to read")
 
 
 def _models_arguments(models: argparse.ArgumentParser) -> None:
-    import argparse
-
     _provider_options(models, argparse.SUPPRESS)
     models.add_argument("--json", action="store_true", help="print a JSON array instead of one id a line")
 
 
 def _config_arguments(config: argparse.ArgumentParser) -> None:
-    import argparse
-
     config.add_argument("action", choices=("path", "init", "check"),
                         help="path: where it is; init: write a commented starter; check: list every problem")
     config.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to use")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 
@@ -14,7 +15,7 @@ from reasonchat.text.sanitize import clean_line
 
 
 def _local(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))  # not datetime: 2 ms to load
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
 def _summary_json(c: ConversationSummary) -> dict[str, object]:
@@ -26,8 +27,6 @@ def _summary_json(c: ConversationSummary) -> dict[str, object]:
 
 
 def _print_json(value: object) -> None:
-    import json  # only --json needs it (2 ms to load)
-
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 

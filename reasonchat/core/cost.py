@@ -9,17 +9,13 @@ unknown (None) — never a guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from reasonchat.records import record
-
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
-if TYPE_CHECKING:
-    from typing import Any
+from dataclasses import dataclass
+from typing import Any
 
 PRICE_KEYS = ("input", "input_cached", "output", "output_thinking", "currency", "per", "models", "as_of", "source")
 
 
-@record
+@dataclass(frozen=True)
 class Price:
     input: float
     output: float
@@ -35,7 +31,7 @@ class Price:
         return ((prompt - cached) * self.input + cached * cached_rate + completion * output) / self.per
 
 
-@record
+@dataclass(frozen=True)
 class Cost:
     amount: float
     currency: str

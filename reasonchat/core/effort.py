@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reasonchat.core.merge import deep_merge
+
 LEVELS = ("off", "low", "medium", "high", "max")
 CYCLE = (None, "low", "medium", "high", "max")  # what the TUI's effort key steps through; None: the default
 
@@ -75,8 +77,6 @@ def plan(
     """The reasoning part of a request body. The thinking switch is the master: off sends `think_off` and
     nothing else; an effort or a budget implies thinking on (a budget means nothing to a model that does not
     think); `effort_map=None` is a provider we know nothing about: the level goes out as `reasoning_effort`."""
-    from reasonchat.core.provider import deep_merge
-
     if effort == "off":
         thinking = False
     notes: list[str] = []

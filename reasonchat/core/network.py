@@ -11,12 +11,12 @@ named it, with any password blanked.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from reasonchat.errors import ConfigError
-from reasonchat.records import record
 
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
 if TYPE_CHECKING:
     import httpx2
 
@@ -26,7 +26,7 @@ _DIRECT: dict[str, None] = {"http://": None, "https://": None, "all://": None}
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 
-@record
+@dataclass(frozen=True)
 class Route:
     """The proxy a request goes through: its URL (password blanked) and where that came from."""
 

@@ -1,22 +1,19 @@
 """A provider ready to call: everything the engine needs, resolved from a preset, the config and flags.
 
-The engine never reads config files or the environment itself; `config.resolve` builds this.
+The engine never reads config files or the environment itself; `providers.resolve` builds this.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from reasonchat.records import field, record
-
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
-if TYPE_CHECKING:
-    from typing import Any
-
-    from reasonchat.core.effort import ReasoningPlan
+from reasonchat.core.effort import ReasoningPlan, plan
+from reasonchat.core.merge import deep_merge
 
 
-@record
+@dataclass(frozen=True)
 class Provider:
     name: str  # the preset's name, or "ad-hoc"
     base_url: str
@@ -42,8 +39,6 @@ class Provider:
     def plan(self, thinking: bool | None, effort: str | None = None, budget: int | None = None) -> ReasoningPlan:
         """What a request with this thinking switch sends about reasoning: `effort`/`budget` override the
         preset's own (the TUI's effort key, `ask --effort`)."""
-        from reasonchat.core.effort import plan
-
         return plan(thinking=thinking, effort=effort or self.effort, budget=budget or self.budget,
                     think_on=self.think_on, think_off=self.think_off, effort_map=self.effort_map,
                     budget_key=self.budget_key)
@@ -53,15 +48,3 @@ class Provider:
         """`extra_body` with the reasoning plan merged in; thinking None and no effort leave the provider's
         default."""
         return deep_merge(self.extra_body, self.plan(thinking, effort, budget).body)
-
-
-def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge nested tables: `override` wins key by key, tables are merged rather than replaced."""
-    merged: dict[str, Any] = dict(base)
-    for key, value in override.items():
-        old = merged.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping):
-            merged[key] = deep_merge(old, value)
-        else:
-            merged[key] = value
-    return merged

@@ -105,6 +105,8 @@ class Reply:
         elif isinstance(event, AnswerWasReasoning):
             self._reasoning.extend(self._answer)
             self._answer.clear()
+            self.reasoning_chunks += self.answer_chunks
+            self.answer_chunks = 0
             if self.reasoning_started_at is None:
                 self.reasoning_started_at = self.first_token_at
             self.reasoning_ended_at = None
@@ -128,10 +130,13 @@ class Reply:
                 self.model = event.model
             self._end("interrupted" if event.interrupted or self.has_text else "error")
 
-    def stop(self) -> None:
-        """The user stopped the answer: what arrived stays, marked stopped."""
+    def stop(self, *, ended_too: bool = False) -> None:
+        """The user stopped the answer: what arrived stays, marked stopped. `ended_too`: an answer that had
+        already ended is marked so as well (the reader of `ask`'s output left before it was all written)."""
         if not self.done:
             self._end("stopped")
+        elif ended_too:
+            self.status = "stopped"
 
     def _end(self, status: Status) -> None:
         self.status = status

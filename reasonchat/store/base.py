@@ -15,17 +15,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Self
 
+import reasonchat.store.cjk as cjk
 from reasonchat import paths
 from reasonchat.errors import StoreError, UsageError
-from reasonchat.store import cjk
 from reasonchat.store.migrations import migrate
 from reasonchat.store.rows import _SUMMARY, INTERRUPTED_BY_EXIT, ConversationSummary
-
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
-if TYPE_CHECKING:
-    from typing import Self
-
 
 MEMORY = ":memory:"  # SQLite's name for a private in-memory database
 
@@ -34,7 +31,7 @@ class StoreBase:
     TUI falls back to when the file cannot be opened, so a session still works — unsaved — and says so)."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, memory: bool = False) -> None:
-        self.path = MEMORY if memory else (os.fspath(path) if path else paths.store_file())
+        self.path = MEMORY if memory else os.fspath(path or paths.store_file())
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -43,8 +40,8 @@ class StoreBase:
         self._writing = threading.RLock()
         try:
             if not memory:
-                paths.ensure_private_dir(os.path.dirname(self.path) or ".")
-                if not os.path.exists(self.path):
+                paths.ensure_private_dir(Path(self.path).parent)
+                if not Path(self.path).exists():
                     os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -138,7 +135,7 @@ def _fix(exc: BaseException, path: str) -> str:
     if "disk is full" in text or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG):
         return " — free some disk space and try again"
     if isinstance(exc, OSError) or any(word in text for word in ("readonly", "read-only", "unable to open")):
-        return f" — make {os.path.dirname(path) or '.'} a writable folder, or set REASONCHAT_HOME to another folder"
+        return f" — make {Path(path).parent} a writable folder, or set REASONCHAT_HOME to another folder"
     if "disk i/o" in text:
         return " — is its disk full or failing? Free some space and try again"
     return ""

@@ -7,9 +7,9 @@ walks, on plain id maps, so the store (and its tests) can ask them without SQL.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from reasonchat.errors import UsageError
-from reasonchat.records import record, replace
 from reasonchat.store.base import StoreBase
 from reasonchat.store.rows import _MESSAGE_COLUMNS, ROOT, StoredMessage, _message
 
@@ -67,7 +67,7 @@ def parents_of(rows: Iterable[tuple[int, int | None]]) -> dict[int, int | None]:
     return parents
 
 
-@record
+@dataclass(frozen=True)
 class Tree:
     """A conversation's messages as a tree, and the head of the branch shown: read once, asked many ways."""
 

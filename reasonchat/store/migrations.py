@@ -160,6 +160,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE messages ADD COLUMN reasoning_outline TEXT;
         """,
     ),
+    (
+        "no stored outlines (an export parses what it exports); the reasoning's live token count kept",
+        """
+        -- Each DROP COLUMN rewrites the table once (~1 s for 100k messages); nothing reads them any more.
+        ALTER TABLE messages DROP COLUMN content_outline;
+        ALTER TABLE messages DROP COLUMN reasoning_outline;
+        -- The reasoning's token count as the live answer showed it (its chunks) where the provider sent none:
+        -- reopened, exported and listed, the same number. NULL for older messages: estimated from the text.
+        ALTER TABLE messages ADD COLUMN reasoning_estimate INTEGER;
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

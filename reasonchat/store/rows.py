@@ -3,12 +3,11 @@ read from their rows. No SQL is run here; the queries that make these live with 
 
 from __future__ import annotations
 
-from reasonchat.records import field, record
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
-if TYPE_CHECKING:  # the engine's types load only where a reply is saved or rebuilt: `history` reads rows
-    from typing import Any
-
+if TYPE_CHECKING:
     from reasonchat.core.reply import Reply
 
 HEAD = object()  # add_message: after the head of the branch shown
@@ -18,7 +17,7 @@ ROOT = 0  # parent_id of a first message (NULL: a message from before branches, 
 INTERRUPTED_BY_EXIT = "reasonchat stopped before the answer finished"
 
 
-@record
+@dataclass(frozen=True)
 class ConversationSummary:
     id: int
     title: str
@@ -35,8 +34,6 @@ class ConversationSummary:
 
     def own_settings(self) -> dict[str, Any]:
         """`settings` read: {} when it has none (or they cannot be read)."""
-        import json  # here, not at the top: `history` lists rows without it (2 ms to load)
-
         try:
             value = json.loads(self.settings) if self.settings else {}
         except ValueError:
@@ -44,7 +41,7 @@ class ConversationSummary:
         return value if isinstance(value, dict) else {}
 
 
-@record
+@dataclass(frozen=True)
 class StoredMessage:
     id: int
     conversation_id: int
@@ -70,18 +67,23 @@ class StoredMessage:
     reasoning_cut: bool = False  # the user stopped the thinking and had the model answer at once
     sent: str | None = None  # what the request said about thinking: "thinking on · effort high"
     parent_id: int | None = None  # the message this one follows (its branch)
-    # Where code and headings are in each text, stored when it was final, so an export need not parse it
-    # (outline.py); None when not stored (a message from before outlines, or one still streaming).
-    content_outline: str | None = field(default=None, repr=False)
-    reasoning_outline: str | None = field(default=None, repr=False)
+    reasoning_estimate: int | None = None  # the reasoning's token count as shown live, where none was reported
+
+    @property
+    def reasoning_count(self) -> tuple[int, bool] | None:
+        """(tokens, exact) of the reasoning: the provider's count, else what the live answer showed (its
+        chunks), else — for a message stored before that was kept — its characters / 4; None without any."""
+        if self.reasoning_tokens is not None:
+            return self.reasoning_tokens, True
+        if self.reasoning_estimate is not None:
+            return self.reasoning_estimate, False
+        return (max(1, round(len(self.reasoning) / 4)), False) if self.reasoning else None
 
     @property
     def usage(self) -> dict[str, Any] | None:
-        """The provider's usage, read when asked for (a Markdown export never is: `json` costs it 1 ms)."""
+        """The provider's usage as it reported it."""
         if not self.usage_json:
             return None
-        import json
-
         try:
             value = json.loads(self.usage_json)
         except ValueError:
@@ -97,7 +99,8 @@ class StoredMessage:
         ttft = self.ttft or 0.0
         if self.reasoning:
             reply.apply(ReasoningDelta(self.reasoning), now=ttft)
-            reply.reasoning_chunks = self.reasoning_tokens or max(1, round(len(self.reasoning) / 4))
+            count = self.reasoning_count
+            reply.reasoning_chunks = count[0] if count is not None else 0
         if self.content:
             reply.apply(AnswerDelta(self.content), now=ttft + (self.reasoning_seconds or 0.0))
         usage = self.usage
@@ -116,7 +119,7 @@ class StoredMessage:
         return reply
 
 
-@record
+@dataclass(frozen=True)
 class SearchHit:
     conversation: ConversationSummary
     message_id: int
@@ -137,7 +140,7 @@ _SUMMARY = """
 _MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error, prompt_tokens,"
     " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at,"
-    " cost, currency, reasoning_cut, sent, parent_id, content_outline, reasoning_outline"
+    " cost, currency, reasoning_cut, sent, parent_id, reasoning_estimate"
 )
 
 

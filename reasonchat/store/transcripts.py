@@ -5,9 +5,11 @@ connections: base.py; branches: branches.py; search: search.py; the rows handed 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
+from typing import TYPE_CHECKING, Any
 
 from reasonchat.store.branches import BranchStore
 from reasonchat.store.rows import (
@@ -21,10 +23,7 @@ from reasonchat.store.rows import (
 )
 from reasonchat.store.search import SearchStore
 
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs the quick commands ~4 ms (records.py)
 if TYPE_CHECKING:
-    from typing import Any
-
     from reasonchat.core.reply import Reply
 
 __all__ = ["HEAD", "INTERRUPTED_BY_EXIT", "ROOT", "ConversationSummary", "SearchHit", "StoredMessage",
@@ -67,8 +66,6 @@ class TranscriptStore(BranchStore, SearchStore):
         now = time.time()
         columns = {"conversation_id": conversation_id, "role": role, "content": content,
                    "created_at": now, "updated_at": now, **fields}
-        if columns.get("status", "complete") != "streaming" and "content_outline" not in columns:
-            columns.update(_outlines(content, columns.get("reasoning", "")))
         names = ", ".join([*columns, "parent_id"])
         marks = ", ".join("?" for _ in range(len(columns) + 1))
         with self._write() as db:
@@ -112,9 +109,7 @@ class TranscriptStore(BranchStore, SearchStore):
             "currency": reply.cost.currency if reply.cost else None,
             "reasoning_cut": int(reply.reasoning_cut),
             "sent": reply.sent or None,
-            # found once the text is final (an outline of half an answer would only be thrown away)
-            **(_outlines(reply.content, reply.reasoning) if reply.status != "streaming"
-               else {"content_outline": None, "reasoning_outline": None}),
+            "reasoning_estimate": reply.reasoning_chunks or None,
         }
         if message_id is None:
             message_id = self.add_message(conversation_id, "assistant", **fields)
@@ -176,21 +171,12 @@ class TranscriptStore(BranchStore, SearchStore):
         return [ConversationSummary(*row) for row in rows]
 
 
-def _outlines(content: str, reasoning: str) -> dict[str, str]:
-    """The outlines stored with a message's final texts (outline.py): what lets an export skip the parser."""
-    from reasonchat import outline
-
-    return {"content_outline": outline.stored(content), "reasoning_outline": outline.stored(reasoning)}
-
-
 def _settings_json(settings: dict[str, Any] | None) -> str | None:
     kept = {k: v for k, v in (settings or {}).items() if v is not None and v != ""}
     return _json(kept) if kept else None
 
 
 def _json(value: object) -> str:
-    import json  # here, not at the top: `history` reads rows without it (2 ms to load)
-
     return json.dumps(value, sort_keys=True)
 
 

@@ -1,9 +1,9 @@
 """The Markdown structure of model text, from one CommonMark parser (markdown-it-py, the one Rich renders with).
 
 Three places need to know where code is and where blocks end: settling a streamed answer block by block,
-escaping HTML in an export without touching code (through a text's stored outline, outline.py), and
-copying a code block. Hand-written fence scanners disagreed with each other and with the renderer (a ````
-fence holding a ``` fence settled mid-code); one parser, asked the same way everywhere, cannot. The
+escaping HTML in an export without touching code (and moving its headings down), and copying a code block.
+Hand-written fence scanners disagreed with each other and with the renderer (a ```` fence holding a ```
+fence settled mid-code); one parser, asked the same way everywhere, cannot. The
 renderers parse with the same configuration (`render_parser`).
 
 An answer is shown as its top-level blocks, each rendered on its own (`split_blocks`). A streamed answer is
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
-TYPE_CHECKING = False  # mypy reads this as true; `typing` costs `reasonchat export` ~3 ms (records.py)
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -48,6 +48,28 @@ def _parser() -> MarkdownIt:
 def tokens(text: str) -> tuple[Token, ...]:
     """The block tokens of `text`; the last few texts' are kept (a text is often asked about twice)."""
     return tuple(_parser().parse(text))
+
+
+class Structure(NamedTuple):
+    """Where a text's code and headings are, by line: what an export needs to escape HTML outside code and
+    to move the model's headings under its own."""
+
+    code_lines: set[int]  # lines inside fenced or indented code, fence lines included
+    headings: list[tuple[int, int, int, bool]]  # (first line, end line, level, setext: underlined with = or -)
+
+
+def structure(text: str) -> Structure:
+    code: set[int] = set()
+    headings: list[tuple[int, int, int, bool]] = []
+    for token in tokens(text):
+        if token.map is None:
+            continue
+        first, end = token.map
+        if token.type in ("fence", "code_block"):
+            code.update(range(first, end))
+        elif token.type == "heading_open":
+            headings.append((first, end, int(token.tag[1]), token.markup in ("=", "-")))
+    return Structure(code, headings)
 
 
 def code_blocks(text: str) -> list[str]:

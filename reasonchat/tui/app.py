@@ -9,6 +9,7 @@ import gc
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -151,10 +152,17 @@ class ReasonChatApp(App[None]):
             self.call_from_thread(self.action_picker, reason=str(exc))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from textual.markup import escape
+
         from reasonchat.tui import commands  # loads when the palette first opens
 
-        yield from commands.chat_commands(self)
+        for entry in commands.entries(self.session.config):  # "app.…" names its namespace; the rest are the chat's
+            yield SystemCommand(escape(entry.title), escape(entry.help), partial(self.run_action, entry.action,
+                                                                                 self.chat))
         yield from super().get_system_commands(screen)
+
+    def on_chat_screen_key_missing(self, message: ChatScreen.KeyMissing) -> None:
+        self.action_picker(reason=message.reason)
 
     def action_help(self) -> None:
         from reasonchat.tui.screens.help import HelpScreen  # screens load when first opened

@@ -22,16 +22,15 @@ from __future__ import annotations
 import bisect
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.segment import Segment
 from textual.dom import NoScreen
 from textual.errors import NoWidget
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widget import Widget
 
-from reasonchat.tui.render_queue import render_queue
+from reasonchat.tui.render_queue import Queued, render_queue
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -97,7 +96,7 @@ class _Layout:
         return max(0, bisect.bisect_right(self.starts, y) - 1)
 
 
-class LazyLines(Widget):
+class LazyLines(Queued):
     """Subclasses say how to split a source into pieces (`splitter`, run on the worker thread), how to render a
     piece (`renderer`, pure) and roughly how many lines one takes (`estimate_piece`)."""
 
@@ -302,7 +301,7 @@ class LazyLines(Widget):
         first, last = layout.find(rows.start), layout.find(rows.stop - 1)
         return rendered is None or any(i >= len(rendered) or rendered[i] is None for i in range(first, last + 1))
 
-    def _job(self, budget: int, visible_only: bool = False) -> _Job | None:
+    def next_job(self, budget: int, visible_only: bool = False) -> _Job | None:
         """What to render next for the width it is shown at: the missing pieces nearest the rows on screen,
         about `budget` characters of them (at least one), or only those on screen; or the split, if it has
         not been split yet."""
@@ -371,6 +370,9 @@ class _Job:
             return self.split(self.source)
         assert self.render is not None
         return [Packed(self.render(console, piece, self.context, self.width)) for piece in self.pieces]
+
+    def deliver(self, result: object) -> None:
+        self.widget._done(self, cast("tuple[list[Piece], object] | list[Packed]", result))  # what `run` returned
 
     @property
     def cost(self) -> int:

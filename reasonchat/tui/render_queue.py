@@ -1,6 +1,6 @@
-"""The app's one queue of `LazyLines` widgets waiting for rendered lines (lazy_lines.py), served by one task
-that sends the pieces nearest the rows on screen to a worker thread, a batch at a time, and hands the lines
-back (one layout per batch); and the small questions about where a widget is that it needs to decide.
+"""The app's one queue of widgets waiting for rendered lines (`Queued`: lazy_lines.py's `LazyLines`), served
+by one task that sends the pieces nearest the rows on screen to a worker thread, a batch at a time, and hands
+the lines back (one layout per batch); and the small questions about where a widget is that it needs to decide.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from weakref import WeakKeyDictionary
 
 from textual.containers import ScrollableContainer
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from rich.console import Console
     from textual.app import App
 
-    from reasonchat.tui.lazy_lines import LazyLines, Packed, Piece, _Job
-
 BATCH_CHARACTERS = 12_000  # of source per trip to the worker thread: ~20-40 ms of rendering
 KEPT_STRIPS = 1000  # lines kept as strips, all widgets together: a few screenfuls
 FORGET_EVERY = 1.0  # seconds between looks for widgets scrolled out of sight
@@ -30,18 +28,49 @@ FRAME = 1 / 60  # seconds
 PLACEMENT_ROUNDS = 3  # refreshes to wait for widgets to be laid out before rendering them anyway
 
 
+class Job(Protocol):
+    """One trip to the worker thread for one widget."""
+
+    @property
+    def cost(self) -> int:
+        """Roughly how much rendering it is (characters of source)."""
+
+    def run(self, console: Console) -> object:
+        """The work itself, on the worker thread: pure, touching no widget."""
+
+    def deliver(self, result: object) -> None:
+        """Back on the loop: hand `run`'s result to the widget."""
+
+
+class Queued(Widget):
+    """A widget whose lines are rendered off the loop by the app's queue, the ones on screen first."""
+
+    @property
+    def pending(self) -> bool:
+        """Something is still to be rendered at the width it is shown at."""
+        raise NotImplementedError
+
+    def visible_missing(self) -> bool:
+        """What is on screen of it is still an estimate (or nothing)."""
+        raise NotImplementedError
+
+    def next_job(self, budget: int, visible_only: bool = False) -> Job | None:
+        """What to render next: about `budget` characters, or only what is on screen."""
+        raise NotImplementedError
+
+
 class RenderQueue:
-    """The app's one queue of `LazyLines` waiting for lines; served by one task, rendering on a thread."""
+    """The app's one queue of `Queued` widgets waiting for lines; served by one task, rendering on a thread."""
 
     def __init__(self, app: App[object]) -> None:
         self.app = app
-        self._waiting: dict[LazyLines, None] = {}  # insertion-ordered set
+        self._waiting: dict[Queued, None] = {}  # insertion-ordered set
         self._task: asyncio.Task[None] | None = None
-        self.strips: OrderedDict[tuple[LazyLines, int, int, int], Strip] = OrderedDict()  # (widget, version, width, y)
-        self.drawn: WeakKeyDictionary[LazyLines, None] = WeakKeyDictionary()  # widgets Textual has drawn lines of
+        self.strips: OrderedDict[tuple[Queued, int, int, int], Strip] = OrderedDict()  # (widget, version, width, y)
+        self.drawn: WeakKeyDictionary[Queued, None] = WeakKeyDictionary()  # widgets Textual has drawn lines of
         app.set_interval(FORGET_EVERY, self._forget_offscreen)
 
-    def request(self, widget: LazyLines) -> None:
+    def request(self, widget: Queued) -> None:
         self._waiting[widget] = None
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._serve())
@@ -50,12 +79,12 @@ class RenderQueue:
     def busy(self) -> bool:
         return bool(self._waiting) or (self._task is not None and not self._task.done())
 
-    def keep_strip(self, key: tuple[LazyLines, int, int, int], strip: Strip) -> None:
+    def keep_strip(self, key: tuple[Queued, int, int, int], strip: Strip) -> None:
         self.strips[key] = strip
         while len(self.strips) > KEPT_STRIPS:
             self.strips.popitem(last=False)
 
-    def forget(self, widget: LazyLines) -> None:
+    def forget(self, widget: Queued) -> None:
         """Drop the strips of a widget that left the screen for good: kept, their keys held the widget, and with
         it every line it had rendered (a conversation opened again and again kept the last few copies)."""
         for key in [key for key in self.strips if key[0] is widget]:
@@ -75,9 +104,9 @@ class RenderQueue:
             results = await asyncio.to_thread(_run_all, self.app.console, jobs)
             with self.app.batch_update():
                 for job, result in zip(jobs, results, strict=True):
-                    job.widget._done(job, result)
+                    job.deliver(result)
 
-    def _next_jobs(self) -> list[_Job]:
+    def _next_jobs(self) -> list[Job]:
         """The next trip's work: on screen first, then the nearest to what is on screen (widgets not laid out
         yet wait for a later trip, when it is known where they are)."""
         waiting = [w for w in self._waiting if w.is_attached]
@@ -94,7 +123,7 @@ class RenderQueue:
         if urgent:
             for widget in waiting:
                 self._waiting[widget] = None
-            jobs = [job for job in (w._job(0, visible_only=True) for w in urgent) if job is not None]
+            jobs = [job for job in (w.next_job(0, visible_only=True) for w in urgent) if job is not None]
             if jobs:
                 return jobs
             self._waiting.clear()
@@ -104,7 +133,7 @@ class RenderQueue:
             if budget <= 0:
                 self._waiting[widget] = None  # the next trip
                 continue
-            job = widget._job(budget)
+            job = widget.next_job(budget)
             if job is None:
                 continue
             jobs.append(job)
@@ -124,7 +153,7 @@ class RenderQueue:
                 widget.refresh()
 
 
-def _run_all(console: Console, jobs: list[_Job]) -> list[tuple[list[Piece], object] | list[Packed]]:
+def _run_all(console: Console, jobs: list[Job]) -> list[object]:
     return [job.run(console) for job in jobs]
 
 
@@ -146,11 +175,9 @@ async def screen_drawn(widgets: Callable[[], Sequence[Widget]], timeout: float =
 
 
 def drawn_on_screen(widgets: Sequence[Widget]) -> bool:
-    """Some of `widgets` are `LazyLines` on screen, and every one of those is drawn there from its rendered
+    """Some of `widgets` are `Queued` on screen, and every one of those is drawn there from its rendered
     lines, not estimates."""
-    from reasonchat.tui.lazy_lines import LazyLines
-
-    shown = [w for w in widgets if isinstance(w, LazyLines) and on_screen(w)]
+    shown = [w for w in widgets if isinstance(w, Queued) and on_screen(w)]
     return bool(shown) and not any(w.visible_missing() for w in shown)
 
 
@@ -171,7 +198,7 @@ def on_screen(widget: Widget) -> bool:
         return False
 
 
-def _distance(widget: LazyLines) -> int:
+def _distance(widget: Queued) -> int:
     """0 for a widget on screen, else how many lines it is from the part of its scroll view on screen."""
     if on_screen(widget):
         return 0

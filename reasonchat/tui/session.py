@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -25,7 +25,6 @@ from reasonchat.core.conversation import Message, normalize_newlines
 from reasonchat.core.provider import Provider
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
 from reasonchat.providers import ProviderOptions
-from reasonchat.records import replace
 from reasonchat.state import State, load_state, save_state
 
 if TYPE_CHECKING:

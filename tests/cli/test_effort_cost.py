@@ -139,10 +139,18 @@ def test_a_budget_that_ran_out_says_how_much_and_what_to_try(cli: Any, server: D
     assert "reasoning used" not in fine.err
 
 
-def test_cost_in_json_history_stats_and_export(cli: Any) -> None:
+def test_the_demo_costs_nothing_and_says_no_cost(cli: Any) -> None:
+    assert cli("ask", "--demo", "--json", "hello").json()["cost"] is None
+    assert "¥" not in cli("history").out and "Cost of this conversation" not in cli("export", "last").out
+
+
+def test_cost_in_json_history_stats_and_export(cli: Any, home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text('[presets.demo]\nprice = { input = 1.0, input_cached = 0.1, output = 4.0, '
+                                      'currency = "CNY" }\n', encoding="utf-8")
     record = cli("ask", "--demo", "--json", "hello").json()
     usage = record["usage"]
-    # the demo preset's made-up price: 1 / 0.1 / 4 per million, reasoning billed as output
+    # the price given to the demo preset: 1 / 0.1 / 4 per million, reasoning billed as output
     amount = ((usage["prompt_tokens"] - usage["prompt_tokens_details"]["cached_tokens"]) * 1.0
               + usage["prompt_tokens_details"]["cached_tokens"] * 0.1 + usage["completion_tokens"] * 4.0) / 1e6
     assert record["cost"] == {"amount": pytest.approx(amount), "currency": "CNY"}

@@ -3,6 +3,7 @@ code follows the shell's convention (141 for a closed pipe), and nothing is prin
 
 from __future__ import annotations
 
+import io
 import shlex
 import signal
 import sqlite3
@@ -31,9 +32,9 @@ def piped(home: Path, command: str, reader: str = HEAD_1) -> tuple[int, str, str
     """Run `reasonchat COMMAND | READER` in bash; (reasonchat's exit code, what the reader printed, stderr)."""
     script = f'{PROGRAM} {command} 2>"$ERR" | {reader}; exit "${{PIPESTATUS[0]}}"'
     err = home.parent / "stderr.txt"
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
-                          env=spawn_env(home, ERR=str(err)))
-    return done.returncode, done.stdout, err.read_text(encoding="utf-8") if err.exists() else ""
+    done = subprocess.run(["bash", "-c", script], capture_output=True, timeout=60, env=spawn_env(home, ERR=str(err)))
+    out = done.stdout.decode("utf-8", errors="replace").rstrip("\ufffd")  # `head -c` may cut a character
+    return done.returncode, out, err.read_text(encoding="utf-8") if err.exists() else ""
 
 
 def last_answer(home: Path) -> sqlite3.Row:
@@ -55,6 +56,60 @@ def test_ask_into_a_reader_that_leaves_saves_what_arrived_as_stopped(home: Path,
     from reasonchat.demo.scenarios import resolve
 
     assert len(row["content"]) < len("".join(resolve("bench-1600@800", []).plan.answer))  # it did stop early
+
+
+@pytest.mark.parametrize("reader", ["head -1", "head -c 10"])
+@pytest.mark.parametrize("model", ["shape-deepseek@0", "bench-40000@0"])
+def test_an_unpaced_stream_into_a_reader_that_leaves_keeps_all_that_arrived(home: Path, reader: str,
+                                                                           model: str) -> None:
+    """At any speed: a stream that has all arrived before the reader leaves is saved whole; one still arriving
+    is saved as far as it came, as stopped, with everything the reader was shown."""
+    from reasonchat.demo.scenarios import resolve
+
+    plan = resolve(model, [{"role": "user", "content": "q"}]).plan
+    code, out, err = piped(home, f"ask --demo --model {model} q", reader=reader)
+    assert "Traceback" not in err and "Exception ignored" not in err
+    row = last_answer(home)
+    assert row["reasoning"] == "".join(plan.reasoning).strip()  # it all came before the answer began
+    assert out and row["content"].startswith(out.rstrip("\n"))  # what the reader got is kept, and more
+    if code == 0:  # everything fitted in the pipe before the reader left: nothing was cut
+        assert (row["status"], row["content"]) == ("complete", "".join(plan.answer))
+    else:
+        assert (code, row["status"]) == (141, "stopped")
+
+
+class LeavingReader(io.StringIO):
+    """A stdout whose reader leaves once it has had `limit` characters: every write after that fails as a
+    closed pipe's does. Deterministic where a real `head` races the writer."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, text: str) -> int:
+        if self.tell() + len(text) > self.limit:
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])  # before the answer, in it, after all of it (its last newline)
+def test_a_reader_leaving_at_any_point_keeps_everything_that_arrived(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     share: float) -> None:
+    from reasonchat.cli.main import main
+    from reasonchat.demo.scenarios import resolve
+
+    plan = resolve("shape-deepseek@0", [{"role": "user", "content": "q"}]).plan
+    answer = "".join(plan.answer)
+    assert not answer.endswith("\n")  # so `ask` ends its output with a newline of its own
+    out = LeavingReader(int(len(answer) * share))
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert main(["ask", "--demo", "--model", "shape-deepseek@0", "q"]) == 141
+    row = last_answer(home)
+    assert row["reasoning"] == "".join(plan.reasoning).strip()
+    assert row["status"] == "stopped" and row["content"].startswith(out.getvalue())
+    if share == 1.0:  # all of it had arrived and was written; only the last newline found the reader gone
+        assert row["content"] == answer
 
 
 def test_ask_json_into_a_closed_pipe(home: Path) -> None:

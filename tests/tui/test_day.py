@@ -244,14 +244,12 @@ async def test_status_line_says_what_the_answer_in_flight_is_doing(app_for: Any)
 
 
 async def test_ctrl_c_and_the_palette_show_plain_words(app_for: Any) -> None:
-    from reasonchat.tui import commands
-
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+c")
         await until(pilot, lambda: bool(notices(app)))
         assert "Press ctrl+q to quit" in notices(app)
-        helps = {c.title: Content.from_markup(c.help).plain for c in commands.chat_commands(app)}
+        helps = {c.title: Content.from_markup(c.help).plain for c in app.get_system_commands(app.chat)}
         assert helps["Export as Markdown"] == "Write this conversation to [ui] export_dir (ctrl+e)"
 
 

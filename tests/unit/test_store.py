@@ -16,7 +16,6 @@ from reasonchat.core.reply import Reply
 from reasonchat.errors import StoreError, UsageError
 from reasonchat.store import TranscriptStore, cjk
 from reasonchat.store.migrations import LATEST, current_version, migrate
-from reasonchat.store.rows import StoredMessage
 
 
 def finished_reply(reasoning: str, answer: str) -> Reply:
@@ -61,7 +60,9 @@ def test_migrates_from_every_earlier_version(tmp_path: Path) -> None:
             assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             old = store.messages(1)[0]  # what earlier schemas did not keep is unknown, not made up
             assert (old.cost, old.currency, old.reasoning_cut, old.sent) == (None, None, False, None)
-            assert (old.content_outline, old.reasoning_outline) == (None, None)  # an export parses them
+            assert old.reasoning_estimate is None and old.reasoning_count == (3, False)  # "old thoughts" / 4
+            columns = {row[1] for row in store.conn.execute("PRAGMA table_info(messages)")}
+            assert not {"content_outline", "reasoning_outline"} & columns  # what migration 7 added is gone
             assert (store.require(1).cost, store.settings(1)) == (None, {})
 
 
@@ -90,41 +91,6 @@ def test_orphaned_streaming_row_is_marked_interrupted(tmp_path: Path) -> None:
         assert rows[message].status == "interrupted"
         assert rows[message].content == "half an ans"
         assert rows[live].status == "streaming"
-
-
-def test_final_texts_are_stored_with_their_outline(tmp_path: Path) -> None:
-    """Once a text is final its outline is written with it (an export then parses nothing); while an answer
-    streams there is none, and an answer cut off by a crash is exported by parsing it, the same."""
-    from reasonchat import export, outline
-
-    with TranscriptStore(tmp_path / "o.db") as store:
-        conversation = store.create_conversation("p", "m", "q")
-        store.add_message(conversation, "user", "# Why\n\nis <b> bold?")
-        reply = Reply(model="m")
-        reply.apply(ReasoningDelta("Plain thoughts, nothing to change."))
-        reply.apply(AnswerDelta("Plan\n====\n\n```html\n<b>x</b>\n```\n\n"))
-        message = store.save_reply(conversation, reply)
-        streaming = store.messages(conversation)[-1]
-        assert (streaming.content_outline, streaming.reasoning_outline) == (None, None)
-        reply.apply(AnswerDelta("a <i>tag</i> & more"))
-        reply.apply(Finished("stop"))
-        store.save_reply(conversation, reply, message)
-        user, answer = store.messages(conversation)
-        assert user.content_outline == outline.stored(user.content) == "1;3;;0-1-1-#"
-        assert answer.content_outline == outline.stored(answer.content) == "1;8;3-6;0-2-1-="
-        assert answer.reasoning_outline == "1"  # nothing an export changes: found without a parse
-        summary = store.require(conversation)
-        stored = export.to_markdown(summary, [user, answer])
-        parsed = export.to_markdown(summary, [from_before_outlines(m) for m in (user, answer)])
-        assert stored == parsed
-        assert "### Plan" in stored and "&lt;b>x" not in stored and "a &lt;i>tag&lt;/i> & more" in stored
-
-
-def from_before_outlines(message: StoredMessage) -> StoredMessage:
-    """The message as a store from before outlines hands it out."""
-    from reasonchat.records import replace
-
-    return replace(message, content_outline=None, reasoning_outline=None)
 
 
 def test_list_rename_delete(tmp_path: Path) -> None:

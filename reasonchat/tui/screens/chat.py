@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
@@ -40,19 +41,26 @@ STOPPED = "Stopped the answer — what arrived is saved"
 
 
 class ChatScreen(Screen[None]):
+    class KeyMissing(Message):
+        """The provider in use has no key (or its `api_key_cmd` failed): the app opens the picker with why."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     # The key bar lists these in this order; at 80 columns the first ones are what fits.
     BINDINGS = [
         Binding("escape", "stop", "Stop", priority=True, id="stop"),
         Binding("escape", "cancel_edit", "Cancel edit", priority=True, id="cancel_edit"),
-        Binding("ctrl+k", "picker", "Model", priority=True, id="picker"),
-        Binding("ctrl+o", "history", "History", priority=True, id="history"),
+        Binding("ctrl+k", "app.picker", "Model", priority=True, id="picker"),
+        Binding("ctrl+o", "app.history", "History", priority=True, id="history"),
         Binding("ctrl+n", "new", "New", priority=True, id="new"),
         Binding("ctrl+r", "regenerate", "Regenerate", priority=True, id="regenerate"),
         Binding("ctrl+t", "cycle_reasoning", "Reasoning", priority=True, show=False, id="reasoning_display"),
-        Binding("ctrl+g", "cycle_effort", "Effort", priority=True, show=False, id="effort"),
+        Binding("ctrl+g", "app.cycle_effort", "Effort", priority=True, show=False, id="effort"),
         Binding("ctrl+f", "answer_now", "Answer now", priority=True, show=False, id="answer_now"),
         Binding("ctrl+e", "export", "Export", priority=True, show=False, id="export"),
-        Binding("ctrl+y", "copy_answer", "Copy answer", priority=True, show=False, id="copy_answer"),
+        Binding("ctrl+y", "app.copy_answer", "Copy answer", priority=True, show=False, id="copy_answer"),
         Binding("pageup", "scroll_page(-1)", "Scroll up", priority=True, show=False, id="page_up"),
         Binding("pagedown", "scroll_page(1)", "Scroll down", priority=True, show=False, id="page_down"),
         Binding("ctrl+home", "scroll_edge(0)", "Top", priority=True, show=False, id="top"),
@@ -199,10 +207,8 @@ class ChatScreen(Screen[None]):
             self.notify("The provider changed while its key was looked up — nothing was sent", severity="warning")
             return
         if provider is None:
-            from reasonchat.tui.typed import reason_app
-
             self.notify(error, severity="error", timeout=8)
-            reason_app(self).action_picker(reason=error)  # the message stays in the prompt
+            self.post_message(self.KeyMissing(error))  # the app opens the picker; the message stays in the prompt
             return
         self._call(then, provider)
 
@@ -306,11 +312,6 @@ class ChatScreen(Screen[None]):
         if self.check_action("answer_now", ()):
             self._answer_now.set()
             self.status.say("Answering now from the reasoning so far…")
-
-    def action_cycle_effort(self) -> None:
-        from reasonchat.tui.typed import reason_app
-
-        reason_app(self).action_cycle_effort()
 
     async def _tick(self) -> None:
         turn = self._live
@@ -475,21 +476,6 @@ class ChatScreen(Screen[None]):
         for turn in self.turns():
             turn.set_mode(mode)
         self.notify(f"Reasoning: {mode}", timeout=2)
-
-    def action_history(self) -> None:
-        from reasonchat.tui.typed import reason_app
-
-        reason_app(self).action_history()
-
-    def action_picker(self) -> None:
-        from reasonchat.tui.typed import reason_app
-
-        reason_app(self).action_picker()
-
-    def action_copy_answer(self) -> None:
-        from reasonchat.tui.typed import reason_app
-
-        reason_app(self).action_copy_answer()
 
     def save_unsaved(self) -> None:
         """A last try for answers the store refused (the app is closing)."""
