@@ -6,7 +6,6 @@ the key, what was expected, and the closest valid name when a name is misspelt.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -22,7 +21,6 @@ from reasonchat import paths
 from reasonchat.core.cost import check_price
 from reasonchat.core.effort import LEVELS, check_level
 from reasonchat.core.merge import deep_merge
-from reasonchat.core.network import redact
 from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
 
@@ -166,6 +164,8 @@ def _escaped(text: str) -> str:
 
 
 def _did_you_mean(name: str, choices: Any) -> str:
+    import difflib  # only a mistake needs it
+
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else ""
 
@@ -396,6 +396,8 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
     if key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
         return f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not {_q(value)}"
     if key == "proxy" and value and not re.match(r"(https?|socks5h?)://[^/\s]+", value):
+        from reasonchat.core.network import redact  # (the proxy's password, hidden)
+
         return (f"{where(label, key)}: {label}.proxy must be an http://, https:// or socks5:// URL, or \"\" to go "
                 f"direct, not {_q(redact(value))}")
     if key == "budget" and value <= 0:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass, replace
@@ -29,6 +28,24 @@ class ProviderOptions:
     base_url: str | None = None
     api_key_env: str | None = None
     demo: bool = False
+
+
+MAX_COMPARED = 3  # columns of a compare
+
+
+def compare_specs(text: str) -> list[ProviderOptions]:
+    """`--compare deepseek,bailian:qwen-plus` -> the providers to compare (a preset, and a model if given)."""
+    specs = [part.strip() for part in text.split(",") if part.strip()]
+    if not 2 <= len(specs) <= MAX_COMPARED:
+        raise UsageError(f"--compare takes 2 or {MAX_COMPARED} presets separated by commas, like "
+                         f"deepseek,bailian:qwen-plus — not {len(specs)}")
+    out = []
+    for spec in specs:
+        preset, _, model = spec.partition(":")
+        if not preset:
+            raise UsageError(f"--compare: '{spec}' names no preset (PRESET or PRESET:MODEL)")
+        out.append(ProviderOptions(preset=preset, model=model or None))
+    return out
 
 
 def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, str]:
@@ -68,6 +85,8 @@ def _run_key_command(preset: Preset) -> str:
 
 def _key_from_command(preset: Preset) -> str:
     """Run `api_key_cmd` (a password manager, a keyring); its output is never echoed, even on failure."""
+    import subprocess  # only a preset with a key command runs one
+
     try:
         done = subprocess.run(preset.api_key_cmd, shell=True, capture_output=True, text=True, timeout=30,
                               stdin=subprocess.DEVNULL)

@@ -10,8 +10,6 @@ import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import tomli_w
-
 from reasonchat import paths
 from reasonchat.atomic import write_atomically
 
@@ -44,4 +42,6 @@ def load_state(path: Path | None = None) -> State:
 def save_state(state: State, path: Path | None = None) -> None:
     path = path or paths.state_file()
     paths.ensure_private_dir(path.parent)
+    import tomli_w  # only a switch writes state
+
     write_atomically(path, tomli_w.dumps(asdict(state)), mode=0o600)  # private, like the config and store

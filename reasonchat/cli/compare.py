@@ -14,31 +14,10 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
-from reasonchat.errors import UsageError
-from reasonchat.providers import ProviderOptions
-
 if TYPE_CHECKING:
     from reasonchat.cli.ask import AskOptions
     from reasonchat.core.provider import Provider
     from reasonchat.store.transcripts import TranscriptStore
-
-MAX_COLUMNS = 3
-
-
-def parse_specs(text: str) -> list[ProviderOptions]:
-    """"deepseek,bailian:qwen-plus" -> the providers to compare (a preset, and a model if given)."""
-    specs = [part.strip() for part in text.split(",") if part.strip()]
-    if not 2 <= len(specs) <= MAX_COLUMNS:
-        raise UsageError(f"--compare takes 2 or {MAX_COLUMNS} presets separated by commas, like "
-                         f"deepseek,bailian:qwen-plus — not {len(specs)}")
-    out = []
-    for spec in specs:
-        preset, _, model = spec.partition(":")
-        if not preset:
-            raise UsageError(f"--compare: '{spec}' names no preset (PRESET or PRESET:MODEL)")
-        out.append(ProviderOptions(preset=preset, model=model or None))
-    return out
-
 
 def label(provider: Provider) -> str:
     return f"{provider.name} · {provider.model or 'first served'}"

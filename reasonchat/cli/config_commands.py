@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 
 from reasonchat import config as config_module
@@ -23,6 +22,8 @@ def _config_path(args: argparse.Namespace) -> Path:
 
 def example_text() -> str:
     """The documented example config (config.example.toml), shipped inside the package."""
+    from importlib import resources  # only `config init` reads it
+
     packaged = resources.files("reasonchat").joinpath("config.example.toml")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")

@@ -1,30 +1,29 @@
 """The `reasonchat` command line: running what `reasonchat/cli/parser.py` parsed.
 
-Each command imports what it needs when it runs: `ask` and `models` the SDK, the TUI Textual, so that the
-quick commands (`presets`, `history`, `completion --list …`, which runs at every Tab) load none of them.
-Every `ReasonChatError` ends as one line on stderr with its exit code; a usage mistake is one line too.
+Each command imports what it needs when it runs — `ask` and `models` the SDK and an event loop, the TUI
+Textual — so that the quick commands (`presets`, `history`, `completion --list …`, which runs at every Tab)
+load none of it. Every `ReasonChatError` ends as one line on stderr with its exit code; a usage mistake is
+one line too.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reasonchat import config as config_module
-from reasonchat import providers
 from reasonchat.cli import colour
 from reasonchat.cli.parser import build_parser, parse
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
-from reasonchat.providers import ProviderOptions
 from reasonchat.text.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from reasonchat.config import Config
+    from reasonchat.providers import ProviderOptions
 
 PIPE_CLOSED = 141  # 128 + SIGPIPE: what the shell reports for any program a closed pipe stopped
 
@@ -79,12 +78,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     return runs.get(command, _tui)(args)
 
 
-def load_config(args: argparse.Namespace) -> config_module.Config:
+def load_config(args: argparse.Namespace) -> Config:
+    from reasonchat import config
+
     path = getattr(args, "config", None)
-    return config_module.load(Path(path).expanduser() if path else None, required=bool(path))
+    return config.load(Path(path).expanduser() if path else None, required=bool(path))
 
 
 def _options(args: argparse.Namespace) -> ProviderOptions:
+    from reasonchat.providers import ProviderOptions
+
     return ProviderOptions(
         preset=getattr(args, "preset", None),
         model=getattr(args, "model", None),
@@ -95,6 +98,10 @@ def _options(args: argparse.Namespace) -> ProviderOptions:
 
 
 def _ask(args: argparse.Namespace) -> int:
+    import asyncio
+    from dataclasses import replace
+
+    from reasonchat import providers
     from reasonchat.cli import ask, compare
     from reasonchat.store.transcripts import TranscriptStore
 
@@ -109,7 +116,7 @@ def _ask(args: argparse.Namespace) -> int:
     if args.compare:
         if args.continue_last or args.conversation is not None:
             raise UsageError("--compare starts new conversations: it does not go with -c or --conversation")
-        compared = [providers.resolve(config, spec) for spec in compare.parse_specs(args.compare)]
+        compared = [providers.resolve(config, spec) for spec in providers.compare_specs(args.compare)]
     for flag, value in (("--budget", args.budget), ("--max-tokens", args.max_tokens)):
         if value is not None and value < 1:
             raise UsageError(f"{flag} must be 1 or more, not {value}")
@@ -136,6 +143,10 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from reasonchat import providers
     from reasonchat.core.client import ChatClient
 
     provider = providers.resolve(load_config(args), _options(args))
@@ -182,12 +193,12 @@ def _demo_server(args: argparse.Namespace) -> int:
 def _tui(args: argparse.Namespace) -> int:
     """Everything the command line can get wrong is said here, before the screen, as `ask` says it: a bad
     --config, an unknown preset, a conversation that is not there."""
-    from reasonchat.cli.compare import parse_specs
+    from reasonchat import providers
 
     config = load_config(args)
     options = _options(args)
     providers.choose_preset(config, options)  # an unknown --preset is a usage error, as in every command
-    compare_specs = parse_specs(args.compare) if getattr(args, "compare", None) else None
+    compare_specs = providers.compare_specs(args.compare) if getattr(args, "compare", None) else None
     for spec in compare_specs or []:
         providers.choose_preset(config, spec)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
