@@ -5,20 +5,59 @@ Textual's pilot, each screen saved with Textual's own SVG screenshot.
     python docs/screenshots.py OUT_DIR      # elsewhere (the test suite checks that this still runs)
 
 Nothing here is staged: the conversations are real answers of the demo model, streamed over loopback HTTP,
-saved in a fresh store under a temporary REASONCHAT_HOME (your own store and config are not touched).
+saved in a fresh store under a temporary REASONCHAT_HOME (your own store and config are not touched). That
+home's config names three presets as a user has them — deepseek, bailian, volcano, with their own models and
+prices — answered by the offline demo, so the compare shows what a compare of providers looks like.
+
+Rich's SVG export gives each run of text a `textLength` of its characters, not its cells: Chinese (two cells a
+character) was squashed to half its width in a browser. `fix_wide_text` sets each to its cells.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+
 SIZE = (120, 34)
+FIRST = (100, 18)  # the first picture: a question and its reasoning, framed close
+CONFIG = """
+default_preset = "deepseek"
+[presets.deepseek]
+base_url = "builtin:demo"
+api_key = "demo"
+extra_body = { demo_rate = 90 }
+[presets.bailian]
+base_url = "builtin:demo"
+api_key = "demo"
+extra_body = { demo_rate = 140 }
+[presets.volcano]
+base_url = "builtin:demo"
+api_key = "demo"
+extra_body = { demo_rate = 200 }
+"""
+_TEXT = re.compile(r'(<text\b[^>]*?textLength=")([0-9.]+)("[^>]*>)(.*?)(</text>)')
+
+
+def fix_wide_text(svg: str) -> str:
+    """Each text run's `textLength` as its cells take (Rich's export counts characters): wide characters,
+    Chinese among them, at their full width."""
+    def fixed(match: re.Match[str]) -> str:
+        text = html.unescape(match.group(4))
+        length = float(match.group(2))
+        if not text or cell_len(text) == len(text):
+            return match.group(0)
+        return f"{match.group(1)}{length / len(text) * cell_len(text):g}{match.group(3)}{match.group(4)}{match.group(5)}"
+
+    return _TEXT.sub(fixed, svg)
 SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker", "compare")
 
 
@@ -37,7 +76,7 @@ async def _send(pilot: Any, text: str) -> None:
 
 async def _shoot(pilot: Any, out: Path, name: str) -> None:
     await pilot.pause(0.3)  # let the last refresh land
-    pilot.app.save_screenshot(filename=f"{name}.svg", path=str(out))
+    (out / f"{name}.svg").write_text(fix_wide_text(pilot.app.export_screenshot()), encoding="utf-8")
 
 
 async def _make(out: Path) -> None:
@@ -48,8 +87,8 @@ async def _make(out: Path) -> None:
     from reasonchat.tui.screens.presets import PresetPicker
     from reasonchat.tui.widgets.turn import AssistantTurn
 
-    app = make_app(config.load(), ProviderOptions(demo=True, model="demo@90"), remember=False)
-    async with app.run_test(size=SIZE) as pilot:
+    app = make_app(config.load(), ProviderOptions(preset="deepseek", model="deepseek-v4-flash"), remember=False)
+    async with app.run_test(size=FIRST) as pilot:
         chat = app.chat
         chat.query_one("#prompt").cursor_blink = False
         await _send(pilot, "数据库索引为什么能让查询变快？")
@@ -57,6 +96,7 @@ async def _make(out: Path) -> None:
         turn = chat.query(AssistantTurn).last()
         await _until(pilot, lambda: turn.reply.reasoning_chunks > 60)
         await _shoot(pilot, out, "reasoning-streaming")
+        await pilot.resize_terminal(*SIZE)
         await _until(pilot, lambda: not chat.generating, timeout=60)
         await _send(pilot, "And when does an index make things slower?")
         await _until(pilot, lambda: not chat.generating and len(chat.query(AssistantTurn)) == 2, timeout=60)
@@ -77,8 +117,7 @@ async def _make(out: Path) -> None:
         from reasonchat.tui.screens.compare import CompareScreen
         from reasonchat.tui.widgets.compare_column import CompareColumn
 
-        app.action_compare([ProviderOptions(preset="demo", model=m)
-                            for m in ("demo@120", "shape-volcano@200", "shape-bailian@160")])
+        app.action_compare([ProviderOptions(preset=name) for name in ("deepseek", "bailian", "volcano")])
         await _until(pilot, lambda: isinstance(app.screen, CompareScreen) and len(app.screen.query(CompareColumn)) == 3
                      and all(c.provider is not None for c in app.screen.query(CompareColumn)))
         app.screen.query_one("#prompt").cursor_blink = False
@@ -92,6 +131,8 @@ def make(out: Path) -> list[Path]:
     """Write the screenshots into `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reasonchat-shots-") as home:
+        (Path(home) / "config.toml").write_text(CONFIG, encoding="utf-8")
+        (Path(home) / "config.toml").chmod(0o600)  # it holds (demo) keys
         previous = os.environ.get("REASONCHAT_HOME")
         os.environ["REASONCHAT_HOME"] = home
         try:

@@ -25,6 +25,11 @@ from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
 
 REASONING_MODES = ("auto", "expanded", "collapsed", "hidden")
+# Textual's own themes, for `[ui] theme` (tests/unit/test_config.py holds this to textual.theme.BUILTIN_THEMES).
+THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula", "tokyo-night", "monokai",
+          "flexoki", "catppuccin-latte", "catppuccin-frappe", "catppuccin-macchiato", "solarized-light",
+          "solarized-dark", "rose-pine", "rose-pine-moon", "rose-pine-dawn", "atom-one-dark", "atom-one-light",
+          "ansi-dark", "ansi-light")
 KEY_FIELDS = ("api_key_env", "api_key_cmd", "api_key")
 
 
@@ -69,7 +74,7 @@ class Preset:
 @dataclass(frozen=True)
 class UiConfig:
     reasoning: str = "auto"
-    export_dir: str = "."
+    export_dir: str = ""  # where ctrl+e writes; "": paths.exports_dir() (Documents/reasonchat)
     theme: str = ""  # a Textual theme name ("nord", "textual-light" …); "": the one last chosen, else Textual's
 
 
@@ -278,6 +283,9 @@ def _build(data: dict[str, Any], path: str | None, source: _Source | None) -> Co
             f"{where('ui', 'reasoning')}: ui.reasoning must be one of {', '.join(REASONING_MODES)}, "
             f"not {_q(ui.reasoning)}"
         )
+    if ui.theme and ui.theme not in THEMES:
+        problems.append(f"{where('ui', 'theme')}: ui.theme {_q(ui.theme)} is not a theme"
+                        f"{_did_you_mean(ui.theme, THEMES) or ' (the themes: ' + ', '.join(THEMES) + ')'}")
 
     presets_data = data.get("presets", {})
     presets: dict[str, Preset] = {}
@@ -322,11 +330,12 @@ def _keys(data: Any, where: Any, problems: list[str]) -> dict[str, str]:
     if not isinstance(data, dict):
         problems.append(f"{where('', 'keys')}: keys must be a table like [keys] regenerate = \"f5\"")
         return {}
-    wrong = dict(key_names.check(data))
-    for name, problem in wrong.items():
+    wrong = key_names.check(data)
+    for name, problem in wrong:
         problems.append(f"{where('keys', name)}: keys.{problem}" if not problem.startswith("unknown")
                         else f"{where('keys', name)}: [keys] has an {problem}")
-    return {name: str(value).replace(" ", "").lower() for name, value in data.items() if name not in wrong}
+    bad = {name for name, _ in wrong}
+    return {name: str(value).replace(" ", "").lower() for name, value in data.items() if name not in bad}
 
 
 def _named_tables(data: Any, kind: str, where: Any, problems: list[str]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -32,6 +32,15 @@ class ConfigError(ReasonChatError):
         self.problems: list[str] = [message]
 
 
+class MissingKey(ConfigError):
+    """A preset's API key is not set. What else to try depends on where it is said (`reasonchat --demo` on the
+    command line, the demo row in the TUI's picker), so `hint` is kept apart from the message."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 class ProviderError(ReasonChatError):
     """The provider refused or failed the request (HTTP error, connection, timeout, broken stream)."""
 

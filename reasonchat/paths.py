@@ -43,6 +43,12 @@ def store_file() -> Path:
     return data_dir() / "reasonchat.db"
 
 
+def exports_dir() -> Path:
+    """Where ctrl+e writes when `[ui] export_dir` says nothing: a folder of the user's documents, not
+    wherever the app happened to be started."""
+    return platformdirs.user_documents_path() / APP_NAME
+
+
 def ensure_private_dir(path: Path) -> None:
     """Create `path` (and parents) readable by the user only: it holds private conversations."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -122,7 +122,8 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "base_url": DEMO_BASE_URL,
         "api_key": "demo",
         "model": "demo",
-        "models": ["demo", "shape-deepseek", "shape-think-tags", "fault-drop", "bench-20000@3000"],
+        "models": ["demo", "shape-deepseek", "shape-volcano", "shape-think-tags", "think-slow", "fault-drop",
+                   "bench-20000@3000"],  # (demo/scenarios.py SHOWCASE)
         "think_on": {"thinking": {"type": "enabled"}},
         "think_off": {"thinking": {"type": "disabled"}},
         "effort_map": _DEEPSEEK_EFFORT,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from reasonchat.config import Config, Preset
 from reasonchat.core.provider import Provider
-from reasonchat.errors import ConfigError, UsageError
+from reasonchat.errors import ConfigError, MissingKey, UsageError
 from reasonchat.presets import DEMO_BASE_URL
 
 
@@ -57,10 +57,8 @@ def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, 
     if preset.api_key:
         return preset.api_key, preset.key_source()[0]
     if preset.api_key_env:
-        raise ConfigError(
-            f"preset '{preset.name}' needs an API key: set {preset.api_key_env} "
-            f"(or api_key_cmd in {config_path}), or try --demo"
-        )
+        raise MissingKey(f"preset '{preset.name}' needs an API key: set {preset.api_key_env} (or api_key_cmd in "
+                         f"{config_path})", "try the offline demo")
     # A preset with no key source at all is a server without auth (a local vLLM, SGLang, llama.cpp): send
     # the placeholder such servers accept; a 401 then says to set api_key_env.
     return "EMPTY", f"no key configured: set api_key_env in {config_path}"

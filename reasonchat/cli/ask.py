@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import signal
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
+
+from rich.cells import cell_len
 
 from reasonchat.cli.colour import enabled as colour_enabled
 from reasonchat.core.conversation import Message, build_request, normalize_newlines
@@ -53,6 +56,55 @@ class AskOptions:
     role: str | None = None
 
 
+class Wrapper:
+    """Text streamed to a terminal `width` cells wide, broken at spaces before the edge — the terminal itself
+    breaks a line at the edge, mid-word. A word is held until it is whole (a space or a line end comes), a
+    word longer than a line is broken where it must be, and wide characters (CJK, which has no spaces) may
+    break before any of them."""
+
+    def __init__(self, width: int) -> None:
+        self.width = max(10, width)
+        self.column = 0
+        self.word = ""
+
+    def feed(self, text: str) -> str:
+        out: list[str] = []
+        for char in text:
+            if char == "\n":
+                out += [self._word(), "\n"]
+                self.column = 0
+            elif char in " \t":
+                out.append(self._word())
+                if self.column + 1 >= self.width:
+                    out.append("\n")
+                    self.column = 0
+                else:
+                    out.append(char)
+                    self.column += 1
+            elif cell_len(char) > 1:
+                out += [self._word(), self._place(char)]
+            else:
+                self.word += char
+                if len(self.word) >= self.width:
+                    out.append(self._word())
+        return "".join(out)
+
+    def finish(self) -> str:
+        return self._word()
+
+    def _word(self) -> str:
+        word, self.word = self.word, ""
+        return self._place(word) if word else ""
+
+    def _place(self, text: str) -> str:
+        cells = cell_len(text)
+        if self.column and self.column + cells > self.width:
+            self.column = cells
+            return "\n" + text
+        self.column += cells
+        return text
+
+
 class _Printer:
     """Writes deltas as they come: reasoning to stderr (dimmed on a terminal), the answer to stdout. Once the
     reader of either has left (`… | head -1`), nothing more is written and `pipe_closed` says so: the caller
@@ -62,6 +114,7 @@ class _Printer:
         self.options = options
         self.out, self.err = out, err
         self.colour = colour
+        self.wrap = Wrapper(_columns(err)) if _columns(err) else None  # on a terminal
         self.in_reasoning = False
         self.answer_tail = ""
         self.pipe_closed = False  # the reader of our output left (`… | head`): write nothing more
@@ -85,12 +138,15 @@ class _Printer:
             self.in_reasoning = True
             if self.colour:
                 self._write(self.err, DIM)
-        self._write(self.err, self._clean(text))
+        text = self._clean(text)
+        self._write(self.err, self.wrap.feed(text) if self.wrap else text)
 
     def end_reasoning(self) -> None:
         if self.in_reasoning:
             self.in_reasoning = False
-            self._write(self.err, (RESET if self.colour else "") + "\n\n")
+            rest = self.wrap.finish() if self.wrap else ""
+            self.wrap = Wrapper(self.wrap.width) if self.wrap else None
+            self._write(self.err, rest + (RESET if self.colour else "") + "\n\n")
 
     def answer(self, text: str) -> None:
         self.end_reasoning()
@@ -122,6 +178,14 @@ class _Printer:
         self.end_reasoning()
         if not self.options.json and self.answer_tail and self.answer_tail != "\n":
             self._write(self.out, "\n")
+
+
+def _columns(stream: TextIO) -> int:
+    """The width of the terminal `stream` writes to; 0 when it is not one."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns if stream.isatty() else 0
+    except (OSError, ValueError, AttributeError):
+        return 0
 
 
 def read_prompt(prompt: str | None, stdin: TextIO) -> str:

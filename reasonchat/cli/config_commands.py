@@ -93,8 +93,9 @@ def config(args: argparse.Namespace) -> int:
         return exc.exit_code
     where = str(path) if cfg.path else f"{path} (not there: built-in presets only)"
     print(f"config ok: {where}")
+    exports = Path(cfg.ui.export_dir).expanduser() if cfg.ui.export_dir else paths.exports_dir()
     print(f"default preset: {cfg.default_preset}; reasoning display: {cfg.ui.reasoning}; "
-          f"exports go to: {cfg.ui.export_dir}")
+          f"ctrl+e exports go to: {exports}")
     for preset in cfg.presets.values():
         key, present = preset.key_source()
         print(f"  {preset.name:12} {preset.source:8} {preset.model or '(first served)'} @ {preset.base_url} "

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from reasonchat.cli import colour
 from reasonchat.cli.parser import build_parser, parse
-from reasonchat.errors import ReasonChatError, StoreError, UsageError
+from reasonchat.errors import MissingKey, ReasonChatError, StoreError, UsageError
 from reasonchat.text.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # here, where a closed pipe can still be caught, not at the interpreter's exit
         return code
     except ReasonChatError as exc:
-        _say(f"{colour.paint('reasonchat:', colour.BOLD + colour.RED, sys.stderr)} {clean_line(str(exc), 2000)}")
+        said = f"{exc}, or {exc.hint}: --demo" if isinstance(exc, MissingKey) else str(exc)
+        _say(f"{colour.paint('reasonchat:', colour.BOLD + colour.RED, sys.stderr)} {clean_line(said, 2000)}")
         return exc.exit_code
     except KeyboardInterrupt:
         _say("reasonchat: cancelled")

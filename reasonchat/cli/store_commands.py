@@ -10,7 +10,8 @@ import time
 from reasonchat.cli.colour import BOLD, paint
 from reasonchat.core.cost import format_amount
 from reasonchat.errors import UsageError
-from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
+from reasonchat.export import iso_time
+from reasonchat.store.transcripts import Listing, TranscriptStore
 from reasonchat.text.sanitize import clean_line
 
 
@@ -18,12 +19,14 @@ def _local(timestamp: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
-def _summary_json(c: ConversationSummary) -> dict[str, object]:
-    from reasonchat.export import iso_time
-
-    cost = {"amount": round(c.cost, 8), "currency": c.currency} if c.cost is not None and c.currency else None
-    return {"id": c.id, "title": c.title, "preset": c.preset, "model": c.model, "messages": c.message_count,
-            "created_at": iso_time(c.created_at), "updated_at": iso_time(c.updated_at), "cost": cost}
+def _listing_json(listed: Listing) -> dict[str, object]:
+    c = listed.conversation
+    cost = {"amount": round(listed.cost, 8), "currency": listed.currency} \
+        if listed.cost is not None and listed.currency else None
+    return {"id": c.id, "title": c.title, "preset": c.preset, "model": c.model, "messages": listed.shown,
+            "all_messages": listed.messages, "created_at": iso_time(c.created_at),
+            "updated_at": iso_time(c.updated_at), "cost": cost,
+            "compare": [m.id for m in listed.columns] if listed.columns else None}
 
 
 def _print_json(value: object) -> None:
@@ -44,8 +47,8 @@ def history(args: argparse.Namespace) -> int:
         if args.search:
             hits = store.search(args.search, limit=args.limit, reasoning=args.reasoning)
             if args.json:
-                _print_json([{**_summary_json(h.conversation), "message_id": h.message_id, "role": h.role,
-                              "snippet": h.snippet} for h in hits])
+                _print_json([{**_listing_json(store.listed(h.conversation)), "message_id": h.message_id,
+                              "role": h.role, "snippet": h.snippet} for h in hits])
             elif not hits:
                 print(f"no messages match {args.search!r}", file=sys.stderr)
             for hit in [] if args.json else hits:
@@ -53,24 +56,24 @@ def history(args: argparse.Namespace) -> int:
                 print(f"{paint(f'{c.id:>5}', BOLD, sys.stdout)}  {_local(c.updated_at)}  {clean_line(c.title, 50)}")
                 print(f"       {hit.role}: {clean_line(hit.snippet, 110)}")
             return 0
-        conversations = store.list_conversations(limit=args.limit)
-        members = {c.id: store.compare_members(c.compare_id) for c in conversations if c.compare_id is not None}
+        listing = store.listing(limit=args.limit)
         if args.json:
-            _print_json([{**_summary_json(c), "compare": [m.id for m in members[c.id]] if c.id in members
-                          else None} for c in conversations])
+            _print_json([_listing_json(listed) for listed in listing])
             return 0
-        if not conversations:
+        if not listing:
             print('no conversations yet — try: reasonchat ask --demo "hello"', file=sys.stderr)
             return 0
-        print(paint(f"{'ID':>5}  {'UPDATED':16}  {'MSGS':>4}  {'PRESET · MODEL':32}  {'COST':>9}  TITLE", BOLD,
+        print(paint(f"{'ID':>5}  {'UPDATED':16}  {'MSGS':>6}  {'PRESET · MODEL':32}  {'COST':>9}  TITLE", BOLD,
                     sys.stdout))
-        for c in conversations:
-            where = clean_line(f"{c.preset} · {c.model}", 32)
-            if c.id in members:  # a compare: one entry, its columns named (each is its own conversation)
-                where = clean_line("⇉ " + " | ".join(f"{m.preset}·{m.model}" for m in members[c.id]), 32)
-            cost = format_amount(c.cost, c.currency) if c.cost is not None and c.currency else "—"
-            print(f"{c.id:>5}  {_local(c.updated_at):16}  {c.message_count:>4}  {where:32}  {cost:>9}  "
-                  f"{clean_line(c.title, 60)}")
+        for listed in listing:
+            c = listed.conversation
+            cost = format_amount(listed.cost, listed.currency) if listed.cost is not None and listed.currency else "—"
+            count = f"{listed.shown}" + ("+" if listed.more_versions else "")  # + : it has other versions
+            print(f"{c.id:>5}  {_local(c.updated_at):16}  {count:>6}  {clean_line(listed.where(), 32):32}  "
+                  f"{cost:>9}  {clean_line(c.title, 60)}")
+        if any(listed.more_versions for listed in listing):
+            print("(MSGS: the messages each shows; + other versions too — regenerated answers, edited questions)",
+                  file=sys.stderr)
     return 0
 
 

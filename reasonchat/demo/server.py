@@ -12,6 +12,7 @@ that repeats the id (as real providers' "model does not exist" errors do).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import socket
 import sys
@@ -140,6 +141,9 @@ class _Handler(BaseHTTPRequestHandler):
             demo.attempts[model] = attempt = demo.attempts.get(model, 0) + 1
         scenario = sc.resolve(model, list(body.get("messages") or []), attempt, think=not sc.thinking_off(body),
                               limits=sc.Limits.of(body))
+        rate = body.get("demo_rate")  # (a preset's extra_body may pace any model name: the README's pictures)
+        if isinstance(scenario, sc.Scenario) and isinstance(rate, int | float) and not isinstance(rate, bool):
+            scenario = dataclasses.replace(scenario, rate=float(rate))
         if isinstance(scenario, sc.Hang):
             demo._stopping.wait(scenario.seconds)
             self.close_connection = True

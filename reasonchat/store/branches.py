@@ -87,9 +87,11 @@ class Tree:
                 out[node] = (same.index(node) + 1, len(same))
         return out
 
-    def step(self, step: int) -> int | None:
-        """The next (`step` 1) or previous (-1) version of the last message shown that has others."""
-        for node in reversed(self.shown()):
+    def step(self, step: int, at: int | None = None) -> int | None:
+        """The next (`step` 1) or previous (-1) version of message `at` of the branch shown, or by default of
+        the last message shown that has others; None when it has none."""
+        shown = self.shown()
+        for node in reversed(shown if at is None else [at] if at in shown else []):
             same = siblings(node, self.parents, self.roles)
             if len(same) > 1:
                 return same[(same.index(node) + step) % len(same)]
@@ -129,11 +131,11 @@ class BranchStore(StoreBase):
         with self._write() as db:
             db.execute("UPDATE conversations SET head_id = ? WHERE id = ?", (message_id, conversation_id))
 
-    def switch(self, conversation_id: int, step: int) -> int | None:
-        """Show the next (`step` 1) or previous (-1) version of the last message of the branch shown that has
-        others; returns the message now shown there, None when no message has other versions."""
+    def switch(self, conversation_id: int, step: int, at: int | None = None) -> int | None:
+        """Show the next (`step` 1) or previous (-1) version of message `at` (by default the last message of
+        the branch shown that has others); returns the message now shown there, None when it has no others."""
         tree = self._tree(conversation_id)
-        target = tree.step(step)
+        target = tree.step(step, at)
         if target is not None:
             self.show(conversation_id, target, tree)
         return target

@@ -120,6 +120,31 @@ class StoredMessage:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """A conversation as history lists it (the command line's and the TUI's alike, so both say the same): the
+    messages of the branch it shows and of every version, and for a compare its columns and what they cost
+    together."""
+
+    conversation: ConversationSummary
+    shown: int  # messages on the branch shown (of every column, for a compare)
+    messages: int  # messages in all, every version of each
+    columns: tuple[ConversationSummary, ...] = ()  # a compare's conversations, this one first; () if none
+    cost: float | None = None  # the conversation's cost, or the whole compare's (None: not known)
+    currency: str | None = None
+
+    @property
+    def more_versions(self) -> int:
+        """Messages that are other versions than those shown (regenerated answers, edited questions)."""
+        return self.messages - self.shown
+
+    def where(self) -> str:
+        """"preset · model", or a compare's "⇉ one·model | two·model"."""
+        if self.columns:
+            return "⇉ " + " | ".join(f"{c.preset}·{c.model}" for c in self.columns)
+        return f"{self.conversation.preset} · {self.conversation.model}"
+
+
+@dataclass(frozen=True)
 class SearchHit:
     conversation: ConversationSummary
     message_id: int

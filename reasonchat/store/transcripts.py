@@ -18,6 +18,7 @@ from reasonchat.store.rows import (
     INTERRUPTED_BY_EXIT,
     ROOT,
     ConversationSummary,
+    Listing,
     SearchHit,
     StoredMessage,
 )
@@ -26,7 +27,7 @@ from reasonchat.store.search import SearchStore
 if TYPE_CHECKING:
     from reasonchat.core.reply import Reply
 
-__all__ = ["HEAD", "INTERRUPTED_BY_EXIT", "ROOT", "ConversationSummary", "SearchHit", "StoredMessage",
+__all__ = ["HEAD", "INTERRUPTED_BY_EXIT", "ROOT", "ConversationSummary", "Listing", "SearchHit", "StoredMessage",
            "TranscriptStore"]
 
 
@@ -155,6 +156,29 @@ class TranscriptStore(BranchStore, SearchStore):
             " ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
         return [ConversationSummary(*row) for row in rows]
+
+    def listing(self, limit: int = 50, offset: int = 0) -> list[Listing]:
+        """`list_conversations` as history shows them: each with its counts and a compare's cost (`listed`)."""
+        return [self.listed(c) for c in self.list_conversations(limit, offset)]
+
+    def listed(self, conversation: ConversationSummary) -> Listing:
+        """`conversation` with the messages its branch shows and all its versions; a compare with its columns
+        and the cost of them all (None when a column's cost is unknown in another currency)."""
+        columns = tuple(self.compare_members(conversation.compare_id)) if conversation.compare_id else ()
+        shown = messages = 0
+        for one in columns or (conversation,):
+            tree = self._tree(one.id)
+            shown += len(tree.shown())
+            messages += len(tree.parents)
+        cost, currency = conversation.cost, conversation.currency
+        if columns:
+            costs = [(c.cost, c.currency) for c in columns if c.cost is not None]
+            currencies = {c for _, c in costs}
+            cost = sum(amount for amount, _ in costs if amount is not None) if costs else None
+            currency = currencies.pop() if len(currencies) == 1 else None
+            if currency is None:
+                cost = None
+        return Listing(conversation, shown, messages, columns, cost, currency)
 
     def link_compare(self, conversation_ids: list[int]) -> None:
         """These conversations are the columns of one compare (in this order: by id)."""

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -16,15 +17,18 @@ from typing import TYPE_CHECKING, Literal
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
+from textual.driver import Driver
 from textual.screen import Screen
+from textual.theme import Theme
 
 from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.state import load_state
-from reasonchat.text.sanitize import clean, clean_line
 from reasonchat.tui import quiet_gc
+from reasonchat.tui.lazy_lines import LazyLines
+from reasonchat.tui.notice import in_the_tui, tell
+from reasonchat.tui.quitting import Watchdog, catch_quit_signals
 from reasonchat.tui.screens.chat import ChatScreen
 from reasonchat.tui.session import ChatSession
 
@@ -33,17 +37,17 @@ if TYPE_CHECKING:
     from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
 
-_QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 OpenAtStart = int | Literal["last"] | None
 
 
 class ReasonChatApp(App[None]):
     TITLE = "reasonchat"
     BINDINGS = [Binding("f1", "help", "Help", id="help"), Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
-                Binding("f2", "compare", "Compare", show=False, id="compare")]
+                Binding("f2", "compare", "Compare", show=False, id="compare"),
+                Binding("f3", "toggle_thinking", "Thinking", show=False, id="thinking")]
 
     def __init__(self, session: ChatSession, open_at_start: OpenAtStart = None) -> None:
-        super().__init__()
+        super().__init__(driver_class=_driver_class())
         self.session = session
         self.chat = ChatScreen(session)
         self.open_at_start = open_at_start
@@ -51,18 +55,14 @@ class ReasonChatApp(App[None]):
         self.compare_at_start: list[ProviderOptions] = []  # --compare
         self.collector = quiet_gc.QuietCollector(self._busy)
         self.stopping = threading.Event()  # background work (the pair index) ends at its next step
-
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
-        """Every notice is safe plain text, whoever raised it: notices carry provider errors, model ids and
-        titles, so control sequences are removed here, and Textual markup in them (`[@click=app.quit]…`, or
-        a bracket that does not parse) shows as written."""
-        super().notify(clean(message), title=clean_line(title, 80), severity=severity, timeout=timeout,
-                       markup=False)
+        self.watchdog: Watchdog | None = None  # once a quit signal came: it ends the process if nothing else does
+        self._restore_signals: Callable[[], None] = lambda: None
+        self._code_theme_pushed = False
+        self.provider_named = False  # the command line named a provider (--preset, --base-url, --demo)
 
     def action_help_quit(self) -> None:
-        """ctrl+c: Textual's own hint, in plain words (its markup would show as written in our notices)."""
-        self.notify("Press ctrl+q to quit", title="Do you want to quit?")
+        """ctrl+c: Textual's own hint, in the words of our other notices."""
+        tell(self, "Press ctrl+q to quit", title="Do you want to quit?")
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.session.config.keys))  # [keys] in the config (reasonchat/keys.py)
@@ -71,7 +71,7 @@ class ReasonChatApp(App[None]):
         if self.compare_at_start:
             self.call_after_refresh(self.action_compare, self.compare_at_start)
         loop = asyncio.get_running_loop()
-        _each_quit_signal(lambda signum: loop.add_signal_handler(signum, self._on_quit_signal, signum))
+        self._restore_signals = catch_quit_signals(lambda signum: self._on_quit_signal(signum, loop))
         self.collector.install()
         self.set_interval(quiet_gc.CHECK_EVERY, self.collector.check)
 
@@ -88,9 +88,30 @@ class ReasonChatApp(App[None]):
 
             close = difflib.get_close_matches(wanted, list(self.available_themes), n=1)
             hint = f" — did you mean '{close[0]}'?" if close else ""
-            self.notify(f"Unknown theme '{wanted}'{hint} (ctrl+p, Theme lists them)", severity="warning",
+            tell(self, f"Unknown theme '{wanted}'{hint} (ctrl+p, Theme lists them)", severity="warning",
                         timeout=10)
-        self.theme_changed_signal.subscribe(self, lambda theme: self.session.remember_theme(theme.name))
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._style_inline_code()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.session.remember_theme(theme.name)
+        self._style_inline_code()
+        for screen in self.screen_stack:  # answers drawn in the theme before are drawn again in this one
+            for widget in screen.query(LazyLines):
+                widget.changed()
+
+    def _style_inline_code(self) -> None:
+        """Answers are rendered by Rich (on the render thread) with this console: its inline code in the
+        colours the live block uses in this theme (final_answer.inline_code_style)."""
+        from rich.theme import Theme as RichTheme
+
+        from reasonchat.tui.widgets.final_answer import inline_code_style
+
+        if self._code_theme_pushed:
+            self.console.pop_theme()
+        style = inline_code_style(self.get_css_variables(), self.current_theme.dark)
+        self.console.push_theme(RichTheme({"markdown.code": style}))
+        self._code_theme_pushed = True
 
     def _busy(self) -> bool:
         """Something is streaming, being mounted or rendered: not a moment for a full garbage collection."""
@@ -103,19 +124,32 @@ class ReasonChatApp(App[None]):
             self.collector.touch()
         await super().on_event(event)
 
-    def _on_quit_signal(self, signum: int) -> None:
-        """SIGTERM / SIGHUP: stop the answer (saved as stopped, like Escape), restore the terminal, exit
-        with 128 + the signal's number — never killed mid-write with the terminal left in raw mode."""
-        self.run_worker(self._quit_saving(signum), group="quit", exclusive=True)
+    def _on_quit_signal(self, signum: int, loop: asyncio.AbstractEventLoop) -> None:
+        """SIGTERM / SIGHUP (in the main thread, wherever it is — quitting.py): stop the answer (saved as
+        stopped, like Escape), restore the terminal (after a hangup there is none: nothing more is written to
+        it), exit with 128 + the signal's number, and make sure of that exit."""
+        hang_up = getattr(self._driver, "hang_up", None)  # terminal.py's driver
+        gone = signum == getattr(signal, "SIGHUP", None) and hang_up is not None and hang_up()
+        if self.watchdog is None:
+            self.watchdog = Watchdog(signum, terminal_gone=gone)
+            self.watchdog.start()
+            loop.call_soon_threadsafe(lambda: self.run_worker(self._quit_saving(signum), group="quit",
+                                                              exclusive=True))
 
     async def _quit_saving(self, signum: int) -> None:
         await self.chat.stop_and_wait()
+        with contextlib.suppress(ReasonChatError):  # a store that refused an answer gets a last chance
+            self.chat.save_unsaved()
+        if self.watchdog is not None:
+            self.watchdog.saved.set()
         self.exit(return_code=128 + signum)
 
     def on_ready(self) -> None:
-        """After the first frame: check the provider, open the store (and the conversation asked for), and
-        load the HTTP stack in the background so the first answer starts fast."""
-        self.run_worker(self._check_provider, thread=True, group="preload")
+        """After the first frame: check the provider, open the store (and the conversation asked for, whose
+        provider is checked once it is known), and load the HTTP stack in the background so the first answer
+        starts fast."""
+        if self.open_at_start is None:
+            self.run_worker(self._check_provider, thread=True, group="preload")
         self.run_worker(self._open_store, thread=True, group="preload")
         self.run_worker(_preload_client, thread=True, group="preload")
         self.run_worker(self._index_pairs, thread=True, group="backfill", exit_on_error=False)
@@ -132,16 +166,28 @@ class ReasonChatApp(App[None]):
         store = self.session.store
         if self.session.unsaved_reason:
             self.call_from_thread(self.chat.refresh_header)
-            self.call_from_thread(self.notify, f"{self.session.unsaved_reason}. Nothing of this session is saved.",
+            self.call_from_thread(tell, self, f"{self.session.unsaved_reason}. Nothing of this session is saved.",
                                   title="Not saving", severity="warning", timeout=20)
         wanted = self.open_at_start
         if wanted == "last":
             wanted = store.last_conversation_id()
             if wanted is None:
-                self.call_from_thread(self.notify, "No earlier conversation to continue — this is a new one",
+                self.call_from_thread(tell, self, "No earlier conversation to continue — this is a new one",
                                       timeout=5)
         if isinstance(wanted, int):
+            self._continue_on_its_provider(wanted)
             self.call_from_thread(self.run_worker, self.chat.open_conversation(wanted), group="intent")
+        if self.open_at_start is not None:
+            self._check_provider()
+
+    def _continue_on_its_provider(self, conversation_id: int) -> None:
+        """`-c` / `--conversation ID` goes on with the preset and model the conversation used, as `ask -c`
+        does, unless the command line named a provider (or a model: then that model, on its preset)."""
+        with contextlib.suppress(ReasonChatError):
+            used = self.session.store.require(conversation_id)
+            if not self.provider_named and used.preset in self.session.config.presets:
+                self.session.choose(used.preset, self.session.options.model or used.model or None)
+                self.call_from_thread(self.chat.refresh_header)
 
     def _check_provider(self) -> None:
         """A missing key opens the picker with the reason instead of failing the start. In a thread: an
@@ -149,7 +195,7 @@ class ReasonChatApp(App[None]):
         try:
             self.session.resolve_provider()
         except ReasonChatError as exc:
-            self.call_from_thread(self.action_picker, reason=str(exc))
+            self.call_from_thread(self.action_picker, reason=in_the_tui(exc))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from textual.markup import escape
@@ -200,14 +246,14 @@ class ReasonChatApp(App[None]):
                 self.session.choose(choice.preset, choice.model)
                 self.chat.refresh_header()
                 preset, model = self.session.describe()
-                self.notify(f"Next message goes to {preset} · {model or 'the first model it serves'}")
+                tell(self, f"Next message goes to {preset} · {model or 'the first model it serves'}")
 
         self.push_screen(PresetPicker(self.session, reason), chosen)
 
     def use_preset(self, name: str) -> None:
         self.session.choose(name, None)
         self.chat.refresh_header()
-        self.notify(f"Next message goes to {name}")
+        tell(self, f"Next message goes to {name}")
 
     def action_compare(self, specs: list[ProviderOptions] | None = None,
                        conversations: list[int] | None = None) -> None:
@@ -240,12 +286,13 @@ class ReasonChatApp(App[None]):
     def use_role(self, name: str) -> None:
         self.session.set_settings(role=name)
         self.chat.refresh_header()
-        self.notify(f"This conversation's role: {name}")
+        tell(self, f"This conversation's role: {name}")
 
     def action_toggle_thinking(self) -> None:
+        """F3: thinking on or off for the next answers (the picker's switch, everywhere)."""
         self.session.toggle_thinking()
         self.chat.refresh_header()
-        self.notify(f"Thinking {'on' if self.session.thinking else 'off'}", timeout=2)
+        self.setting_changed(f"Thinking {'on' if self.session.thinking else 'off'} for the next answers")
 
     def action_cycle_effort(self) -> None:
         """ctrl+g: how hard the model thinks — the preset's own, low, medium, high, max — shown as sent."""
@@ -253,7 +300,15 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         plan = self.session.plan()
         note = f" — {plan.notes[0]}" if plan.notes else ""
-        self.notify(f"Next answer: {plan.label()}{note}", timeout=4)
+        self.setting_changed(f"Next answer: {plan.label()}{note}")
+
+    def setting_changed(self, what: str) -> None:
+        """A key that changes a setting says so in the status line, where each press replaces the last (five
+        presses are one line, not five toasts); on another screen, in a notice."""
+        if self.screen is self.chat:
+            self.chat.status.say(what)
+        else:
+            tell(self, what, timeout=3)
 
     # -- the clipboard ---------------------------------------------------------------------------------------
 
@@ -262,11 +317,18 @@ class ReasonChatApp(App[None]):
         return turns[-1] if turns else None
 
     def _copy(self, text: str, what: str) -> None:
-        if text:
-            self.copy_to_clipboard(text)
-            self.notify(f"Copied the {what}", timeout=3)
-        else:
-            self.notify(f"No {what} to copy yet", severity="warning", timeout=3)
+        """To the terminal's clipboard (OSC 52, which it may ignore) and the system's, or a file: clipboard.py."""
+        if not text:
+            tell(self, f"No {what} to copy yet", severity="warning", timeout=3)
+            return
+        self.copy_to_clipboard(text)
+        self.run_worker(partial(self._copy_elsewhere, text, what), thread=True, group="clipboard")
+
+    def _copy_elsewhere(self, text: str, what: str) -> None:
+        from reasonchat.tui.clipboard import copy_elsewhere
+
+        done = copy_elsewhere(text)
+        self.call_from_thread(tell, self, f"The {what}: {done}", timeout=6)
 
     def action_copy_answer(self) -> None:
         turn = self._last_turn()
@@ -300,14 +362,16 @@ class ReasonChatApp(App[None]):
             self.chat.save_unsaved()
         self.session.close()
         self.collector.uninstall()
-        _each_quit_signal(asyncio.get_running_loop().remove_signal_handler)
+        self._restore_signals()
 
 
-def _each_quit_signal(action: Callable[[int], object]) -> None:
-    """`action` for SIGTERM and SIGHUP, where the platform and loop allow signal handlers."""
-    for signum in _QUIT_SIGNALS:
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            action(signum)
+def _driver_class() -> type[Driver] | None:
+    """terminal.py's driver on POSIX terminals; elsewhere Textual's own."""
+    if sys.platform == "win32":
+        return None
+    from reasonchat.tui.terminal import TerminalDriver
+
+    return TerminalDriver
 
 
 def _preload_client() -> None:
@@ -328,6 +392,7 @@ def make_app(config: Config, options: ProviderOptions, store_path: Path | None =
              open_at_start: OpenAtStart = None, compare: list[ProviderOptions] | None = None) -> ReasonChatApp:
     """The app for these options; with none given, the preset/model/thinking used last time."""
     state = load_state() if remember else None
+    named = any((options.preset, options.base_url, options.demo))
     thinking = state.thinking if state is not None else True
     if state is not None and not any((options.preset, options.base_url, options.demo)) \
             and state.preset in config.presets:
@@ -338,5 +403,6 @@ def make_app(config: Config, options: ProviderOptions, store_path: Path | None =
                           reasoning_mode=config.ui.reasoning, remember=remember)
     app = ReasonChatApp(session, open_at_start)
     app.start_theme = state.theme if state is not None else ""
+    app.provider_named = named
     app.compare_at_start = compare or []
     return app

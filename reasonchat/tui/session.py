@@ -24,6 +24,7 @@ from reasonchat.config import Config, Preset
 from reasonchat.core.conversation import Message, normalize_newlines
 from reasonchat.core.provider import Provider
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
+from reasonchat.paths import exports_dir
 from reasonchat.providers import ProviderOptions
 from reasonchat.state import State, load_state, save_state
 
@@ -217,13 +218,16 @@ class ChatSession:
             return {}
         return self.store.versions(self.conversation_id)
 
-    def switch_version(self, step: int) -> list[StoredMessage] | None:
-        """Show the next or previous version of the last message that has others (alt+→ / alt+←); the branch
-        shown, or None when nothing has other versions."""
-        if self.conversation_id is None or self.store.switch(self.conversation_id, step) is None:
+    def switch_version(self, step: int, at: int | None = None) -> tuple[list[StoredMessage], int] | None:
+        """Show the next or previous version of message `at` (by default the last that has others); the branch
+        shown and the version now shown in its place, or None when it has no other versions."""
+        if self.conversation_id is None:
+            return None
+        target = self.store.switch(self.conversation_id, step, at)
+        if target is None:
             return None
         self.editing = None
-        return self.store.messages(self.conversation_id)
+        return self.store.messages(self.conversation_id), target
 
     def _history(self, before: int) -> list[Message]:
         assert self.conversation_id is not None
@@ -266,7 +270,8 @@ class ChatSession:
 
         if self.conversation_id is None or not self.store.exists(self.conversation_id):
             raise UsageError("Nothing to export yet")
-        return write_markdown(self.store, self.conversation_id, Path(self.config.ui.export_dir).expanduser())
+        folder = self.config.ui.export_dir
+        return write_markdown(self.store, self.conversation_id, Path(folder).expanduser() if folder else exports_dir())
 
     # -- the provider ---------------------------------------------------------------------------------------
 

@@ -50,3 +50,27 @@ def test_presets_marks_what_a_bare_reasonchat_uses(cli: Any, home: Path) -> None
     marked = [line for line in cli("presets").out.splitlines() if line.startswith("*")]
     assert [line.split()[1] for line in marked] == ["demo"]
     assert [p["name"] for p in cli("presets", "--json").json() if p["used"]] == ["demo"]
+
+
+@pytest.mark.parametrize(("table", "said"), [
+    ('[keys]\nhistory = "f55"\n', "keys.history: 'f55' is not a key — did you mean 'f5'?"),
+    ('[keys]\nhistory = "ctrl+gg"\n', "keys.history: 'ctrl+gg' is not a key — did you mean 'ctrl+g'?"),
+    ('[keys]\nhistory = "ctrl+q"\n', "keys.history: 'ctrl+q' is quit's key too"),
+    ('[keys]\nregenerate = "enter"\n', "keys.regenerate: 'enter' is the app's key for sending"),
+    ('[keys]\nhistroy = "f4"\n', "unknown action 'histroy' — did you mean 'history'?"),
+    ('[ui]\ntheme = "nordd"\n', "ui.theme 'nordd' is not a theme — did you mean 'nord'?"),
+])
+def test_config_check_says_what_the_tui_would(cli: Any, home: Path, table: str, said: str) -> None:
+    """Everything the app checks of the config, `config check` checks: key names, clashes, themes."""
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text(table, encoding="utf-8")
+    done = cli("config", "check")
+    assert done.code == 2 and said in done.err, done.err
+    assert cli("ask", "--demo", "q").code == 2  # and every command refuses it the same way
+
+
+def test_keys_that_are_keys_pass(cli: Any, home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text('[keys]\nregenerate = "f5"\neffort = "f6,ctrl+g"\nhistory = "alt+h"\n'
+                                      '[ui]\ntheme = "nord"\n', encoding="utf-8")
+    assert cli("config", "check").code == 0

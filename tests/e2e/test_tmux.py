@@ -22,8 +22,12 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 class Terminal:
-    def __init__(self, command: str, width: int = 120, height: int = 40) -> None:
+    """A tmux server of its own running `command`. Closing it is what a user's closing their terminal is (the
+    pty goes, SIGHUP comes): if the program wrote its pid to `pidfile`, `close` holds that it then ends."""
+
+    def __init__(self, command: str, width: int = 120, height: int = 40, pidfile: Path | None = None) -> None:
         self.socket = f"rc-{uuid.uuid4().hex[:8]}"
+        self.pidfile = pidfile
         self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command)
 
     def tmux(self, *args: str) -> str:
@@ -54,8 +58,32 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"{what}; the screen:\n{self.screen()}")
 
-    def close(self) -> None:
+    def close(self, within: float = 8.0) -> None:
+        """Close the terminal; the program in it must be gone `within` seconds."""
         self.tmux("kill-server")
+        if self.pidfile is not None and self.pidfile.exists():
+            pid = int(self.pidfile.read_text())
+            end = time.monotonic() + within
+            while alive(pid):
+                assert time.monotonic() < end, f"reasonchat (pid {pid}) outlived its terminal"
+                time.sleep(0.05)
+
+
+def alive(pid: int) -> bool:
+    """The process runs (a zombie, dead and waiting to be reaped by whoever adopted it, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
+
+
+def program(home: Path, pidfile: Path, arguments: str = "", after: str = "; sleep 30") -> str:
+    """The shell command of a tmux pane running the real `reasonchat ARGUMENTS`, its pid in `pidfile`, its
+    exit code printed when it ends."""
+    run = f"echo $$ > {shlex.quote(str(pidfile))}; exec {shlex.quote(sys.executable)} -m reasonchat {arguments}"
+    return (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+            f"sh -c {shlex.quote(run)}; echo exit=$?{after}")
 
 
 @pytest.fixture
@@ -65,9 +93,8 @@ def terminal(home: Path, server: DemoServer, tmp_path: Path) -> Iterator[tuple[T
     (home / "config.toml").write_text(
         f'default_preset = "local"\n[ui]\nexport_dir = "{exports}"\n'
         f'[presets.local]\nbase_url = "{server.base_url}"\nmodel = "demo@150"\n', encoding="utf-8")
-    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
-               f"{shlex.quote(sys.executable)} -m reasonchat; sleep 5")
-    term = Terminal(command, height=60)
+    pidfile = tmp_path / "pid"
+    term = Terminal(program(home, pidfile, after="; sleep 5"), height=60, pidfile=pidfile)
     try:
         yield term, exports
     finally:
@@ -96,8 +123,7 @@ def test_prompt_answer_ctrl_t_and_export(terminal: tuple[Terminal, Path]) -> Non
     assert text.startswith("# Explain backpressure")
     assert "<details><summary>Thought for" in text
     assert "### About “Explain backpressure”" in text  # the answer's own heading, under "## Assistant"
-    term.keys("C-q")
-    term.wait_gone("Explain backpressure")  # the app has left the screen
+    term.close()  # as a user closes the window: the program must end (the fixture's close holds it)
 
 
 SLOW = "bench-3000@200"  # a 15 s answer: still streaming when the signal comes
@@ -110,10 +136,7 @@ def _slow_tui(home: Path, server: DemoServer, tmp_path: Path, model: str = SLOW)
         f'default_preset = "local"\n[presets.local]\nbase_url = "{server.base_url}"\nmodel = "{model}"\n',
         encoding="utf-8")
     pidfile = tmp_path / "pid"
-    program = f"echo $$ > {shlex.quote(str(pidfile))}; exec {shlex.quote(sys.executable)} -m reasonchat"
-    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
-               f"sh -c {shlex.quote(program)}; echo exit=$?; sleep 30")
-    term = Terminal(command)
+    term = Terminal(program(home, pidfile), pidfile=pidfile)
     term.wait_for(f"local · {model}")
     term.type("a slow question")
     term.keys("Enter")
@@ -434,9 +457,9 @@ def test_a_three_column_compare(home: Path, server: DemoServer, width: int) -> N
         f'[presets.one]\nbase_url = "{server.base_url}"\nmodel = "demo@300"\n'
         f'[presets.two]\nbase_url = "{server.base_url}"\nmodel = "shape-volcano@300"\n'
         f'[presets.three]\nbase_url = "{server.base_url}"\nmodel = "fault-midstream"\n', encoding="utf-8")
-    command = (f"env -u COLUMNS -u LINES REASONCHAT_HOME={shlex.quote(str(home))} TERM=xterm-256color "
-               f"{shlex.quote(sys.executable)} -m reasonchat --compare one,two,three; sleep 5")
-    term = Terminal(command, width=width, height=50)
+    pidfile = home.parent / "pid"
+    term = Terminal(program(home, pidfile, "--compare one,two,three", after="; sleep 5"), width=width, height=50,
+                    pidfile=pidfile)
     try:
         screen = term.wait_for("3 · three · fault-midstream")
         assert "1 · one · demo@300" in screen and "2 · two · shape-volcano@300" in screen
@@ -445,8 +468,7 @@ def test_a_three_column_compare(home: Path, server: DemoServer, width: int) -> N
             assert len(set(title_rows)) == 2  # stacked: the titles on different rows
         else:
             assert len(set(title_rows)) == 1  # side by side: one row
-        time.sleep(1.0)  # the keys are checked off the loop
-        term.type("Compare these")
+        term.type("Compare these")  # (sent as soon as the columns' keys are known)
         term.keys("Enter")
         term.wait_until(lambda s: s.count("Thought for") >= 2, "two columns never finished thinking", timeout=40)
         term.wait_for("upstream model", timeout=40)
@@ -458,7 +480,61 @@ def test_a_three_column_compare(home: Path, server: DemoServer, width: int) -> N
         with TranscriptStore(home / "reasonchat.db") as store:
             listed = store.list_conversations()
             assert len(listed) == 1 and len(store.compare_members(listed[0].id)) == 3
-        term.keys("C-q")  # quit as a user does, and see it go
-        term.wait_gone("thinking on", timeout=20)
     finally:
-        term.close()
+        term.close()  # as a user closes the window mid-chat: the program must end
+
+
+def _answers(home: Path) -> list[Any]:
+    import sqlite3
+
+    with sqlite3.connect(home / "reasonchat.db") as conn:
+        conn.row_factory = sqlite3.Row
+        return conn.execute("SELECT * FROM messages WHERE role = 'assistant' ORDER BY id").fetchall()
+
+
+# Closing the terminal (the window, an SSH session, the tmux server) in each state the app can be in: the
+# program ends within a few seconds, whatever it was doing, and an answer in flight is saved as stopped.
+STATES = ["idle", "thinking", "answering", "compare", "picker", "modal"]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_closing_the_terminal_ends_the_program_and_saves_the_answer(home: Path, server: DemoServer,
+                                                                     tmp_path: Path, state: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'default_preset = "local"\n'
+        f'[presets.local]\nbase_url = "{server.base_url}"\nmodel = "demo@40"\n'
+        f'[presets.other]\nbase_url = "{server.base_url}"\nmodel = "shape-volcano@40"\n', encoding="utf-8")
+    pidfile = tmp_path / "pid"
+    term = Terminal(program(home, pidfile, "--compare local,other" if state == "compare" else ""), pidfile=pidfile)
+    streaming = state in ("thinking", "answering", "compare")
+    try:
+        term.wait_for("Compare — Enter asks" if state == "compare" else "local · demo@40")
+        if streaming or state == "modal":
+            term.type("a question to leave")
+            term.keys("Enter")
+            term.wait_for("Thinking…", timeout=15)
+        if state in ("answering", "compare"):
+            term.wait_for("About “a question to leave”", timeout=20)  # the answer has begun
+        if state == "picker":
+            term.keys("C-k")
+            term.wait_for("Provider and model")
+        if state == "modal":
+            term.wait_for("first token", timeout=30)  # answered; then the delete question, over history
+            term.keys("C-o")
+            term.wait_for("History — type to search")
+            term.keys("C-d")
+            term.wait_for("for good?")
+        if streaming:
+            _wait_saved(home)
+        term.close(within=8.0)
+    finally:
+        term.tmux("kill-server")
+    answers = _answers(home)
+    if streaming:
+        assert answers and all(a["status"] == "stopped" and a["reasoning"] for a in answers)
+        assert len(answers) == (2 if state == "compare" else 1)
+        if state == "answering":
+            assert answers[0]["content"].startswith("## About “a question to leave”")
+    elif state == "modal":
+        assert [a["status"] for a in answers] == ["complete"]  # nothing was deleted: the question was not answered

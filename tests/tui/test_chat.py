@@ -341,8 +341,11 @@ async def test_thinking_switch_from_palette_and_picker_reaches_the_request(
         await settle(pilot)
         await pilot.press("ctrl+k")
         await until(pilot, lambda: isinstance(app.screen, PresetPicker) and bool(app.screen.query("#presets")))
-        await pilot.press("ctrl+t")  # thinking back on, in the picker: it applies at once
+        await pilot.press("ctrl+t")  # the chat's reasoning display key: not thinking, here or anywhere
+        assert not app.session.thinking
+        await pilot.press("f3")  # thinking back on, in the picker as in the chat: it applies at once
         assert app.session.thinking
+        assert "sends: thinking on" in str(app.screen.query_one("#effort").render())  # the line follows
         await pilot.press("escape")  # and leaving with Escape keeps it
         await until(pilot, lambda: not isinstance(app.screen, PresetPicker))
         assert "thinking on" in str(app.chat.query_one("HeaderLine").render())

@@ -164,7 +164,8 @@ async def test_a_compare_reopened_from_history_shows_its_columns_and_goes_on(hom
     app = build(home, server, "a", "b")
     async with app.run_test(size=SIZE) as pilot:
         ids = await compared_then_history(pilot, "first round")
-        assert "⇉ compare" in str(app.screen.query_one("OptionList").get_option_at_index(0).prompt)
+        row = str(app.screen.query_one("OptionList").get_option_at_index(0).prompt)
+        assert "⇉ a·shape-deepseek | b·shape-volcano" in row  # as `reasonchat history` names it
         await pilot.press("enter")
         await ready(pilot, 2)
         assert [c.session.conversation_id for c in columns(app)] == ids

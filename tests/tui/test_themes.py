@@ -67,11 +67,24 @@ async def test_the_config_theme_applies_and_a_wrong_one_is_said(home: Path, serv
         await pilot.pause()
         assert app.theme == "nord"
     (home / "config.toml").write_text(text.replace('"nord"', '"nrod"'), encoding="utf-8")
-    app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="a"), remember=False)
+    with pytest.raises(config.ConfigError, match=r"ui\.theme 'nrod' is not a theme — did you mean 'nord'"):
+        config.load(home / "config.toml")  # as `config check` says it, before any screen
+    assert cfg is not None
+
+
+async def test_a_remembered_theme_that_is_gone_is_said(home: Path, server: DemoServer) -> None:
+    cfg = write_config(home, server)
+    state.save_state(state.State(theme="nrod"))  # (a theme of an earlier Textual)
+    app = make_app(cfg, ProviderOptions(preset="a"), remember=True)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: any("did you mean 'nord'" in n.message for n in app._notifications))
         assert app.theme == "textual-dark"
-    assert cfg is not None
+
+
+def test_config_knows_textuals_themes() -> None:
+    from reasonchat.config import THEMES
+
+    assert set(THEMES) == set(BUILTIN_THEMES)
 
 
 async def test_a_theme_chosen_in_the_palette_is_remembered(home: Path, server: DemoServer) -> None:

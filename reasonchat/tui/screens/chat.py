@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
+from reasonchat.tui.notice import in_the_tui, tell
 from reasonchat.tui.session import ChatSession, Sending
 from reasonchat.tui.widgets.conversation_view import ConversationView
 from reasonchat.tui.widgets.empty_hint import EmptyHint
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from reasonchat.store.transcripts import StoredMessage
     from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
+    from reasonchat.tui.widgets.version_mark import VersionMark
 
 TICK = 1 / 15  # how often a live answer is copied to the screen: smooth to read; 20 Hz cost ~0.03 CPU more
 STOPPED = "Stopped the answer — what arrived is saved"
@@ -172,14 +174,14 @@ class ChatScreen(Screen[None]):
     @on(PromptInput.Submitted)
     def on_prompt_submitted(self, event: PromptInput.Submitted) -> None:
         if self.generating:
-            self.notify("Still answering — press Escape to stop it first", severity="warning")
+            tell(self, "Still answering — press Escape to stop it first", severity="warning")
             return
         self.with_provider(lambda provider: self._send(event.text, provider))
 
     def with_provider(self, then: Callable[[Provider], Awaitable[None] | None]) -> None:
         """Run `then` with the provider in use, looking its key up first (on a thread) if need be."""
         if self.resolving:
-            self.notify("Still checking the key — a moment", severity="warning", timeout=3)
+            tell(self, "Still checking the key — a moment", severity="warning", timeout=3)
             return
         provider = self.session.provider_if_ready()
         if provider is not None:
@@ -195,7 +197,7 @@ class ChatScreen(Screen[None]):
         try:
             provider = self.session.resolve_provider()
         except ReasonChatError as exc:
-            self.app.call_from_thread(self._resolved, None, str(exc), then, options)
+            self.app.call_from_thread(self._resolved, None, in_the_tui(exc), then, options)
         else:
             self.app.call_from_thread(self._resolved, provider, "", then, options)
 
@@ -204,10 +206,10 @@ class ChatScreen(Screen[None]):
         self.resolving = False
         self.status.say(READY)
         if self.session.options != options:  # switched while the key was looked up: the result is stale
-            self.notify("The provider changed while its key was looked up — nothing was sent", severity="warning")
+            tell(self, "The provider changed while its key was looked up — nothing was sent", severity="warning")
             return
         if provider is None:
-            self.notify(error, severity="error", timeout=8)
+            tell(self, error, severity="error", timeout=8)
             self.post_message(self.KeyMissing(error))  # the app opens the picker; the message stays in the prompt
             return
         self._call(then, provider)
@@ -223,7 +225,7 @@ class ChatScreen(Screen[None]):
         try:
             sending = self.session.send(text)
         except StoreError as exc:  # a full disk: nothing is sent, and the message stays in the prompt
-            self.notify(f"{exc}. Your message is still in the prompt.", title="Not sent", severity="error",
+            tell(self, f"{exc}. Your message is still in the prompt.", title="Not sent", severity="error",
                         timeout=12)
             return
         self.prompt.clear()
@@ -279,7 +281,7 @@ class ChatScreen(Screen[None]):
                     self.status.show_reply(reply)
                     self._say_what_happened(reply, provider, overrides)
                     if unsaved:
-                        self.notify(f"{unsaved}. It is saved before your next message is sent.",
+                        tell(self, f"{unsaved}. It is saved before your next message is sent.",
                                     title="The answer is not saved", severity="error", timeout=12)
             finally:
                 timer.stop()
@@ -296,7 +298,7 @@ class ChatScreen(Screen[None]):
         if self.session.thinking is False and reply.reasoning.strip() and not reply.reasoning_cut:
             note = "Thinking was switched off, but the model reasoned anyway (its server ignores the switch)"
             self.status.say(f"{note} · {self.status.text}")
-            self.notify(note, severity="warning", timeout=8)
+            tell(self, note, severity="warning", timeout=8)
         limit = overrides.get("max_tokens") or provider.max_tokens
         used = reply.usage.reasoning_tokens if reply.usage is not None else None
         exhausted = budget_exhausted(reply.finish_reason, reply.reasoning, reply.content, used, limit)
@@ -305,7 +307,7 @@ class ChatScreen(Screen[None]):
             self.session.retry_max_tokens = room
             note = f"{exhausted} — ctrl+r tries again with max_tokens {room}; ctrl+g lowers the effort"
             self.status.say(note)
-            self.notify(note, title="The reasoning took all the room", severity="warning", timeout=12)
+            tell(self, note, title="The reasoning took all the room", severity="warning", timeout=12)
 
     def action_answer_now(self) -> None:
         """ctrl+f while the model thinks: stop the thinking and have it answer from what it has thought."""
@@ -337,7 +339,7 @@ class ChatScreen(Screen[None]):
     async def _stop_to_leave(self) -> None:
         """Before something else is opened: stop the answer, and say so."""
         if await self.stop_and_wait():
-            self.notify(STOPPED, timeout=5)
+            tell(self, STOPPED, timeout=5)
 
     # -- what is open -------------------------------------------------------------------------------------
 
@@ -360,15 +362,15 @@ class ChatScreen(Screen[None]):
         try:
             messages = self.session.open(conversation_id, at)
         except UsageError:
-            self.notify("That conversation is not there any more", severity="warning")
+            tell(self, "That conversation is not there any more", severity="warning")
             return
         await self._reshow(messages)
 
-    async def _reshow(self, messages: list[StoredMessage], keep_prompt: bool = False) -> None:
+    async def _reshow(self, messages: list[StoredMessage]) -> None:
+        """Show another conversation (or another branch). The prompt keeps what it holds: a draft outlives
+        every change of what is open; an edit in progress ends, its text staying as a draft."""
         self.conversation.clear()
         await self.conversation.show(messages, self.session.versions(), self.session.reasoning_mode)
-        if not keep_prompt:
-            self.prompt.clear()
         self.prompt.set_editing(False)
         self.status.say(READY)
         self._changed()
@@ -386,7 +388,7 @@ class ChatScreen(Screen[None]):
         except UsageError:
             pass  # gone already (another reasonchat, or `history --delete`): forget it all the same
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            tell(self, str(exc), severity="error")
             return False
         if self.session.forget(conversation_id):
             self._reset()
@@ -394,17 +396,33 @@ class ChatScreen(Screen[None]):
 
     # -- edit, regenerate, export ----------------------------------------------------------------------------
 
-    async def action_switch_version(self, step: int) -> None:
-        """alt+← / alt+→: the previous or next version of the last message that has others; the conversation
-        goes on from the version shown."""
+    async def action_switch_version(self, step: int, at: int | None = None) -> None:
+        """alt+← / alt+→: the previous or next version of a message — the one whose "◀ n/m ▶" has the focus (or
+        was clicked: `at`), else the last one that has others; the conversation goes on from the version
+        shown, and the focus stays on that message's mark."""
         if self.generating:
-            self.notify("Still answering — press Escape to stop it first", severity="warning")
+            tell(self, "Still answering — press Escape to stop it first", severity="warning")
             return
-        messages = self.session.switch_version(step)
-        if messages is None:
-            self.notify("No other versions here — ctrl+r or an edit (Up) makes one", timeout=4)
+        from reasonchat.tui.widgets.version_mark import VersionMark
+
+        focused = self.focused
+        if at is None and isinstance(focused, VersionMark):
+            at = focused.for_message
+        switched = self.session.switch_version(step, at)
+        if switched is None:
+            tell(self, "No other versions here — ctrl+r or an edit (Up) makes one", timeout=4)
             return
-        await self._reshow(messages, keep_prompt=True)
+        messages, shown = switched
+        await self._reshow(messages)
+        if at is not None:
+            await self.conversation.mounted()  # an early message's mark comes with the turns mounted later
+            marks = [mark for mark in self.conversation.query(VersionMark) if mark.for_message == shown]
+            if marks:
+                marks[0].focus()
+                self.conversation.scroll_to_widget(marks[0], animate=False)
+
+    async def on_version_mark_step(self, message: VersionMark.Step) -> None:
+        await self.action_switch_version(message.step, at=message.message_id)
 
     async def on_prompt_input_edit_last(self, _: PromptInput.EditLast) -> None:
         self.action_edit_last()
@@ -415,7 +433,7 @@ class ChatScreen(Screen[None]):
             return
         exchange = self.session.begin_edit()
         if exchange is None:
-            self.notify("No message to edit yet", timeout=3)
+            tell(self, "No message to edit yet", timeout=3)
             return
         for widget in self.conversation.widgets_of((exchange.user_id, exchange.answer_id)):
             widget.add_class("-editing")
@@ -424,8 +442,13 @@ class ChatScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_cancel_edit(self) -> None:
+        """Escape while editing: the message as it was leaves the prompt; one the user changed stays, as a
+        draft (nothing typed is lost to a key)."""
+        editing = self.session.editing
+        unchanged = editing is not None and self.prompt.message() == editing.text
         self._leave_edit()
-        self.prompt.clear()
+        if unchanged:
+            self.prompt.clear()
 
     def on_prompt_input_emptied(self, _: PromptInput.Emptied) -> None:
         self._leave_edit()
@@ -441,7 +464,7 @@ class ChatScreen(Screen[None]):
         if self.generating:
             return
         if self.session.conversation_id is None:
-            self.notify("No answer to regenerate yet", severity="warning")
+            tell(self, "No answer to regenerate yet", severity="warning")
             return
         self.with_provider(self._regenerate)
 
@@ -449,10 +472,10 @@ class ChatScreen(Screen[None]):
         try:
             sending = self.session.regenerate()
         except UsageError as exc:
-            self.notify(str(exc), severity="warning")
+            tell(self, str(exc), severity="warning")
             return
         except StoreError as exc:
-            self.notify(str(exc), title="Cannot regenerate", severity="error", timeout=12)
+            tell(self, str(exc), title="Cannot regenerate", severity="error", timeout=12)
             return
         self._leave_edit()
         self.conversation.remove_messages(sending.replaced)
@@ -462,12 +485,12 @@ class ChatScreen(Screen[None]):
         try:
             path = self.session.export_markdown()
         except UsageError as exc:
-            self.notify(str(exc), severity="warning")
+            tell(self, str(exc), severity="warning")
             return
         except OSError as exc:
-            self.notify(f"Cannot write {exc.filename or 'the export'}: {exc.strerror or exc}", severity="error")
+            tell(self, f"Cannot write {exc.filename or 'the export'}: {exc.strerror or exc}", severity="error")
             return
-        self.notify(f"Exported to {path.resolve()}", title="Export", timeout=6)
+        tell(self, f"Exported to {path.resolve()}", title="Export", timeout=6)
 
     # -- what the app shows on top ----------------------------------------------------------------------
 
@@ -475,7 +498,7 @@ class ChatScreen(Screen[None]):
         mode = self.session.cycle_reasoning()
         for turn in self.turns():
             turn.set_mode(mode)
-        self.notify(f"Reasoning: {mode}", timeout=2)
+        self.status.say(f"Reasoning display: {mode} (ctrl+t: auto → expanded → collapsed → hidden)")
 
     def save_unsaved(self) -> None:
         """A last try for answers the store refused (the app is closing)."""

@@ -23,6 +23,7 @@ from textual.widgets import Static
 from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
+from reasonchat.tui.notice import in_the_tui, tell
 from reasonchat.tui.session import ChatSession
 from reasonchat.tui.widgets.compare_column import CompareColumn
 from reasonchat.tui.widgets.prompt import PromptInput
@@ -60,6 +61,8 @@ class CompareScreen(Screen[tuple[int, ProviderOptions] | None]):
             for n, spec in enumerate(specs, start=1)
         ]
         self.linked = bool(conversations)
+        self.checked = False  # every column's key has been looked up (found or not)
+        self.waiting: str | None = None  # a question sent before that: asked as soon as it is
 
     def compose(self) -> ComposeResult:
         yield Static(HINT, id="compare-hint", markup=False)
@@ -101,27 +104,42 @@ class CompareScreen(Screen[tuple[int, ProviderOptions] | None]):
             try:
                 provider = column.session.resolve_provider()
             except ReasonChatError as exc:
-                self.app.call_from_thread(column.say, f"cannot ask: {exc}")
+                self.app.call_from_thread(column.say, f"cannot ask: {in_the_tui(exc)}")
                 continue
             column.provider = provider
+        self.app.call_from_thread(self._keys_checked)
+
+    def _keys_checked(self) -> None:
+        self.checked = True
+        if self.waiting is not None:
+            text, self.waiting = self.waiting, None
+            self._ask(text)
 
     @on(PromptInput.Submitted)
     def on_prompt_submitted(self, event: PromptInput.Submitted) -> None:
         if self.streaming:
-            self.notify("Still answering — Escape stops every column, F5/F6/F7 one", severity="warning")
+            tell(self, "Still answering — Escape stops every column, F5/F6/F7 one", severity="warning")
             return
+        if not self.checked:  # asked as soon as the keys are known; it stays in the prompt until then
+            self.waiting = event.text
+            self.query_one(StatusBar).say("Checking the keys… your question goes as soon as they are known")
+            return
+        self._ask(event.text)
+
+    def _ask(self, text: str) -> None:
         ready = [column for column in self.columns_ if column.provider is not None]
         if not ready:
-            self.notify("No column can be asked yet — their keys are being checked, or missing", severity="warning")
+            tell(self, "No column can be asked: every key is missing (each column says which)", severity="warning")
             return
         self.query_one(PromptInput).clear()
         for column in ready:
             try:
-                column.start(event.text)
+                column.start(text)
             except ReasonChatError as exc:  # the store refused: this column cannot keep its answer
                 column.say(str(exc))
         self._link()
-        self.query_one(StatusBar).say(f"Asked {len(ready)} columns")
+        count = len(ready)
+        self.query_one(StatusBar).say(f"Asked {count} column{'s' if count != 1 else ''}")
 
     def _link(self) -> None:
         ids = [c.session.conversation_id for c in self.columns_ if c.session.conversation_id is not None]
@@ -133,7 +151,7 @@ class CompareScreen(Screen[tuple[int, ProviderOptions] | None]):
         if self.streaming:
             stopped = [column for column in self.columns_ if column.stop()]
             await self._settled()
-            self.notify(f"Stopped {len(stopped)} column{'s' if len(stopped) != 1 else ''} — what arrived is saved",
+            tell(self, f"Stopped {len(stopped)} column{'s' if len(stopped) != 1 else ''} — what arrived is saved",
                         timeout=5)
         else:
             self._close()
@@ -145,12 +163,12 @@ class CompareScreen(Screen[tuple[int, ProviderOptions] | None]):
         column = self.columns_[number - 1]
         if column.stop():
             await self._settled()
-            self.notify(f"Stopped column {number} — the others go on", timeout=4)
+            tell(self, f"Stopped column {number} — the others go on", timeout=4)
         elif column.session.conversation_id is not None:
             self._close()
             self.dismiss((column.session.conversation_id, column.session.options))
         else:
-            self.notify(f"Column {number} has no answer yet to continue with", timeout=4)
+            tell(self, f"Column {number} has no answer yet to continue with", timeout=4)
 
     async def _settled(self) -> None:
         for column in self.columns_:

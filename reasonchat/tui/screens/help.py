@@ -17,8 +17,21 @@ TEXT_KEYS = [  # the prompt's own keys: not remappable
     ("ctrl+j (or shift+enter)", "new line in the message"),
     ("Up (empty prompt)", "edit your last message: Enter sends it as a new version (alt+← shows the earlier)"),
     ("any letter", "types into the prompt, wherever the focus is"),
+    ("Tab / shift+Tab (from the prompt)", "to the latest turn, and on up the conversation"),
     ("Enter / click on a reasoning title", "open or close that one"),
+    ("← / → or a click on ◀ ▶ (a focused version mark)", "that message's other versions"),
     ("ctrl+p", "command palette: every action, themes, and copy reasoning / this turn / a code block"),
+]
+COMPARE_KEYS = [  # the compare screen's (F2)
+    ("Space / Enter (choosing)", "tick 2 or 3 providers / compare them"),
+    ("F5 / F6 / F7", "stop column 1 / 2 / 3 — or, once it is done, go on with it in the chat"),
+    ("Escape", "stop every column; again to go back"),
+]
+PICKER_KEYS = [  # the picker's (ctrl+k)
+    ("Enter", "pick the provider (with its model) or the model; in a field, done"),
+    ("→ / ← (or Tab)", "to the models / back to the providers"),
+    ("typing in the models", "filters them (Backspace takes back a character)"),
+    ("Escape", "back, keeping what was switched"),
 ]
 FOOTER = """
 `reasonchat -c` opens the last conversation again, `reasonchat --conversation ID` a given one. Every
@@ -36,6 +49,9 @@ def help_text(keys: Mapping[str, str]) -> str:
     for name, (_, what) in ACTIONS.items():
         shown = " / ".join(effective(keys, name).split(","))
         rows.append(f"| **{shown}** | {what} | {name} |")
+    for title, table in (("Compare (F2)", COMPARE_KEYS), ("The picker (ctrl+k)", PICKER_KEYS)):
+        rows += ["", f"## {title}", "", "| key | what it does |", "|---|---|"]
+        rows += [f"| **{key}** | {what} |" for key, what in table]
     return "\n".join(rows) + "\n" + FOOTER
 
 

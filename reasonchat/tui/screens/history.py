@@ -4,7 +4,13 @@ or continue, ctrl+d deletes the highlighted one after a confirmation.
 Searching a large store takes time (a two-character query cannot use the trigram index), so it never runs
 on the screen's loop: typing waits for a short pause, the query runs on a worker thread with its own
 connection, and a newer query interrupts the one still running. Rows mark conversations whose last answer
-was stopped, broke off or failed; a search with no hits says so.
+was stopped, broke off or failed; a search with no hits says so. Each row counts the messages its branch
+shows (and says how many other versions it has), and a compare's row names its columns and what they cost
+together: the figures `reasonchat history` gives (`TranscriptStore.listed`).
+
+Keys typed before the rows have come (ctrl+o, Down, Enter in a burst) are not lost: they apply, in order, to
+the rows when they come. The first Down from the search box moves to the second row — the first is already
+the one Enter opens.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from reasonchat.core.cost import format_amount
-from reasonchat.store.transcripts import ConversationSummary, TranscriptStore
+from reasonchat.store.transcripts import Listing, TranscriptStore
 from reasonchat.text.sanitize import clean_line
+from reasonchat.tui.notice import tell
 from reasonchat.tui.screens.confirm import ConfirmScreen
 
 PAUSE = 0.05  # seconds of no typing before a search starts (a stale one still running is interrupted)
@@ -38,18 +45,22 @@ def _opened(key: str) -> Opened:
     return int(conversation), int(message) if message else None
 
 
-def _label(c: ConversationSummary, snippet: str = "", open_id: int | None = None) -> str:
+def _label(listed: Listing, snippet: str = "", open_id: int | None = None) -> str:
+    c = listed.conversation
     when = datetime.fromtimestamp(c.updated_at).strftime("%Y-%m-%d %H:%M")
-    mark = MARKS.get(c.last_status or "", "")
-    cost = f" · {format_amount(c.cost, c.currency)}" if c.cost is not None and c.currency else ""
-    if c.compare_id is not None:
-        cost += " · ⇉ compare"
-    line = (f"{'▶ ' if c.id == open_id else ''}{when}  {clean_line(c.title or '(untitled)', 60)}  · "
-            f"{c.message_count} msgs · {clean_line(c.model, 30)}{cost}{'  · ' + mark if mark else ''}")
-    return line + (f"\n    {clean_line(snippet, 110)}" if snippet else "")
+    is_open = open_id is not None and open_id in {c.id, *(m.id for m in listed.columns)}
+    parts = [f"{'▶' if is_open else ' '} {when}",
+             clean_line(c.title or "(untitled)", 60),
+             f"{listed.shown} msgs" + (f" (+{listed.more_versions} other versions)" if listed.more_versions else ""),
+             clean_line(listed.where(), 40 if listed.columns else 30)]
+    if listed.cost is not None and listed.currency:
+        parts.append(format_amount(listed.cost, listed.currency))
+    if mark := MARKS.get(c.last_status or "", ""):
+        parts.append(mark)
+    return " · ".join(parts) + (f"\n    {clean_line(snippet, 110)}" if snippet else "")
 
 
-Rows = list[tuple[ConversationSummary, str, int | None]]  # a conversation, a search hit's snippet and message
+Rows = list[tuple[Listing, str, int | None]]  # a conversation as listed, a search hit's snippet and message
 Opened = tuple[int, int | None]  # what was picked: a conversation, and the message a search found in it
 
 
@@ -72,6 +83,8 @@ class HistoryScreen(ModalScreen[Opened | None]):
         self.open_id = open_id
         self._typing: Timer | None = None
         self.shown_query: str | None = None  # the query whose results are on screen (None: none yet)
+        self.moves = 0  # Downs from the search box before its rows came: applied when they come
+        self.opening = False  # Enter before its rows came: opens the row they land on
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -103,9 +116,9 @@ class HistoryScreen(ModalScreen[Opened | None]):
                 for hit in self.store.search(query, limit=100, reasoning=True):
                     if hit.conversation.id not in seen:
                         seen.add(hit.conversation.id)
-                        rows.append((hit.conversation, hit.snippet, hit.message_id))
+                        rows.append((self.store.listed(hit.conversation), hit.snippet, hit.message_id))
             else:
-                rows = [(summary, "", None) for summary in self.store.list_conversations(limit=200)]
+                rows = [(listed, "", None) for listed in self.store.listing(limit=200)]
         except Exception:  # interrupted by a newer query (or the screen closed): a newer search follows
             if worker.is_cancelled:
                 return
@@ -117,21 +130,42 @@ class HistoryScreen(ModalScreen[Opened | None]):
         if not self.is_attached:
             return
         options = self.query_one(OptionList)
+        kept = options.highlighted if query == self.shown_query else None  # the same rows again (after a delete)
         options.clear_options()
-        for summary, snippet, found in rows:
-            key = f"{summary.id}:{found}" if found is not None else str(summary.id)
-            options.add_option(Option(_label(summary, snippet, self.open_id), id=key))
+        for listed, snippet, found in rows:
+            key = f"{listed.conversation.id}:{found}" if found is not None else str(listed.conversation.id)
+            options.add_option(Option(_label(listed, snippet, self.open_id), id=key))
         if options.option_count:
-            options.highlighted = 0
+            options.highlighted = min(kept or 0, options.option_count - 1)
         empty = self.query_one("#empty", Static)
         if not rows:
             empty.update(f"No conversation matches “{clean_line(query, 60)}”" if query.strip()
                          else 'No conversations yet — close this and say something')
         empty.display = not rows
         self.shown_query = query
+        if self._current():
+            self._catch_up()
+
+    def _current(self) -> bool:
+        """The rows on screen are those of what the search box says."""
+        return self.shown_query == self.query_one("#search", Input).value
+
+    def _catch_up(self) -> None:
+        """Keys typed before these rows came, applied to them now, in order."""
+        moves, self.moves = self.moves, 0
+        opening, self.opening = self.opening, False
+        options = self.query_one(OptionList)
+        if moves and options.option_count:
+            options.highlighted = min(moves, options.option_count - 1)
+            options.focus()
+        if opening:
+            self.open_highlighted()
 
     @on(Input.Submitted, "#search")
     def on_search_submitted(self) -> None:
+        if not self._current():  # its rows are still to come: open what they bring
+            self.opening = True
+            return
         self.open_highlighted()
 
     @on(OptionList.OptionSelected)
@@ -147,7 +181,14 @@ class HistoryScreen(ModalScreen[Opened | None]):
                 self.dismiss(_opened(option.id))
 
     def action_focus_list(self) -> None:
-        self.query_one(OptionList).focus()
+        """Down from the search box: to the list, one row on (the first row is the one Enter opens already)."""
+        if not self._current():
+            self.moves += 1  # the rows for what was typed are still to come
+            return
+        options = self.query_one(OptionList)
+        options.focus()
+        if options.option_count:
+            options.highlighted = min((options.highlighted or 0) + 1, options.option_count - 1)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -172,7 +213,7 @@ class HistoryScreen(ModalScreen[Opened | None]):
                         return
                 if is_open:
                     self.open_id = None
-                self.notify(f"Deleted “{clean_line(title, 40)}”" + (" — it was open; a new one is" if is_open else ""))
+                tell(self, f"Deleted “{clean_line(title, 40)}”" + (" — it was open; a new one is" if is_open else ""))
                 self.search(self.query_one(Input).value)
 
         question = (f"Delete “{clean_line(title, 60)}” for good?" if len(doomed) == 1 else

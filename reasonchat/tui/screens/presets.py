@@ -1,12 +1,15 @@
-"""ctrl+k: choose the provider and model for the next message, switch thinking on or off, step the effort
-(ctrl+g), and set the open conversation's own role, temperature and max tokens (kept with it in the store).
+"""ctrl+k: choose the provider and model for the next message, switch thinking on or off (F3, as in the chat),
+step the effort (ctrl+g), and set the open conversation's own role, temperature and max tokens (kept with it
+in the store).
 
 The provider in use is always a row, with what the command line changed (`--base-url`, `--api-key-env`):
 picking a model on it keeps those. Enter on a row picks it with its model; → (or Tab) goes to the models,
 which come from that provider's own `GET /models` (the preset's list when that fails or the key is
-missing). Keys are looked up on a thread ("checking key…": an `api_key_cmd` may take seconds), and a
-preset without its key says what to set before it is picked, and again, instead of closing, if it is. The
-thinking switch applies as soon as it is flipped, whether the picker is then left with Enter or Escape.
+missing); typing there filters them. Keys are looked up on a thread ("checking key…": an `api_key_cmd` may
+take seconds), and a preset without its key says what to set before it is picked, and again, instead of
+closing, if it is. The thinking switch applies as soon as it is flipped, whether the picker is then left with
+Enter or Escape; so do the role, temperature and max tokens once valid — Enter in one of those fields closes
+the picker, and a value that is not one is said, not kept.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -26,7 +30,11 @@ from reasonchat import providers
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.text.sanitize import clean_line
+from reasonchat.tui.commands import with_key
+from reasonchat.tui.notice import in_the_tui, tell
 from reasonchat.tui.session import CURRENT, ChatSession
+
+SMALL = 24  # rows: below this the picker takes the whole screen and drops its hint line
 
 
 @dataclass(frozen=True)
@@ -47,13 +55,15 @@ class PresetPicker(ModalScreen[Choice | None]):
     PresetPicker #reason.-progress { color: $text-muted; }
     PresetPicker .hint { color: $text-muted; }
     PresetPicker #thinking-row, PresetPicker #conversation-row { height: 3; }
-    PresetPicker #thinking-row Static, PresetPicker #conversation-row Static { padding: 1 1; width: auto; }
+    PresetPicker .label { padding: 1 1; width: auto; }
     PresetPicker #conversation-row Select { width: 28; }
     PresetPicker #conversation-row Input { width: 18; }
+    PresetPicker.-small > Vertical { height: 100%; max-width: 100%; }
+    PresetPicker.-small .hint { display: none; }
     """
     BINDINGS = [
         Binding("escape", "dismiss_none", "Back"),
-        Binding("ctrl+t", "toggle_thinking", "Thinking"),
+        Binding("f3", "toggle_thinking", "Thinking", id="thinking"),
         Binding("ctrl+g", "cycle_effort", "Effort"),
         Binding("right", "to_models", "Models", show=False),
         Binding("left", "to_presets", "Presets", show=False),
@@ -75,22 +85,25 @@ class PresetPicker(ModalScreen[Choice | None]):
         self.in_use = CURRENT if CURRENT in self.rows else in_use
         self.highlighted_row = self.in_use
         self.missing: dict[str, str] = {}  # rows whose key is missing: what to set
+        self.models: list[str] = []  # the highlighted row's models, before the filter
+        self.filter = ""  # what was typed in the model list
 
     def compose(self) -> ComposeResult:
+        thinking_key = with_key("", "thinking", self.session.config.keys).strip(" ()")
         with Vertical():
-            yield Static("Provider and model — Enter picks · → models · ctrl+t thinking · Escape goes back",
-                         classes="hint")
+            yield Static(f"Provider and model — Enter picks · → models (type to filter) · {thinking_key} thinking · "
+                         "Escape goes back", classes="hint", markup=False)
             yield Static(clean_line(self.reason), id="reason", markup=False)
             with Horizontal(id="thinking-row"):
-                yield Static("Thinking")
+                yield Static("Thinking", classes="label")
                 yield Switch(value=self.session.thinking, id="thinking")
-                yield Static(self._effort_text(), id="effort", markup=False)
+                yield Static(self._effort_text(), id="effort", classes="label", markup=False)
             settings = self.session.settings()
             with Horizontal(id="conversation-row"):
-                yield Static("This conversation:")
+                yield Static("This conversation:", classes="label")
                 roles = [(clean_line(name, 24), name) for name in self.session.config.roles]
-                yield Select(roles, prompt="no role", value=settings.get("role") or Select.NULL, id="role",
-                             disabled=not roles)
+                yield Select(roles, prompt="no role" if roles else "no roles defined",
+                             value=settings.get("role") or Select.NULL, id="role", disabled=not roles)
                 yield Input(str(settings.get("temperature", "")), placeholder="temperature", id="temperature")
                 yield Input(str(settings.get("max_tokens", "")), placeholder="max tokens", id="max-tokens")
             with Horizontal():
@@ -98,6 +111,7 @@ class PresetPicker(ModalScreen[Choice | None]):
                 yield OptionList(id="models", markup=False)
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SMALL, "-small")
         self.query_one("#reason").display = bool(self.reason)
         box = self.query_one("#presets", OptionList)
         for row in self.rows:
@@ -155,8 +169,8 @@ class PresetPicker(ModalScreen[Choice | None]):
         try:  # a key command may take seconds: on a thread, never on the screen's loop
             provider = await asyncio.to_thread(providers.resolve, self.session.config, options)
         except ReasonChatError as exc:
-            self.missing[row] = str(exc)
-            self._show_models(row, fallback, str(exc))
+            self.missing[row] = in_the_tui(exc)
+            self._show_models(row, fallback, self.missing[row])
             return
         self.missing.pop(row, None)
         self._show_models(row, fallback, "loading models…")
@@ -171,20 +185,41 @@ class PresetPicker(ModalScreen[Choice | None]):
         self._show_models(row, fallback, note)
 
     def _show_models(self, row: str, models: list[str], note: str) -> None:
-        boxes = self.query("#models").results(OptionList)
-        box = next(boxes, None)
-        if row != self.highlighted_row or box is None:  # another row, or the picker is gone (or going)
+        if row != self.highlighted_row or not self.query("#models"):  # another row, or the picker is going
             return
-        box.clear_options()
         current = self.session.options.model if row == self.in_use else None
         preset_model = providers.choose_preset(self.session.config, self.rows[row]).model
-        for model in dict.fromkeys(m for m in [current, preset_model, *models] if m):
-            box.add_option(Option(clean_line(model, 60), id=model))
-        if not box.option_count and "…" not in note:
-            box.add_option(Option("(the first model the server serves)", id=""))
+        self.models = list(dict.fromkeys(m for m in [current, preset_model, *models] if m))
+        self.filter = ""
+        self._fill_models(empty="" if "…" in note else "(the first model the server serves)")
+        self._say(note, error=row in self.missing or not note.endswith("…"))
+
+    def _fill_models(self, empty: str = "") -> None:
+        """The model list as filtered (its title says by what); `empty`: the row shown when there are none."""
+        box = self.query_one("#models", OptionList)
+        box.clear_options()
+        wanted = self.filter.lower()
+        for model in self.models:
+            if wanted in model.lower():
+                box.add_option(Option(clean_line(model, 60), id=model))
+        if not box.option_count and empty and not self.filter:
+            box.add_option(Option(empty, id=""))
         if box.option_count:
             box.highlighted = 0
-        self._say(note, error=row in self.missing or not note.endswith("…"))
+        box.border_title = f"models matching “{clean_line(self.filter, 30)}”" if self.filter else ""
+
+    def on_key(self, event: events.Key) -> None:
+        """In the model list, typing filters it (Backspace takes back a character)."""
+        if self.focused is not self.query_one("#models", OptionList):
+            return
+        if event.is_printable and event.character and event.character != " ":
+            self.filter += event.character
+        elif event.key == "backspace" and self.filter:
+            self.filter = self.filter[:-1]
+        else:
+            return
+        event.stop()
+        self._fill_models()
 
     def _say(self, text: str, error: bool = True) -> None:
         """The line under the title: what is wrong (or, muted, what is being done: "checking key…")."""
@@ -200,6 +235,7 @@ class PresetPicker(ModalScreen[Choice | None]):
     @on(Switch.Changed, "#thinking")
     def on_thinking_changed(self, event: Switch.Changed) -> None:
         self.session.set_thinking(event.value)
+        self.query_one("#effort", Static).update(self._effort_text())
 
     def action_toggle_thinking(self) -> None:
         switch = self.query_one(Switch)
@@ -208,7 +244,7 @@ class PresetPicker(ModalScreen[Choice | None]):
     def _effort_text(self) -> str:
         plan = self.session.plan()
         note = f" — {plan.notes[0]}" if plan.notes else ""
-        return f"sends: {plan.label()}{note} · ctrl+g effort"
+        return f"sends: {plan.label()}{note} · {with_key('', 'effort', self.session.config.keys).strip(' ()')} effort"
 
     def action_cycle_effort(self) -> None:
         self.session.cycle_effort()
@@ -221,27 +257,38 @@ class PresetPicker(ModalScreen[Choice | None]):
         self.query_one("#effort", Static).update(self._effort_text())
 
     @on(Input.Changed, "#temperature")
-    def on_temperature_changed(self, event: Input.Changed) -> None:
-        text = event.value.strip()
-        try:
-            value = float(text) if text else None
-        except ValueError:
-            value = -1.0
-        if value is not None and not 0 <= value <= 2:
-            self._say("temperature is a number from 0 to 2 (empty: the preset's own)")
-            return
-        self._say("" if value is None else "thinking mode ignores temperature on DeepSeek and most reasoning models",
-                  error=False)
-        self.session.set_settings(temperature=value)
-
     @on(Input.Changed, "#max-tokens")
-    def on_max_tokens_changed(self, event: Input.Changed) -> None:
-        text = event.value.strip().replace("_", "")
-        if text and not (text.isdigit() and int(text) > 0):
-            self._say("max tokens is a whole number above 0 (empty: the preset's own)")
+    def on_field_changed(self, event: Input.Changed) -> None:
+        """A valid value is kept at once; one that is not is said (and not kept)."""
+        name = "temperature" if event.input.id == "temperature" else "max_tokens"
+        value, problem = _field_value(name, event.value)
+        if problem:
+            self._say(problem)
             return
-        self._say("")
-        self.session.set_settings(max_tokens=int(text) if text else None)
+        note = "thinking mode ignores temperature on DeepSeek and most reasoning models"
+        self._say(note if name == "temperature" and value is not None else "", error=False)
+        self.session.set_settings(**{name: value})
+
+    @on(Input.Submitted, "#temperature")
+    @on(Input.Submitted, "#max-tokens")
+    def on_field_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field: done, if what it holds is a value (else it says why and stays)."""
+        name = "temperature" if event.input.id == "temperature" else "max_tokens"
+        _, problem = _field_value(name, event.value)
+        if problem:
+            self._say(problem)
+            return
+        self.dismiss(None)
+
+    def _invalid_fields(self) -> list[str]:
+        """What the fields hold that is not a value (and so was not kept): one line for each."""
+        out = []
+        for name, selector in (("temperature", "#temperature"), ("max_tokens", "#max-tokens")):
+            text = self.query_one(selector, Input).value
+            _, problem = _field_value(name, text)
+            if problem:
+                out.append(f"{name.replace('_', ' ')} “{clean_line(text, 20)}” was not kept: {problem}")
+        return out
 
     def action_to_models(self) -> None:
         """Focus moves now, not on the next turn of the loop: keys typed right after (→ Enter) follow it."""
@@ -254,3 +301,25 @@ class PresetPicker(ModalScreen[Choice | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+    def dismiss(self, result: Choice | None = None) -> AwaitComplete:
+        for problem in self._invalid_fields():  # nothing typed disappears without a word
+            tell(self, problem, severity="warning", timeout=8)
+        return super().dismiss(result)
+
+
+def _field_value(name: str, text: str) -> tuple[float | int | None, str]:
+    """(the value, "") of a temperature or max tokens field, or (None, what is wrong); empty: the preset's own."""
+    text = text.strip().replace("_", "")
+    if not text:
+        return None, ""
+    if name == "temperature":
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        return (value, "") if 0 <= value <= 2 else (None, "temperature is a number from 0 to 2 (empty: the "
+                                                           "preset's own)")
+    if text.isdigit() and int(text) > 0:
+        return int(text), ""
+    return None, "max tokens is a whole number above 0 (empty: the preset's own)"

@@ -38,7 +38,7 @@ class CompareColumn(Vertical):
     CompareColumn.-failed { border: round $error; }
     CompareColumn > .compare-column--title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
     CompareColumn > VerticalScroll { height: 1fr; scrollbar-size-vertical: 1; }
-    CompareColumn > .compare-column--footer { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    CompareColumn > .compare-column--footer { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(self, number: int, session: ChatSession) -> None:

@@ -5,6 +5,7 @@ the screen gives it the messages and their versions."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -90,6 +91,12 @@ class ConversationView(VerticalScroll):
         finally:
             if opening == self._opening:
                 self.mounting_earlier = False
+
+    async def mounted(self) -> None:
+        """Until every turn of the conversation shown is mounted (the earlier ones come a batch per frame)."""
+        for worker in [w for w in self.workers if w.group == "opening" and not w.is_finished]:
+            with contextlib.suppress(Exception):  # cancelled by a newer opening: nothing more to wait for
+                await worker.wait()
 
     def widgets_of(self, message_ids: tuple[int | None, ...]) -> list[Widget]:
         wanted = {i for i in message_ids if i is not None}

@@ -15,6 +15,13 @@ from textual.widgets import Footer
 
 
 class KeyBar(Footer):
+    """On a narrow terminal the keys sit closer (Footer's compact form), so more of them fit."""
+
+    NARROW = 100  # cells
+
+    def on_resize(self) -> None:
+        self.compact = self.size.width < self.NARROW
+
     def compose(self) -> ComposeResult:
         # Where Textual keeps the watchers of a reactive (textual/reactive.py: `_watch`, `_check_watchers`).
         watchers = getattr(self, "__watchers", {}).get("compact")

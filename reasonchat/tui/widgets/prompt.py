@@ -1,11 +1,14 @@
 """The multi-line prompt: Enter sends, ctrl+j (or shift+enter where the terminal reports it) is a newline,
-Up in an empty prompt asks to edit the last message.
+Up in an empty prompt asks to edit the last message, Tab goes to the latest turn above it.
 
 Every paste arrives with plain newlines: terminals send CR for each line of a paste (xterm, VTE, tmux), so
 CRLF and CR become LF before anything is inserted or held. A large paste (a log, a file: over LARGE_PASTE
 characters) is held aside and shown as one line, "[pasted 1,048,576 characters #1]", which the message
-expands when sent: the text area would otherwise re-wrap a megabyte on every key. Deleting that line drops
-the paste. While the last message is being edited the prompt says so in its own border, in another colour.
+expands when sent: the text area would otherwise re-wrap a megabyte on every key. That line is one unit for
+every key that edits: a deletion that touches it (Backspace, Delete, ctrl+w, ctrl+u, a selection, cut) takes
+all of it, typing inside it goes after it, and undo brings it back whole — so what is sent is the paste or
+nothing of it, never a broken placeholder. While the last message is being edited the prompt says so in its
+own border, in another colour.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
-from textual.widgets.text_area import EditResult
+from textual.widgets.text_area import EditResult, Selection
 
 from reasonchat.core.conversation import normalize_newlines
 
 LARGE_PASTE = 10_000  # characters
 TITLE = "Message · Enter sends · ctrl+j newline"
-EDITING_TITLE = "Editing your last message · Enter replaces it · Escape cancels"
+EDITING_TITLE = "Editing your last message · Enter sends it as a new version · Escape cancels"
+Location = tuple[int, int]
 
 
 class PromptInput(TextArea):
@@ -47,11 +51,48 @@ class PromptInput(TextArea):
         self.editing = False
 
     def message(self) -> str:
-        """The text to send: the prompt with each held paste put back in its place."""
+        """The text to send: the prompt with each held paste put back in its place (held until the prompt is
+        cleared, so an undo that brings a placeholder back brings its paste back too)."""
         text = self.text
         for token, pasted in self._pasted.items():
-            text = text.replace(token, pasted, 1)
+            text = text.replace(token, pasted)
         return text
+
+    def _placeholders(self) -> list[tuple[Location, Location]]:
+        """Where each held paste's line is in the prompt: (start, end) locations."""
+        spans = []
+        for row, line in enumerate(self.text.split("\n")):
+            for token in self._pasted:
+                column = line.find(token)
+                while column >= 0:
+                    spans.append(((row, column), (row, column + len(token))))
+                    column = line.find(token, column + len(token))
+        return spans
+
+    def _whole(self, start: Location, end: Location) -> tuple[Location, Location]:
+        """The range from `start` to `end`, grown to take in whole every placeholder it touches."""
+        start, end = min(start, end), max(start, end)
+        for first, last in self._placeholders():
+            if start < last and first < end:
+                start, end = min(start, first), max(end, last)
+        return start, end
+
+    def _delete_via_keyboard(self, start: Location, end: Location) -> EditResult | None:
+        return super()._delete_via_keyboard(*self._whole(start, end))
+
+    def _replace_via_keyboard(self, insert: str, start: Location, end: Location) -> EditResult | None:
+        if start == end:  # typing inside a placeholder: after it
+            for first, last in self._placeholders():
+                if first < start < last:
+                    start = end = last
+        else:
+            start, end = self._whole(start, end)
+        return super()._replace_via_keyboard(insert, start, end)
+
+    def action_cut(self) -> None:
+        start, end = self._whole(*self.selection)
+        self.selection = Selection(start, end)
+        super().action_cut()
 
     def clear(self) -> EditResult:
         self._pasted.clear()
@@ -79,7 +120,9 @@ class PromptInput(TextArea):
         if self.read_only:
             return
         text = normalize_newlines(event.text)
-        self.insert(text if len(text) <= LARGE_PASTE else self._hold(text))
+        if result := self._replace_via_keyboard(text if len(text) <= LARGE_PASTE else self._hold(text),
+                                                *self.selection):
+            self.move_cursor(result.end_location)
 
     def on_text_area_changed(self, _: TextArea.Changed) -> None:
         if self.editing and not self.text:
@@ -101,5 +144,10 @@ class PromptInput(TextArea):
             event.prevent_default()
             event.stop()
             self.post_message(self.EditLast())
+            return
+        if event.key == "tab":  # to the latest turn, just above (the focus would wrap to the first, at the top)
+            event.prevent_default()
+            event.stop()
+            self.screen.focus_previous()
             return
         await super()._on_key(event)

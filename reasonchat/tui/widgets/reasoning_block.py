@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from reasonchat.core.reply import Reply
@@ -102,6 +103,8 @@ class ReasoningBlock(Vertical):
 
     def on_reasoning_title_toggle(self, event: ReasoningTitle.Toggle) -> None:
         event.stop()
+        if self.collapsed:
+            hold_view_still(self)
         self.collapsed = not self.collapsed
         self.chosen = self.collapsed
 
@@ -163,3 +166,12 @@ class ReasoningBlock(Vertical):
         rows = tail_rows(clean(reply.reasoning[-2 * TAIL_CHARS :]), width)  # the tail only: O(1) per tick
         # While live the tail keeps a constant height once it fills TAIL_ROWS rows: no layout needed.
         self.body.update(rows, layout=not (steady and rows.count("\n") == TAIL_ROWS - 1))
+
+
+def hold_view_still(widget: Widget) -> None:
+    """What the user opens to read stays where it is: it grows below its title, and the view around it, kept at
+    the end while an answer comes, stops following the end (else the title scrolls away as it grows)."""
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, ScrollableContainer):
+            ancestor.release_anchor()
+            return

@@ -2,13 +2,17 @@
 
 While an answer streams it says which phase it is in — waiting for the first token, thinking, answering —
 with the elapsed time, the tokens so far (chunks: most providers send a token a chunk) and the speed; once
-it ends, prompt / completion / reasoning tokens, cache hits, time to first token and speed.
+it ends, prompt / completion / reasoning tokens, cache hits, time to first token, speed and cost. Numbers
+have thousands separators. On a narrow terminal the least needed parts go first (the key hints, then cache
+hits, prompt and reasoning tokens), so the line keeps its start and its end — the cost — instead of losing
+whatever runs past the edge.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from reasonchat.tui import clock
@@ -19,44 +23,65 @@ if TYPE_CHECKING:
 READY = "Ready — type a message and press Enter"
 
 
-def usage_line(reply: Reply) -> str:
+Parts = list[tuple[int, str]]  # (how much it is needed: 0 most, the text), in the order shown
+
+
+def fit(parts: Parts, width: int | None = None) -> str:
+    """The parts joined by " · ", leaving out the least needed ones until the line is `width` cells at most."""
+    kept = list(parts)
+    while width is not None and len(kept) > 1 and cell_len(" · ".join(text for _, text in kept)) > width:
+        kept.remove(max(kept, key=lambda part: part[0]))
+    return " · ".join(text for _, text in kept)
+
+
+def usage_parts(reply: Reply) -> Parts:
     usage = reply.usage
-    parts = []
+    parts: Parts = []
     if usage is not None:
         if usage.prompt_tokens is not None:
-            parts.append(f"prompt {usage.prompt_tokens}")
+            parts.append((3, f"prompt {usage.prompt_tokens:,}"))
         if usage.completion_tokens is not None:
-            parts.append(f"completion {usage.completion_tokens}")
+            parts.append((1, f"completion {usage.completion_tokens:,}"))
         if usage.reasoning_tokens is not None:
-            parts.append(f"reasoning {usage.reasoning_tokens}")
+            parts.append((3, f"reasoning {usage.reasoning_tokens:,}"))
         if usage.cached_tokens:
-            parts.append(f"cache hits {usage.cached_tokens}")
+            parts.append((4, f"cache hits {usage.cached_tokens:,}"))
     if reply.ttft is not None:
-        parts.append(f"first token {reply.ttft:.2f} s")
+        parts.append((2, f"first token {reply.ttft:.2f} s"))
     if reply.first_token_at is not None and reply.ended_at is not None:
         elapsed = reply.ended_at - reply.first_token_at
         count = usage.completion_tokens if usage and usage.completion_tokens else None
         if count is None:
             count = reply.reasoning_chunks + reply.answer_chunks
         if elapsed > 0 and count:
-            parts.append(f"{count / elapsed:.0f} tok/s")
+            parts.append((1, f"{count / elapsed:,.0f} tok/s"))
     if reply.cost is not None:
-        parts.append(f"cost {reply.cost}")
-    return " · ".join(parts) or "no usage reported"
+        parts.append((0, f"cost {reply.cost}"))
+    return parts or [(0, "no usage reported")]
 
 
-def live_line(reply: Reply, now: float | None = None) -> str:
-    """The answer in flight: its phase, how long it has taken, tokens so far and the speed."""
+def usage_line(reply: Reply, width: int | None = None) -> str:
+    return fit(usage_parts(reply), width)
+
+
+def live_parts(reply: Reply, now: float | None = None) -> Parts:
+    """The answer in flight: its phase, how long it has taken, tokens so far, the speed, and the keys."""
     now = clock.now() if now is None else now
     elapsed = max(0.0, now - reply.started)
     if reply.first_token_at is None:
-        return f"{clock.spinner()} waiting for the first token · {elapsed:.1f} s · Escape stops"
+        return [(0, f"{clock.spinner()} waiting for the first token"), (1, f"{elapsed:.1f} s"), (5, "Escape stops")]
     phase = "answering" if reply.answer_chunks else "thinking"
     tokens = reply.reasoning_chunks + reply.answer_chunks
     streaming = now - reply.first_token_at
-    speed = f" · {tokens / streaming:.0f} tok/s" if streaming > 0.2 else ""
+    parts: Parts = [(0, f"{clock.spinner()} {phase}"), (1, f"{elapsed:.1f} s"), (2, f"{tokens:,} tokens")]
+    if streaming > 0.2:
+        parts.append((3, f"{tokens / streaming:,.0f} tok/s"))
     keys = "Escape stops" if reply.answer_chunks or reply.reasoning_cut else "ctrl+f answers now · Escape stops"
-    return f"{clock.spinner()} {phase} · {elapsed:.1f} s · {tokens} tokens{speed} · {keys}"
+    return [*parts, (5, keys)]
+
+
+def live_line(reply: Reply, now: float | None = None, width: int | None = None) -> str:
+    return fit(live_parts(reply, now), width)
 
 
 class StatusBar(Static):
@@ -75,10 +100,14 @@ class StatusBar(Static):
             self.update(text, layout=False)
 
     def live(self, reply: Reply) -> None:
-        self.say(live_line(reply))
+        self.say(live_line(reply, width=self._room()))
 
     def show_reply(self, reply: Reply) -> None:
-        self.say(usage_line(reply))
+        self.say(usage_line(reply, width=self._room()))
+
+    def _room(self) -> int | None:
+        """Cells for the text (None before the first layout: all of it)."""
+        return self.content_region.width or None
 
     @property
     def text(self) -> str:

@@ -23,7 +23,7 @@ from reasonchat.core.reply import Reply
 from reasonchat.text.sanitize import clean
 from reasonchat.tui.lazy_lines import LazyLines, Lines, Piece, Render, Split, trim
 from reasonchat.tui.widgets.final_answer import answer_pieces, estimate, render_piece
-from reasonchat.tui.widgets.reasoning_block import no_reasoning, reasoning_title
+from reasonchat.tui.widgets.reasoning_block import hold_view_still, no_reasoning, reasoning_title
 from reasonchat.tui.widgets.reasoning_body import split_paragraphs
 from reasonchat.tui.widgets.turn import ending_note
 
@@ -170,6 +170,8 @@ class StoredTurn(LazyLines, can_focus=True):
     def toggle(self) -> None:
         if not self.has_reasoning:
             return
+        if self.collapsed:
+            hold_view_still(self)
         self.collapsed = not self.collapsed
         self.chosen = self.collapsed
         self._reframe()
