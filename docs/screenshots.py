@@ -55,7 +55,8 @@ def fix_wide_text(svg: str) -> str:
         length = float(match.group(2))
         if not text or cell_len(text) == len(text):
             return match.group(0)
-        return f"{match.group(1)}{length / len(text) * cell_len(text):g}{match.group(3)}{match.group(4)}{match.group(5)}"
+        wide = length / len(text) * cell_len(text)
+        return f"{match.group(1)}{wide:g}{match.group(3)}{match.group(4)}{match.group(5)}"
 
     return _TEXT.sub(fixed, svg)
 SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker", "compare")

@@ -33,12 +33,8 @@ class ConfigError(ReasonChatError):
 
 
 class MissingKey(ConfigError):
-    """A preset's API key is not set. What else to try depends on where it is said (`reasonchat --demo` on the
-    command line, the demo row in the TUI's picker), so `hint` is kept apart from the message."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
+    """A preset's API key is not set. What else to try depends on where it is said (`--demo` on the command
+    line, the demo row in the TUI's picker), so it is added where the error is shown."""
 
 
 class ProviderError(ReasonChatError):

@@ -58,7 +58,7 @@ def resolve_key(preset: Preset, config_path: str = "config.toml") -> tuple[str, 
         return preset.api_key, preset.key_source()[0]
     if preset.api_key_env:
         raise MissingKey(f"preset '{preset.name}' needs an API key: set {preset.api_key_env} (or api_key_cmd in "
-                         f"{config_path})", "try the offline demo")
+                         f"{config_path})")
     # A preset with no key source at all is a server without auth (a local vLLM, SGLang, llama.cpp): send
     # the placeholder such servers accept; a 401 then says to set api_key_env.
     return "EMPTY", f"no key configured: set api_key_env in {config_path}"

@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # here, where a closed pipe can still be caught, not at the interpreter's exit
         return code
     except ReasonChatError as exc:
-        said = f"{exc}, or {exc.hint}: --demo" if isinstance(exc, MissingKey) else str(exc)
+        said = f"{exc}, or try --demo" if isinstance(exc, MissingKey) else str(exc)
         _say(f"{colour.paint('reasonchat:', colour.BOLD + colour.RED, sys.stderr)} {clean_line(said, 2000)}")
         return exc.exit_code
     except KeyboardInterrupt:

@@ -279,6 +279,9 @@ def _fault(name: str, plan: Plan, shape: Shape) -> Iterator[Step] | None:
         return iter([*steps[:half], Drop()])
     if name == "fault-stall":
         return iter([*steps[:half], Stall()])
+    if name == "fault-stall-thinking":  # a model that stops mid-thought (and holds the stream open)
+        sends = [i for i, step in enumerate(steps) if isinstance(step, Send) and step.tokens]
+        return iter([*steps[: sends[STALL_AFTER - 1] + 1], Stall()])
     if name == "fault-keepalive":  # a queue that never moves: comments every 0.2 s for a minute, then a drop
         keepalive: list[Step] = [Pause(0.2), Send(": keep-alive\n\n", 0)]
         return iter([*steps[:half], *keepalive * 300, Drop()])
@@ -340,6 +343,7 @@ class Limits:
             plan.finish_reason = "length"
 
 
+STALL_AFTER = 30  # reasoning tokens `fault-stall-thinking` sends before it stalls
 LONG_THINK = 3000  # reasoning tokens of `think-long`: more than a small max_tokens leaves room for
 
 

@@ -20,4 +20,6 @@ def tell(node: DOMNode, message: str, *, title: str = "", severity: SeverityLeve
 def in_the_tui(exc: ReasonChatError) -> str:
     """What an error says on the TUI's screens: a missing key points at the demo row of the picker (ctrl+k)
     rather than at a command-line flag."""
-    return f"{exc} — or {exc.hint}: the demo row (ctrl+k)" if isinstance(exc, MissingKey) else str(exc)
+    if isinstance(exc, MissingKey):
+        return f"{exc} — or try the offline demo: its row in the picker (ctrl+k)"
+    return str(exc)

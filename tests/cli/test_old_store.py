@@ -8,6 +8,7 @@ same bytes, search it, and continue it.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -47,9 +48,18 @@ def test_every_conversation_exports_as_it_did(cli: Any, old_home: Path, conversa
 
 
 def test_search_finds_what_it_found(cli: Any, old_home: Path) -> None:
+    """The same hits; each listed as history lists a conversation now (the messages its branch shows, and all)."""
+    hit = ("id", "title", "preset", "model", "message_id", "role", "snippet", "created_at", "updated_at")
     for query, name in (("索引", "search-cjk.json"), ("mutex", "search-mutex.json")):
-        expected = (GOLDEN / name).read_text(encoding="utf-8")
-        assert cli("history", "--search", query, "--json").out == expected
+        expected = json.loads((GOLDEN / name).read_text(encoding="utf-8"))
+        found = cli("history", "--search", query, "--json").json()
+        assert [{k: h[k] for k in hit} for h in found] == [{k: h[k] for k in hit} for h in expected]
+        for h, e in zip(found, expected, strict=True):
+            if h["compare"]:  # a compare's column: listed as the whole compare, as history lists it
+                assert h["all_messages"] >= e["messages"] and h["cost"]["amount"] >= e["cost"]["amount"]
+            else:
+                assert (h["all_messages"], h["cost"]) == (e["messages"], e["cost"])
+                assert h["messages"] <= h["all_messages"]
 
 
 def test_it_continues_and_exports_the_new_turn(cli: Any, old_home: Path, server: DemoServer) -> None:

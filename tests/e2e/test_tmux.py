@@ -56,7 +56,8 @@ class Terminal:
             if condition(screen):
                 return screen
             time.sleep(0.05)
-        raise AssertionError(f"{what}; the screen:\n{self.screen()}")
+        panes = self.tmux("list-panes", "-a", "-F", "#{pane_dead} alternate screen #{alternate_on} pid #{pane_pid}")
+        raise AssertionError(f"{what}; the pane: {panes.strip() or '(no tmux server)'}; the screen:\n{self.screen()}")
 
     def close(self, within: float = 8.0) -> None:
         """Close the terminal; the program in it must be gone `within` seconds."""
@@ -402,13 +403,13 @@ def test_a_users_day(home: Path, server: DemoServer, tmp_path: Path) -> None:
         term.wait_for("in use")
         term.wait_for("shape-deepseek")
         term.keys("Right", "End", "Enter")
-        term.wait_for("bench-20000@3000")
+        term.wait_for(f"ad-hoc @ {host} · bench-20000@3000 · thinking on")  # the picker has closed and switched
         term.type("a long one")
         term.keys("Enter")
         term.wait_for("Thinking…", timeout=15)
         term.keys("C-o")  # history, mid-answer
         term.wait_for("History — type to search")
-        term.wait_for("first question  · 6 msgs")  # listed, and still answering: browsing does not stop it
+        term.wait_for("first question · 6 msgs")  # listed, and still answering: browsing does not stop it
         term.keys("C-d")  # the open conversation is the newest
         screen = term.wait_for("for good?")
         assert "It is the conversation you" in screen  # (the line wraps inside the small window)

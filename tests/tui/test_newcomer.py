@@ -349,7 +349,7 @@ async def test_a_missing_key_in_the_tui_points_at_the_demo_row_not_a_flag(home: 
         await until(pilot, lambda: isinstance(app.screen, PresetPicker))
         await pilot.pause()
         reason = str(app.screen.query_one("#reason").render())
-        assert "DEEPSEEK_API_KEY" in reason and "--demo" not in reason and "demo row" in reason
+        assert "DEEPSEEK_API_KEY" in reason and "--demo" not in reason and "its row in the picker" in reason
 
 
 # -- one source for every figure ------------------------------------------------------------------------
@@ -580,3 +580,89 @@ async def test_ctrl_e_writes_into_the_documents_folder_and_says_where(home: Path
     assert len(written) == 1 and not list(tmp_path.glob("reasonchat-*.md"))  # not where it was started
     assert any(str(written[0]) in n for n in notices(app))
     assert os.path.isabs(str(written[0]))
+
+
+async def test_keys_typed_fast_in_history_open_the_row_they_mean(app_for: Any, home: Path) -> None:
+    """ctrl+o, Down, Enter in one burst (before the rows have come): the second row opens — the first Down
+    from the search box moves on from the row that already looks selected, and nothing typed is lost."""
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        for text in ("older", "newer"):
+            await app.chat.action_new()
+            await send(pilot, text)
+            await settle(pilot)
+        older = app.session.conversation_id - 1
+        await pilot.press("ctrl+o", "down", "enter")
+        await until(pilot, lambda: app.screen is app.chat and app.session.conversation_id == older)
+        assert [m.text for m in app.chat.query(UserMessage)] == ["older"]
+        assert_agree(app, home)
+
+
+async def test_the_first_down_from_the_search_box_moves_to_the_second_row(app_for: Any) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        for text in ("one", "two", "three"):
+            await app.chat.action_new()
+            await send(pilot, text)
+            await settle(pilot)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+        listing = app.screen.query_one(OptionList)
+        assert listing.highlighted == 0
+        await pilot.press("down")
+        assert listing.highlighted == 1 and app.focused is listing
+
+
+async def test_a_finished_answers_cost_is_the_same_live_reopened_exported_and_listed(
+        app_for: Any, home: Path, server: Any) -> None:
+    from reasonchat import export
+    from reasonchat.core.cost import format_amount
+
+    extra = (f'[presets.priced]\nbase_url = "{server.base_url}"\nmodel = "shape-deepseek"\n'
+             'price = { input = 2, output = 8, currency = "CNY" }\n')
+    app = app_for(preset="priced", extra=extra)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "what does it cost?")
+        await settle(pilot)
+        live = app.chat.turns()[0].reply.cost
+        assert live is not None
+        shown = format_amount(live.amount, live.currency)
+        assert shown in app.chat.status.text and shown in str(app.chat.query_one("HeaderLine").render())
+        await app.chat.open_conversation(app.session.conversation_id)
+        await until(pilot, lambda: bool(app.chat.query(StoredTurn)))
+        assert shown in str(app.chat.query_one("HeaderLine").render())
+        with TranscriptStore(home / "reasonchat.db") as store:
+            summary = store.require(app.session.conversation_id)
+            assert f"cost {shown}" in export.to_markdown(summary, store.messages(summary.id))
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+        assert shown in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+
+
+@pytest.mark.parametrize("screen", ["picker", "history", "compare picker"])
+async def test_keys_typed_in_a_burst_never_dismiss_the_chat(app_for: Any, screen: str) -> None:
+    """Enter on a choice, then more keys and Enter before the screen has gone: its second dismissal used to pop
+    the chat screen itself (Textual pops whatever is on top), leaving a blank app. Nothing typed is lost
+    either: what came after the first Enter is the chat's."""
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "earlier")
+        await settle(pilot)
+        key = {"picker": "ctrl+k", "history": "ctrl+o", "compare picker": "f2"}[screen]
+        await pilot.press(key)
+        await until(pilot, lambda: app.screen is not app.chat)
+        if screen == "picker":
+            await until(pilot, lambda: bool(app.screen.query("#presets")))
+        opened = app.screen
+        for name in ("enter", "enter", "escape", "enter"):  # in one burst, handled after all have come
+            opened.post_message(events.Key(name, None))
+            app.post_message(events.Key(name, None))
+        await pilot.pause(0.3)
+        assert app.chat in app.screen_stack, [type(s).__name__ for s in app.screen_stack]
+        await pilot.press(key)  # and the bare fact: a screen asked twice to go goes once
+        await until(pilot, lambda: app.screen is not app.chat)
+        opened = app.screen
+        opened.dismiss(None)
+        opened.dismiss(None)
+        await pilot.pause(0.2)
+        assert app.screen is app.chat, [type(s).__name__ for s in app.screen_stack]

@@ -94,18 +94,23 @@ def opened(conversation: int | None, *keys: str, ready: Any = None) -> Any:
 
 
 def test_turn_mid_reasoning(snap_compare: Any, home: Path, server: DemoServer) -> None:
-    app, _ = seeded_app(home, server)
+    """A real flow: a question sent to a model that stops mid-thought (holding its stream open), the screen
+    as the user sees it then — their message, the live "Thinking…" block, the status line thinking."""
+    from reasonchat.demo.scenarios import STALL_AFTER
+
+    app = make_app(write_config(home, server), ProviderOptions(preset="a", model="fault-stall-thinking"),
+                   remember=False)
 
     async def run_before(pilot: Any) -> None:
         steady(pilot)
-        reply = Reply(model="deepseek-v4-flash", preset="a", started=99.0)
-        for word in REASONING.split(" ")[:30]:
-            reply.apply(ReasoningDelta(word + " "), now=100.0)
-        turn = AssistantTurn(reply, "auto")
-        await pilot.app.chat.conversation.mount(turn)
-        await until(pilot, lambda: turn.reasoning.body.content_region.width > 0)
-        await turn.tick()
+        await until(pilot, lambda: bool(pilot.app.chat.query("Footer")))
+        pilot.app.chat.prompt.text = "How do I reverse a list?"
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(pilot.app.chat.query(AssistantTurn))
+                    and pilot.app.chat.query_one(AssistantTurn).reply.reasoning_chunks == STALL_AFTER)
+        turn = pilot.app.chat.query_one(AssistantTurn)
         await until(pilot, lambda: bool(str(turn.reasoning.body.render()).strip()))
+        await pilot.pause(0.2)  # a tick (15 Hz) has copied the last of it onto the screen
         await drawn(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -158,3 +158,25 @@ def test_unknown_key_names_are_refused_with_the_nearest(tmp_path: Path) -> None:
     path.write_text('[keys]\nregenerate = 5\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="regenerate must be a key like"):
         config.load(path)
+
+
+async def test_inline_code_is_drawn_as_the_live_block_draws_it_in_every_theme(app_for: Any) -> None:
+    """A settled block's inline code takes the colours Textual's own Markdown (the live block) gives it in the
+    theme — not Rich's bold cyan on black, a black box in a light theme — and stays readable."""
+    from textual.widgets import Markdown
+
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        live = Markdown("a `code` span")
+        await app.chat.conversation.mount(live)
+        await pilot.pause()
+        for name in BUILTIN_THEMES:
+            if name.startswith("ansi-"):
+                continue
+            app.theme = name
+            await pilot.pause()
+            ours = app.console.get_style("markdown.code")
+            block = live.query_one("MarkdownParagraph")
+            theirs = block.get_component_rich_style("code_inline")
+            assert ours.color == theirs.color and ours.bgcolor == theirs.bgcolor, name
+            assert contrast(ours) >= 3.0, (name, contrast(ours))

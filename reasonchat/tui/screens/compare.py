@@ -17,13 +17,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Static
 
 from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.tui.notice import in_the_tui, tell
+from reasonchat.tui.screens.once import DismissedOnce
 from reasonchat.tui.session import ChatSession
 from reasonchat.tui.widgets.compare_column import CompareColumn
 from reasonchat.tui.widgets.prompt import PromptInput
@@ -36,7 +36,7 @@ HINT = "Compare — Enter asks every column · F5/F6/F7 stop column 1/2/3, or on
        "chat · Escape stops all, then goes back"
 
 
-class CompareScreen(Screen[tuple[int, ProviderOptions] | None]):
+class CompareScreen(DismissedOnce[tuple[int, ProviderOptions] | None]):
     """Dismissed with the conversation to continue in the chat (F5/F6/F7), or None (Escape)."""
 
     DEFAULT_CSS = """

@@ -9,15 +9,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
 from reasonchat.providers import ProviderOptions
 from reasonchat.text.sanitize import clean_line
+from reasonchat.tui.screens.once import Modal
 from reasonchat.tui.session import ChatSession
 
 
-class ComparePicker(ModalScreen[list[ProviderOptions] | None]):
+class ComparePicker(Modal[list[ProviderOptions] | None]):
     DEFAULT_CSS = """
     ComparePicker { align: center middle; }
     ComparePicker > Vertical { width: 80; max-width: 96%; height: auto; max-height: 80%; background: $panel;

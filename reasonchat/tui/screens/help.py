@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from reasonchat.keys import ACTIONS, effective
+from reasonchat.tui.screens.once import Modal
 
 TEXT_KEYS = [  # the prompt's own keys: not remappable
     ("Enter", "send the message"),
@@ -55,7 +55,7 @@ def help_text(keys: Mapping[str, str]) -> str:
     return "\n".join(rows) + "\n" + FOOTER
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90; max-width: 95%; height: auto; max-height: 90%;

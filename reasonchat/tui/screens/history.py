@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -33,6 +32,7 @@ from reasonchat.store.transcripts import Listing, TranscriptStore
 from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.notice import tell
 from reasonchat.tui.screens.confirm import ConfirmScreen
+from reasonchat.tui.screens.once import Modal
 
 PAUSE = 0.05  # seconds of no typing before a search starts (a stale one still running is interrupted)
 MARKS = {"stopped": "■ stopped", "interrupted": "✗ broke off", "error": "✗ failed", "streaming": "… answering"}
@@ -49,14 +49,16 @@ def _label(listed: Listing, snippet: str = "", open_id: int | None = None) -> st
     c = listed.conversation
     when = datetime.fromtimestamp(c.updated_at).strftime("%Y-%m-%d %H:%M")
     is_open = open_id is not None and open_id in {c.id, *(m.id for m in listed.columns)}
-    parts = [f"{'▶' if is_open else ' '} {when}",
+    parts = [when,
              clean_line(c.title or "(untitled)", 60),
              f"{listed.shown} msgs" + (f" (+{listed.more_versions} other versions)" if listed.more_versions else ""),
-             clean_line(listed.where(), 40 if listed.columns else 30)]
+             clean_line(listed.where(), 60 if listed.columns else 44)]
     if listed.cost is not None and listed.currency:
         parts.append(format_amount(listed.cost, listed.currency))
     if mark := MARKS.get(c.last_status or "", ""):
         parts.append(mark)
+    if is_open:  # at the end, so that every row starts in the same column
+        parts.append("◀ open now")
     return " · ".join(parts) + (f"\n    {clean_line(snippet, 110)}" if snippet else "")
 
 
@@ -64,7 +66,7 @@ Rows = list[tuple[Listing, str, int | None]]  # a conversation as listed, a sear
 Opened = tuple[int, int | None]  # what was picked: a conversation, and the message a search found in it
 
 
-class HistoryScreen(ModalScreen[Opened | None]):
+class HistoryScreen(Modal[Opened | None]):
     DEFAULT_CSS = """
     HistoryScreen { align: center middle; }
     HistoryScreen > Vertical { width: 110; max-width: 98%; height: 85%; background: $panel;

@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Select, Static, Switch
 from textual.widgets.option_list import Option
 
@@ -32,6 +31,7 @@ from reasonchat.providers import ProviderOptions
 from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.commands import with_key
 from reasonchat.tui.notice import in_the_tui, tell
+from reasonchat.tui.screens.once import Modal
 from reasonchat.tui.session import CURRENT, ChatSession
 
 SMALL = 24  # rows: below this the picker takes the whole screen and drops its hint line
@@ -43,7 +43,7 @@ class Choice:
     model: str
 
 
-class PresetPicker(ModalScreen[Choice | None]):
+class PresetPicker(Modal[Choice | None]):
     DEFAULT_CSS = """
     PresetPicker { align: center middle; }
     PresetPicker > Vertical { width: 110; max-width: 98%; height: 80%; background: $panel;
@@ -209,7 +209,14 @@ class PresetPicker(ModalScreen[Choice | None]):
         box.border_title = f"models matching “{clean_line(self.filter, 30)}”" if self.filter else ""
 
     def on_key(self, event: events.Key) -> None:
-        """In the model list, typing filters it (Backspace takes back a character)."""
+        """In the model list, typing filters it (Backspace takes back a character). Once a choice has closed
+        the picker, keys that were already on their way here (typed in the same instant) are the chat's."""
+        if self.app.screen is not self:
+            if event.is_printable or event.key == "backspace":
+                event.stop()
+                below = self.app.screen
+                (below.focused or below).post_message(events.Key(event.key, event.character))
+            return
         if self.focused is not self.query_one("#models", OptionList):
             return
         if event.is_printable and event.character and event.character != " ":

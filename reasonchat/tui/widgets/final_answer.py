@@ -161,5 +161,5 @@ def inline_code_style(variables: dict[str, str], dark: bool) -> Style:
     background = Color.parse(variables.get("background", "#000000"))
     tint, text = ("warning", "text-warning") if dark else ("error", "text-error")
     wash = background.blend(Color.parse(variables.get(tint, "#808080")), 0.10 if dark else 0.05)
-    ink = background.blend(Color.parse(variables.get(text, variables.get("foreground", "#ffffff"))), 0.95)
+    ink = wash.blend(Color.parse(variables.get(text, variables.get("foreground", "#ffffff"))), 0.95)
     return Style(color=ink.rich_color, bgcolor=wash.rich_color)
