@@ -6,7 +6,6 @@ the key, what was expected, and the closest valid name when a name is misspelt.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
@@ -16,10 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reasonchat import keys as key_names
 from reasonchat import paths
-from reasonchat.core.cost import check_price
-from reasonchat.core.effort import LEVELS, check_level
 from reasonchat.core.merge import deep_merge
 from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
@@ -165,6 +161,8 @@ def _escaped(text: str) -> str:
     """`text` with newlines and controls escaped (JSON's rules)."""
     if text.isprintable() and '"' not in text and "\\" not in text:
         return text
+    import json
+
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
@@ -327,6 +325,10 @@ def _build(data: dict[str, Any], path: str | None, source: _Source | None) -> Co
 
 
 def _keys(data: Any, where: Any, problems: list[str]) -> dict[str, str]:
+    if data == {}:
+        return {}
+    from reasonchat import keys as key_names  # (only a config with [keys] has names to check)
+
     if not isinstance(data, dict):
         problems.append(f"{where('', 'keys')}: keys must be a table like [keys] regenerate = \"f5\"")
         return {}
@@ -419,7 +421,10 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
 
 
 def _reasoning_problem(key: str, value: Any, label: str, where: Any) -> str:
-    """What is wrong with a preset's `effort`, `effort_map` or `price`."""
+    """What is wrong with a preset's `effort`, `effort_map` or `price` (checked for a config that sets them)."""
+    from reasonchat.core.cost import check_price
+    from reasonchat.core.effort import LEVELS, check_level
+
     if key == "effort" and value and (problem := check_level(value)):
         return f"{where(label, key)}: {label}.{problem}"
     if key == "effort_map":

@@ -26,7 +26,6 @@ from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.state import load_state
 from reasonchat.tui import quiet_gc
-from reasonchat.tui.lazy_lines import LazyLines
 from reasonchat.tui.notice import in_the_tui, tell
 from reasonchat.tui.quitting import Watchdog, catch_quit_signals
 from reasonchat.tui.screens.chat import ChatScreen
@@ -94,6 +93,8 @@ class ReasonChatApp(App[None]):
         self._style_inline_code()
 
     def _theme_changed(self, theme: Theme) -> None:
+        from reasonchat.tui.lazy_lines import LazyLines
+
         self.session.remember_theme(theme.name)
         self._style_inline_code()
         for screen in self.screen_stack:  # answers drawn in the theme before are drawn again in this one
@@ -102,10 +103,10 @@ class ReasonChatApp(App[None]):
 
     def _style_inline_code(self) -> None:
         """Answers are rendered by Rich (on the render thread) with this console: its inline code in the
-        colours the live block uses in this theme (final_answer.inline_code_style)."""
+        colours the live block uses in this theme (inline_code.py)."""
         from rich.theme import Theme as RichTheme
 
-        from reasonchat.tui.widgets.final_answer import inline_code_style
+        from reasonchat.tui.inline_code import inline_code_style
 
         if self._code_theme_pushed:
             self.console.pop_theme()

@@ -521,7 +521,7 @@ def test_closing_the_terminal_ends_the_program_and_saves_the_answer(home: Path, 
             term.keys("C-k")
             term.wait_for("Provider and model")
         if state == "modal":
-            term.wait_for("first token", timeout=30)  # answered; then the delete question, over history
+            term.wait_for("· completion ", timeout=30)  # answered (its usage shown); then the delete question
             term.keys("C-o")
             term.wait_for("History — type to search")
             term.keys("C-d")

@@ -377,7 +377,7 @@ async def test_a_stopped_answers_figures_are_the_same_live_reopened_exported_and
         with TranscriptStore(home / "reasonchat.db") as store:
             summary = store.require(app.session.conversation_id)
             text = export.to_markdown(summary, store.messages(summary.id))
-        assert f"{count.group().replace(' tokens', '')} reasoning tokens" in text.replace(",", "")
+        assert f"{count.group().replace(' tokens', '').replace(',', '')} reasoning tokens" in text
 
 
 async def test_history_counts_the_branch_shown_and_says_there_are_other_versions(app_for: Any) -> None:

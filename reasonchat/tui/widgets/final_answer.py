@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
-from rich.style import Style
-from textual.color import Color
 
 from reasonchat.text.markdown import blocks_and_definitions, reference_definitions, render_parser
 from reasonchat.text.sanitize import clean
@@ -152,14 +150,3 @@ class FinalAnswer(LazyLines):
             self.context = context
             self.changed()
 
-
-def inline_code_style(variables: dict[str, str], dark: bool) -> Style:
-    """How inline code looks in the theme with these CSS variables: what Textual's own Markdown (the live block)
-    draws it with — the theme's warning colour in a dark theme, its error colour in a light one, on a faint
-    wash of it — so a settled block shows inline code as it showed while streaming (Rich's own is bold cyan on
-    black: a black box in a light theme)."""
-    background = Color.parse(variables.get("background", "#000000"))
-    tint, text = ("warning", "text-warning") if dark else ("error", "text-error")
-    wash = background.blend(Color.parse(variables.get(tint, "#808080")), 0.10 if dark else 0.05)
-    ink = wash.blend(Color.parse(variables.get(text, variables.get("foreground", "#ffffff"))), 0.95)
-    return Style(color=ink.rich_color, bgcolor=wash.rich_color)

@@ -52,7 +52,7 @@ def reasoning_title(reply: Reply) -> str:
     """"⠋ Thinking… 3.2 s · 120 tokens" while it thinks, "Thought for 4.2 s · 135 tokens" once done (~ when
     the count is an estimate)."""
     count = reply.reasoning_tokens
-    tokens = "" if count is None else f" · {'' if count[1] else '~'}{count[0]} tokens"
+    tokens = "" if count is None else f" · {'' if count[1] else '~'}{count[0]:,} tokens"
     cut = " · cut short" if reply.reasoning_cut else ""
     if reply.reasoning_cut and not reply.done and not reply.content:
         seconds = reply.reasoning_seconds or 0.0
