@@ -26,6 +26,7 @@ MODEL = "bench-4000@150"
 
 
 def one_run(base_url: str, wait: float) -> float:
+    """Seconds of printed reasoning the store did not have when `ask` was killed `wait` s into its answer."""
     home = Path(tempfile.mkdtemp(prefix="rc-crash-"))
     env = {**os.environ, "REASONCHAT_HOME": str(home)}
     proc = subprocess.Popen([sys.executable, "-m", "reasonchat", "ask", "--base-url", base_url, "--model", MODEL,
@@ -53,6 +54,8 @@ def one_run(base_url: str, wait: float) -> float:
     with sqlite3.connect(home / "reasonchat.db") as conn:
         saved = conn.execute("SELECT reasoning FROM messages WHERE role = 'assistant'").fetchone()[0]
     printed = len(saved.encode())
+    if not data.startswith(saved.encode()):  # the store must hold a prefix of what was shown, nothing else
+        raise RuntimeError(f"the store holds {printed} bytes that are not what the program printed")
     # The moment the printed text first covered what was saved (the stderr text is the reasoning itself).
     covered = next((t for t, n in arrivals if n >= printed), killed_at)
     return killed_at - covered

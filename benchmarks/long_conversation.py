@@ -82,15 +82,22 @@ def loading(app: Any) -> bool:
     return bool(app.chat.mounting_earlier) or render_queue(app).busy
 
 
-async def measure(base_url: str, home: Path, conversation_id: int) -> dict[str, float]:
+MODEL = "bench-20000@0"  # the answer P12 streams below the conversation
+
+
+def write_config(home: Path, base_url: str, model: str) -> None:
+    (home / "config.toml").write_text(
+        f'[presets.bench]\nbase_url = "{base_url}"\nmodel = "{model}"\n', encoding="utf-8")
+
+
+async def measure(base_url: str, home: Path, conversation_id: int, model: str = MODEL) -> dict[str, float]:
     from reasonchat import config
     from reasonchat.providers import ProviderOptions
     from reasonchat.tui.app import make_app
     from reasonchat.tui.render_queue import next_frame
 
     os.environ["REASONCHAT_HOME"] = str(home)
-    (home / "config.toml").write_text(
-        f'[presets.bench]\nbase_url = "{base_url}"\nmodel = "bench-20000@0"\n', encoding="utf-8")
+    write_config(home, base_url, model)
     app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="bench"), remember=False)
     out: dict[str, float] = {}
     probe = LagProbe()
@@ -133,19 +140,24 @@ async def measure(base_url: str, home: Path, conversation_id: int) -> dict[str, 
 
 async def stream_one_more(pilot: Any, app: Any) -> None:
     """Ask one more question below the conversation and wait for its 20k-token answer to end."""
+    before = len(app.chat.turns())
     app.chat.prompt.text = "one more question"
     await pilot.press("enter")
-    while not app.chat.turns() or app.chat.turns()[-1].reply.status == "streaming" or app.chat.generating:
+    while len(app.chat.turns()) == before or app.chat.turns()[-1].reply.status == "streaming" or app.chat.generating:
         await asyncio.sleep(0.02)
+    reply = app.chat.turns()[-1].reply
+    if reply.status != "complete":  # a figure taken after a failed stream would measure the wrong thing
+        raise RuntimeError(f"the answer P12 streams ended {reply.status}: {reply.error}")
     await idle(pilot, app, lambda: loading(app))
 
 
-async def memory(base_url: str, home: Path, conversation_id: int) -> float:
+async def memory(base_url: str, home: Path, conversation_id: int, model: str = MODEL) -> float:
     """P12 as a user meets it, in a process of its own: open the conversation, read its end, ask once more."""
     from reasonchat import config
     from reasonchat.providers import ProviderOptions
     from reasonchat.tui.app import make_app
 
+    write_config(home, base_url, model)
     app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="bench"), remember=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
@@ -155,10 +167,10 @@ async def memory(base_url: str, home: Path, conversation_id: int) -> float:
         return rss_mb()
 
 
-def memory_in_own_process(base_url: str, home: Path, conversation_id: int) -> float:
+def memory_in_own_process(base_url: str, home: Path, conversation_id: int, model: str = MODEL) -> float:
     env = {**os.environ, "REASONCHAT_HOME": str(home)}
     done = subprocess.run([sys.executable, "-m", "benchmarks.long_conversation", "--memory", base_url,
-                           str(conversation_id)], env=env, capture_output=True, text=True, check=True)
+                           str(conversation_id), model], env=env, capture_output=True, text=True, check=True)
     return float(done.stdout.split()[-1])
 
 
@@ -177,15 +189,17 @@ def spawn(home: Path, argv_tail: list[str], marker: bytes) -> float:
     return first_frame([sys.executable, "-m", "reasonchat", *argv_tail], marker, env)
 
 
-def p3(base_url: str, repeats: int = 3) -> tuple[dict[str, float], dict[str, float]]:
+def p3(base_url: str, repeats: int = 3, model: str = "", history: int = 10) -> tuple[dict[str, float],
+                                                                                  dict[str, float]]:
     """Median figures of `repeats` runs each (alternating): single runs on two cores vary by ±8%."""
     from benchmarks.tui_stream import RATE, TOKENS, run_stream
 
+    model = model or f"bench-{TOKENS}@{RATE}"
     bare: list[dict[str, float]] = []
     loaded: list[dict[str, float]] = []
     for _ in range(repeats):
-        bare.append(asyncio.run(run_stream(base_url, f"bench-{TOKENS}@{RATE}")))
-        loaded.append(asyncio.run(run_stream(base_url, f"bench-{TOKENS}@{RATE}", history=10, realistic=True)))
+        bare.append(asyncio.run(run_stream(base_url, model)))
+        loaded.append(asyncio.run(run_stream(base_url, model, history=history, realistic=True)))
     return _median(bare), _median(loaded)
 
 
@@ -195,9 +209,9 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
 
 def main() -> None:
     if "--memory" in sys.argv:  # the child of memory_in_own_process
-        base_url, conversation_id = sys.argv[sys.argv.index("--memory") + 1:][:2]
+        base_url, conversation_id, model = sys.argv[sys.argv.index("--memory") + 1:][:3]
         home = Path(os.environ["REASONCHAT_HOME"])
-        print(asyncio.run(memory(base_url, home, int(conversation_id))))
+        print(asyncio.run(memory(base_url, home, int(conversation_id), model)))
         return
     turns = int(sys.argv[sys.argv.index("--turns") + 1]) if "--turns" in sys.argv else 50
     home = Path(tempfile.mkdtemp(prefix="rc-long-"))

@@ -77,9 +77,11 @@ async def run_stream(base_url: str, model: str, history: int = 0, realistic: boo
         turn = app.chat.query(AssistantTurn).last()
         assert turn.reply.status == "complete", turn.reply.error
         ttft = turn.reply.ttft or 0.0
+        turns = len(app.chat.turns())  # the earlier answers on screen, and this one
     samples.sort()
     return {"wall": wall, "cpu": cpu, "ttft": ttft, "lag_p99": samples[int(len(samples) * 0.99)] if samples else 0,
-            "lag_max": samples[-1] if samples else 0, "lag_median": statistics.median(samples) if samples else 0}
+            "lag_max": samples[-1] if samples else 0, "lag_median": statistics.median(samples) if samples else 0,
+            "turns": turns, "samples": len(samples)}
 
 
 def seed_history(store: object, answers: int) -> None:

@@ -14,12 +14,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from reasonchat.cli.main import main
 from reasonchat.demo.server import DemoServer
@@ -29,6 +30,39 @@ PROXY_VARS += tuple(name.upper() for name in PROXY_VARS)
 # Cleared for every test: a key or a proxy of the machine's must never change what a test sees.
 KEY_VARS = ("OPENAI_API_KEY", "DEEPSEEK_API_KEY", "SILICONFLOW_API_KEY", "DASHSCOPE_API_KEY", "QIANFAN_API_KEY",
             "ARK_API_KEY", "VLLM_API_KEY", "NO_COLOR", *PROXY_VARS)
+
+
+# No test asserts on time: Hypothesis's per-example deadline (200 ms by default) is a timed assertion in
+# disguise, and fails on a loaded machine with nothing wrong. Speed lives in benchmarks/.
+settings.register_profile("reasonchat", deadline=None)
+settings.load_profile("reasonchat")
+
+UNDER_CI = bool(os.environ.get("CI"))
+
+
+def tool(name: str) -> str:
+    """The path of a program a test drives (tmux, bash, setpriv). Off CI a missing one skips the test; under
+    CI it fails it, because a skipped end-to-end test lets CI go green without the tests that matter most."""
+    import shutil
+
+    path = shutil.which(name)
+    if path is None:
+        if UNDER_CI:
+            pytest.fail(f"{name} is not installed, and CI must run every test (.ci/run installs it)")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport,
+                                                                                            pytest.TestReport]:
+    """Under CI a skip is a failure unless the test is marked `may_skip` (its condition is an optional extra
+    a user may or may not have, not a tool CI can install): the class of "CI green with its e2e skipped"."""
+    report = yield
+    if UNDER_CI and report.skipped and not hasattr(report, "wasxfail") and item.get_closest_marker("may_skip") is None:
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI ({report.longrepr}): CI must run every test"
+    return report
 
 
 def answered(text: str) -> Any:

@@ -196,8 +196,9 @@ class StreamDecoder:
         """Decode one parsed chunk (also used for a non-streamed completion, its message as the delta)."""
         if self._failed is not None:
             return []
-        if not isinstance(chunk, dict):
-            return self._fail_with(f"the provider sent a malformed chunk: {clean_line(str(chunk), 60)!r}")
+        if not isinstance(chunk, dict):  # (said as JSON, as it was sent: `null`, not Python's `None`)
+            sent = json.dumps(chunk, ensure_ascii=False)
+            return self._fail_with(f"the provider sent a malformed chunk: {clean_line(sent, 60)!r}")
         if chunk.get("error"):
             return self._fail(chunk)
         self.chunks += 1

@@ -31,6 +31,10 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any = None
+    # When the request came and when its reply was complete (monotonic): tests show that streams overlapped
+    # from these, not from how long a run took.
+    came: float = field(default_factory=time.monotonic)
+    answered: float | None = None
 
 
 @dataclass
@@ -105,9 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and the TUI own the terminal
         pass
 
-    def _record(self, body: Any = None) -> None:
+    def _record(self, body: Any = None) -> Recorded:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        self.server.demo.requests.append(Recorded(self.command, self.path, headers, body))
+        recorded = Recorded(self.command, self.path, headers, body)
+        self.server.demo.requests.append(recorded)
+        return recorded
 
     def do_GET(self) -> None:
         self._record()
@@ -127,7 +133,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._record(raw.decode("utf-8", "replace"))
             self._reply(400, json.dumps({"error": {"message": "body is not JSON", "type": "invalid_request"}}))
             return
-        self._record(body)
+        recorded = self._record(body)
+        try:
+            self._answer(body)
+        finally:
+            recorded.answered = time.monotonic()
+
+    def _answer(self, body: Any) -> None:
         if not self.path.rstrip("/").endswith("/chat/completions") or not isinstance(body, dict):
             self._reply(404, json.dumps({"error": {"message": f"no route {self.path}", "type": "not_found"}}))
             return

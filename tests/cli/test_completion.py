@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.conftest import spawn_env
-
-BASH = shutil.which("bash")
+from tests.conftest import spawn_env, tool
 
 
 def complete(script: str, words: list[str], env: dict[str, str]) -> list[str]:
@@ -21,12 +16,11 @@ def complete(script: str, words: list[str], env: dict[str, str]) -> list[str]:
     line = " ".join(["reasonchat", *words])
     program = (f"{script}\nCOMP_WORDS=({' '.join(repr(w) if w else repr('') for w in ['reasonchat', *words])})\n"
                f"COMP_CWORD={len(words)}\nCOMP_LINE={line!r}\n_reasonchat\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n")
-    done = subprocess.run([str(BASH), "--norc", "--noprofile", "-c", program], capture_output=True, text=True,
+    done = subprocess.run([tool("bash"), "--norc", "--noprofile", "-c", program], capture_output=True, text=True,
                           env=env, timeout=60, check=True)
     return [w for w in done.stdout.split("\n") if w]
 
 
-@pytest.mark.skipif(BASH is None, reason="bash is not installed")
 def test_bash_completes_commands_options_choices_presets_and_ids(cli: Any, home: Path) -> None:
     cli("ask", "--demo", "--model", "shape-deepseek", "hello")  # a conversation, id 1
     script = cli("completion", "bash").out

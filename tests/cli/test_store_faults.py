@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from reasonchat.demo.server import DemoServer
-from tests.conftest import spawn_env
+from tests.conftest import spawn_env, tool
 
 NO_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
 LONG = "bench-8000@8000"  # 6,000 tokens of reasoning and 2,000 of answer in about a second
@@ -32,8 +31,7 @@ def as_user() -> list[str]:
     """The command prefix under which a 0500 folder really is read-only (none needed unless root)."""
     if os.geteuid() != 0:
         return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: cannot make a folder read-only for the program")
+    tool("setpriv")  # running as root, only setpriv makes a 0500 folder read-only for the program
     return NO_OVERRIDE
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,8 +16,13 @@ from typing import Any
 import pytest
 
 from reasonchat.demo.server import DemoServer
+from tests.conftest import tool
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+@pytest.fixture(autouse=True)
+def tmux() -> str:
+    """Every test here drives tmux: skipped without it off CI, failed without it under CI."""
+    return tool("tmux")
 
 
 class Terminal:

@@ -368,7 +368,9 @@ async def test_the_picker_says_a_key_is_missing_before_and_after_picking(app_for
         rows.highlighted = deepseek
         reason = picker.query_one("#reason")
         await until(pilot, lambda: "DEEPSEEK_API_KEY" in str(reason.render()))
+        assert "Not switched" not in str(reason.render())
         await pilot.press("enter")  # picking it explains, and nothing is switched to a provider that cannot answer
+        await until(pilot, lambda: "Not switched" in str(reason.render()))  # Enter was heard, and answered
         assert isinstance(app.screen, PresetPicker)
         assert "set DEEPSEEK_API_KEY" in str(reason.render())
         assert app.session.options.preset == "a"

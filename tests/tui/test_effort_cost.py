@@ -110,10 +110,22 @@ async def test_answer_now_cuts_the_thinking_and_asks_again_without_it(app_for: A
 
 
 async def test_ctrl_f_is_the_prompts_own_once_the_answer_streams(app_for: Any) -> None:
-    app = app_for()
+    app = app_for(model="bench-3000@1000")  # 2,250 tokens of reasoning, then 750 of answer, at 1,000 tok/s
     async with app.run_test(size=SIZE) as pilot:
         assert app.chat.check_action("answer_now", ()) is False  # nothing streaming
         await send(pilot, "q")
+        bound: dict[str, bool] = {}
+
+        def phase() -> bool:
+            """Record whether ctrl+f is ours in the phase the live answer is in, checked in the same moment."""
+            reply = app.chat.turns()[-1].reply if app.chat.turns() else None
+            if app.chat.generating and reply is not None and reply.first_token_at is not None:
+                name = "answering" if reply.answer_chunks else "thinking"
+                bound.setdefault(name, bool(app.chat.check_action("answer_now", ())))
+            return "answering" in bound
+
+        await until(pilot, phase)
+        assert bound == {"thinking": True, "answering": False}  # ours while it thinks, the prompt's after
         await settle(pilot)
         assert app.chat.check_action("answer_now", ()) is False
         assert not app.chat.query_one(AssistantTurn).reply.reasoning_cut

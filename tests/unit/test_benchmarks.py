@@ -1,5 +1,7 @@
-"""The benchmark scripts still work, on tiny inputs: the figures in benchmarks/README.md come from code that
-runs. Nothing here asserts a time (performance targets live in the benchmarks, not in the test suite)."""
+"""The benchmark scripts still work, on tiny inputs: each runs its real measuring path (nothing stubbed) and
+what it measured is plausible — an answer completed, rows found, memory a Python with Textual could have. The
+figures in benchmarks/README.md come from code that runs. Nothing here asserts a time against a target
+(performance targets live in the benchmarks, not in the test suite)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,17 @@ def test_tui_stream_measures_a_complete_answer(tmp_path: Path, monkeypatch: pyte
     with demo_server_process() as base_url:
         run = asyncio.run(tui_stream.run_stream(base_url, "bench-600@0"))  # asserts the answer completed
     assert run["wall"] > run["ttft"] > 0
-    assert run["cpu"] > 0
-    assert tui_stream._stream_time(run) == run["wall"] - run["ttft"]
+    assert 0 < run["cpu"] < run["wall"] * (os.cpu_count() or 1) + 1  # this process's CPU, within the machine's
+    assert run["turns"] == 1 and run["samples"] >= 1  # one answer on screen; the lag probe ran beside it
+    assert 0 <= run["lag_median"] <= run["lag_p99"] <= run["lag_max"]
+
+
+def test_tui_stream_p3_opens_the_earlier_answers_before_streaming(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))
+    with demo_server_process() as base_url:
+        run = asyncio.run(tui_stream.run_stream(base_url, "bench-600@0", history=2))
+    assert run["turns"] == 3  # the two earlier answers were on screen while this one streamed
 
 
 def test_compare_stream_measures_three_complete_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,8 +77,8 @@ def test_crash_loss_measures_a_killed_ask() -> None:
     from benchmarks import crash_loss
 
     with demo_server_process() as base_url:
-        lost = crash_loss.one_run(base_url, 2.0)
-    assert lost >= 0
+        lost = crash_loss.one_run(base_url, 2.0)  # raises if the store holds what was not printed
+    assert 0 <= lost < 2.0  # never more than the run lasted
 
 
 def test_long_conversation_measures_each_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,15 +88,31 @@ def test_long_conversation_measures_each_figure(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))
     conversation = seed_long_conversation(tmp_path / "reasonchat.db", 3, marker=lc.MARKER)
     with demo_server_process() as base_url:
-        monkeypatch.setattr(lc, "stream_one_more", _no_stream)
-        figures = asyncio.run(lc.measure(base_url, tmp_path, conversation))
+        spawned = lc.spawn(tmp_path, ["--demo", "-c"], lc.MARKER.encode())  # P9 spawned: the marker was seen
+        figures = asyncio.run(lc.measure(base_url, tmp_path, conversation, model="bench-600@0"))
+        own = lc.memory_in_own_process(base_url, tmp_path, conversation, model="bench-600@0")
+        bare, loaded = lc.p3(base_url, repeats=1, model="bench-600@0", history=2)
+    assert spawned > 0
     assert figures["p9_all_loaded"] >= figures["p9_first_frame"] > 0
     assert figures["p11_pages"] >= 1
-    assert figures["p12_rss_paged"] > 0
+    for rss in (figures["p12_rss_paged"], own):  # P12 after a real stream: a Python with Textual and a
+        assert 30 < rss < 2000                   # conversation holds tens of MB, not zero, not gigabytes
+    assert (bare["turns"], loaded["turns"]) == (1, 3)  # P3': the earlier answers were on screen
+    assert bare["cpu"] > 0 and loaded["cpu"] > 0
 
 
-async def _no_stream(pilot: object, app: object) -> None:
-    """The 20k-token answer P12 asks for is the long part: its code runs in test_tui_stream above."""
+def test_store_scale_measures_its_queries_on_a_small_store(tmp_path: Path) -> None:
+    from benchmarks import store_scale
+    from reasonchat.store import TranscriptStore
+
+    path = tmp_path / "scale.db"
+    store_scale.fill(path, conversations=60, messages=600, big=40)
+    with TranscriptStore(path) as store:
+        figures = store_scale.measure(store)
+    found = {name: rows for name, (_, rows) in figures.items()}
+    assert (found["list"], found["open"], found["needle"]) == (50, 40, 1)  # the newest 50, the long one, the needle
+    assert 1 <= found["common"] <= 50 and 1 <= found["chinese"] <= 50
+    assert all(best > 0 for best, _ in figures.values())
 
 
 def test_large_store_search_measures_every_query(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,9 +129,9 @@ def test_large_store_search_measures_every_query(monkeypatch: pytest.MonkeyPatch
 def test_startup_commands_run_against_a_seeded_store(monkeypatch: pytest.MonkeyPatch) -> None:
     env = startup.seeded_home(4, 8)  # where a user's files are: XDG folders, no REASONCHAT_HOME
     assert "REASONCHAT_HOME" not in env
-    bare, times = startup.command_ratios([sys.executable, "-m", "reasonchat"], env, runs=1)
+    bare, times = startup.command_ratios([sys.executable, "-m", "reasonchat"], env, runs=1)  # each exits 0
     assert bare > 0
-    assert set(times) == set(startup.COMMANDS)
+    assert all(seconds > bare / 2 for seconds in times.values())  # each is a Python start and then some
 
 
 def test_realistic_answers_stream_through_the_tui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from reasonchat.core.decoder import StreamDecoder
 from reasonchat.core.events import Finished, StreamFailed, Usage
 from reasonchat.core.reply import Reply
@@ -155,6 +157,10 @@ def test_events_end_with_exactly_one_terminal_event() -> None:
     assert [type(e) for e in events].count(StreamFailed) == 1
 
 
-def test_non_dict_chunk() -> None:
-    reply = decode(["data: [1, 2]"])
-    assert reply.status == "error" or reply.status == "interrupted"
+@pytest.mark.parametrize("data", ["[1, 2]", '"a string"', "42", "null", "true"])
+def test_a_chunk_that_is_json_but_not_an_object_ends_the_stream_and_is_never_skipped(data: str) -> None:
+    # (A decoder that skipped it would go on to "more" and finish: "complete", with a piece silently missing.)
+    reply = decode([chunk({"content": "ok "}), f"data: {data}", chunk({"content": "more"}, "stop")])
+    assert reply.status == "interrupted"
+    assert reply.error == f"the provider sent a malformed chunk: {data!r}"
+    assert reply.content == "ok "

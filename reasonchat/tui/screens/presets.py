@@ -155,8 +155,8 @@ class PresetPicker(Modal[Choice | None]):
         self._choose(self.highlighted_row, event.option.id or "")
 
     def _choose(self, row: str, model: str) -> None:
-        if row in self.missing:  # nothing could be sent there: say how to fix it rather than fail later
-            self._say(self.missing[row])
+        if row in self.missing:  # nothing could be sent there: say so, and how to fix it, rather than fail later
+            self._say(f"Not switched: {self.missing[row]}")
             return
         self.dismiss(Choice(row, model))
 
