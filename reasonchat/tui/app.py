@@ -251,7 +251,7 @@ class ReasonChatApp(App[None]):
 
         self.push_screen(PresetPicker(self.session, reason), chosen)
 
-    def use_preset(self, name: str) -> None:
+    def action_use_preset(self, name: str) -> None:
         self.session.choose(name, None)
         self.chat.refresh_header()
         tell(self, f"Next message goes to {name}")
@@ -284,7 +284,7 @@ class ReasonChatApp(App[None]):
         else:
             self.push_screen(ComparePicker(self.session), chosen)
 
-    def use_role(self, name: str) -> None:
+    def action_use_role(self, name: str) -> None:
         self.session.set_settings(role=name)
         self.chat.refresh_header()
         tell(self, f"This conversation's role: {name}")
