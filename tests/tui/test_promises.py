@@ -129,11 +129,7 @@ async def test_history_search_waits_for_a_pause_runs_off_the_loop_and_the_newest
 async def test_the_palette_switches_preset_by_its_use_preset_entry(app_for: Any, server: DemoServer) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Use preset: b")
-        await until(pilot, lambda: "Use preset: b" in _palette_text(app))
-        await pilot.press("enter")
+        await from_the_palette(pilot, "Use preset: b")
         await until(pilot, lambda: app.session.options.preset == "b")
         await send(pilot, "hello b")
         await settle(pilot)
@@ -149,23 +145,28 @@ def test_every_palette_entry_names_an_action_that_exists(home: Path, server: Dem
 
     cfg = write_config(home, server, '[roles.tutor]\nsystem = "Explain slowly."\n')
     for entry in entries(cfg):
-        target, _, name = entry.action.rpartition(".")
+        target, _, name = entry.action.split("(")[0].rpartition(".")
         owner = ReasonChatApp if target == "app" else ChatScreen
-        assert callable(getattr(owner, f"action_{name.split('(')[0]}", None)), entry
+        assert callable(getattr(owner, f"action_{name}", None)), entry
 
 
 async def test_the_palette_sets_a_role_by_its_use_role_entry(app_for: Any, server: DemoServer) -> None:
     app = app_for(extra='[roles.tutor]\nsystem = "Explain slowly."\n')
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Use role: tutor")
-        await until(pilot, lambda: "Use role: tutor" in _palette_text(app))
-        await pilot.press("enter")
+        await from_the_palette(pilot, "Use role: tutor")
         await until(pilot, lambda: app.screen is app.chat)
         await send(pilot, "hello")
         await settle(pilot)
     assert server.chat_bodies()[-1]["messages"][0] == {"role": "system", "content": "Explain slowly."}
+
+
+async def from_the_palette(pilot: Any, title: str) -> None:
+    """ctrl+p, `title` typed, and Enter once the palette lists it (first: the typed text is its best match)."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*title)
+    await until(pilot, lambda: _palette_text(pilot.app).startswith(title))
+    await pilot.press("enter")
 
 
 def _palette_text(app: Any) -> str:
