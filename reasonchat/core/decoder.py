@@ -184,9 +184,7 @@ class StreamDecoder:
         self._data = []
         if event == "error":
             return self._fail(_loads_or_text(payload))
-        if payload == "[DONE]":
-            return []
-        try:
+        try:  # (a lone `[DONE]` never gets here: `feed_line` takes it as it comes)
             chunk = json.loads(payload)
         except ValueError:
             return self._fail_with(f"the provider sent a malformed chunk: {clean_line(payload, 60)!r}")

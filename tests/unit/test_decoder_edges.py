@@ -176,3 +176,49 @@ def test_clean_turns_crlf_into_a_newline_drops_a_lone_cr_and_clean_line_cuts_onl
     assert clean("a\r\nb\rc") == "a\nbc"  # (a lone CR would send the cursor back over the line)
     assert clean_line("x" * 10, 10) == "x" * 10
     assert clean_line("x" * 11, 10) == "x" * 9 + "…"
+
+
+@pytest.mark.parametrize(("lines", "message", "status"), [
+    (["event:error", "data:upstream timed out", ""], "upstream timed out", None),  # an error event in plain words
+    (['error:{"message": "no space"}'], "no space", None),
+    (["event: error", 'data: {"message": "busy", "code": 503}', ""], "busy", 503),  # not nested under "error"
+    (["event: error", 'data: {"error": "quota"}', ""], "quota", None),  # the error is a string, not an object
+    (["error: plain text"], "plain text", None),
+    (["event: error", 'data: {"error": ["odd"]}', ""], "unknown error", None),
+])
+def test_every_form_of_a_mid_stream_error(lines: list[str], message: str, status: int | None) -> None:
+    failed = failure(events([delta(content="a"), *lines]))
+    assert (failed.message, failed.status_code) == (f"the provider reported an error mid-stream: {message}", status)
+
+
+def test_multi_line_events_one_after_another_and_a_long_broken_one_quoted_to_its_limit() -> None:
+    split = ['data: {"choices": [{"delta":', 'data: {"content": "a"}}]}', ""]
+    assert [e for e in events(split + split) if isinstance(e, AnswerDelta)] == [AnswerDelta("a"), AnswerDelta("a")]
+    broken = '{"x": "' + "y" * 100
+    said = failure(events(["data: {", f"data: {broken}", ""])).message
+    assert said == f"the provider sent a malformed chunk: {clean_line('{' + chr(10) + broken, 60)!r}"
+
+
+def test_lines_come_as_soon_as_they_end_and_a_held_cr_ends_the_last_one() -> None:
+    splitter = LineSplitter()
+    assert splitter.feed(b"a\nb\nc") == ["a", "b"]  # before the body ends
+    assert splitter.feed(b"d\r") == []
+    assert splitter.finish() == ["cd"]
+    assert lines_of(b"last\r") == ["last"]
+
+
+def test_the_tag_splitter_says_nothing_for_nothing_and_lets_go_of_what_is_not_a_tag_at_once() -> None:
+    splitter = ThinkTagSplitter()
+    assert splitter.feed("<think>x</think>ok") == [ReasoningDelta("x"), AnswerDelta("ok")]
+    assert splitter.feed("") == []  # no empty delta in the answer
+    assert ThinkTagSplitter().feed("hi") == [AnswerDelta("hi")]  # short, but not the start of <think>: not held
+    splitter = ThinkTagSplitter()
+    out = splitter.feed("<think>abc  </thi") + splitter.finish()  # a closing tag cut off by the end
+    assert "".join(e.text for e in out if isinstance(e, ReasoningDelta)) == "abc  </thi"
+
+
+def test_answer_now_with_an_empty_question_adds_only_the_note() -> None:
+    from reasonchat.core.conversation import answer_now_request
+
+    out = answer_now_request([{"role": "user", "content": ""}], "r")
+    assert out[0]["content"].startswith("\n\n---\nYour reasoning")

@@ -23,6 +23,7 @@ def store(tmp_path: Path) -> TranscriptStore:
 
 def saved(store: TranscriptStore, conversation: int) -> tuple[str, str, str] | None:
     rows = [m for m in store.messages(conversation) if m.role == "assistant"]
+    assert len(rows) <= 1, rows  # every write rewrites the one row: never a row per flush
     return (rows[-1].reasoning, rows[-1].content, rows[-1].status) if rows else None
 
 
