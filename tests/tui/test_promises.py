@@ -81,7 +81,7 @@ async def test_history_search_waits_for_a_pause_runs_off_the_loop_and_the_newest
         app_for: Any, home: Path, monkeypatch: Any) -> None:
     from reasonchat.tui.screens import history as history_screen
 
-    monkeypatch.setattr(history_screen, "PAUSE", 1.0)  # longer than any burst of keys, however slow the machine
+    monkeypatch.setattr(history_screen, "PAUSE", 3.0)  # longer than any burst of keys, however slow the machine
     app = app_for()
     seeded(home, ["alpha river", "beta mountain", "gamma river"])
     # The store's own search, held on a gate for the first query: it runs on a thread (the screen answers
