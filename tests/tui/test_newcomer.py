@@ -234,10 +234,7 @@ async def test_an_edited_question_stays_reachable_from_the_keyboard_and_by_a_cli
 async def test_a_click_on_the_arrows_of_a_version_mark_steps_it(app_for: Any) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, "q")
-        await settle(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await asked_and_regenerated(pilot, "q")
         mark = app.chat.conversation.query_one(VersionMark)
         assert (mark.number, mark.count) == (2, 2)
         await pilot.click(VersionMark, offset=(1, 0))  # ◀
@@ -352,16 +349,46 @@ async def test_a_missing_key_in_the_tui_points_at_the_demo_row_not_a_flag(home: 
         assert "DEEPSEEK_API_KEY" in reason and "--demo" not in reason and "its row in the picker" in reason
 
 
+async def asked_and_regenerated(pilot: Any, question: str) -> None:
+    """`question` sent and answered, then ctrl+r: two versions of its answer."""
+    await send(pilot, question)
+    await settle(pilot)
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+
+
+async def first_history_row(pilot: Any) -> str:
+    """ctrl+o, and the text of the first row once the listing has come."""
+    app = pilot.app
+    await pilot.press("ctrl+o")
+    await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
+    return str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+
+
 # -- one source for every figure ------------------------------------------------------------------------
+
+
+def priced(app_for: Any, server: Any, model: str) -> Any:
+    """The app on a preset with a price, answered by the demo's `model`."""
+    return app_for(preset="priced", extra=f'[presets.priced]\nbase_url = "{server.base_url}"\nmodel = "{model}"\n'
+                                          'price = { input = 2, output = 8, currency = "CNY" }\n')
+
+
+async def reopened_and_exported(pilot: Any, home: Path) -> str:
+    """The open conversation opened again (its stored turns shown), and its Markdown export."""
+    from reasonchat import export
+
+    app = pilot.app
+    await app.chat.open_conversation(app.session.conversation_id)
+    await until(pilot, lambda: bool(app.chat.query(StoredTurn)))
+    with TranscriptStore(home / "reasonchat.db") as store:
+        summary = store.require(app.session.conversation_id)
+        return export.to_markdown(summary, store.messages(summary.id))
 
 
 async def test_a_stopped_answers_figures_are_the_same_live_reopened_exported_and_listed(
         app_for: Any, home: Path, server: Any) -> None:
-    from reasonchat import export
-
-    extra = (f'[presets.priced]\nbase_url = "{server.base_url}"\nmodel = "bench-6000@400"\n'
-             'price = { input = 2, output = 8, currency = "CNY" }\n')
-    app = app_for(preset="priced", extra=extra)
+    app = priced(app_for, server, "bench-6000@400")
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "think for a while")
         await until(pilot, lambda: bool(app.chat.turns()) and app.chat.turns()[0].reply.reasoning_chunks > 40)
@@ -371,25 +398,16 @@ async def test_a_stopped_answers_figures_are_the_same_live_reopened_exported_and
         title = live.reasoning.title_text
         count = re.search(r"~?[\d,]+ tokens", title)
         assert count, title
-        await app.chat.open_conversation(app.session.conversation_id)
-        await until(pilot, lambda: bool(app.chat.query(StoredTurn)))
+        text = await reopened_and_exported(pilot, home)
         assert re.search(r"~?[\d,]+ tokens", app.chat.query_one(StoredTurn).title_text).group() == count.group()
-        with TranscriptStore(home / "reasonchat.db") as store:
-            summary = store.require(app.session.conversation_id)
-            text = export.to_markdown(summary, store.messages(summary.id))
         assert f"{count.group().replace(' tokens', '').replace(',', '')} reasoning tokens" in text
 
 
 async def test_history_counts_the_branch_shown_and_says_there_are_other_versions(app_for: Any) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, "q")
-        await settle(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
-        row = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        await asked_and_regenerated(pilot, "q")
+        row = await first_history_row(pilot)
         assert "2 msgs (+1 other versions)" in row and "  " not in row.strip()
 
 
@@ -416,9 +434,7 @@ async def test_a_compares_history_row_costs_all_its_columns(home: Path, server: 
         assert all(m.cost for m in members)
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.chat)
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
-        row = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        row = await first_history_row(pilot)
         from reasonchat.core.cost import format_amount
 
         assert format_amount(total, "CNY") in row and "⇉ c·shape-deepseek | d·shape-volcano" in row
@@ -615,12 +631,9 @@ async def test_the_first_down_from_the_search_box_moves_to_the_second_row(app_fo
 
 async def test_a_finished_answers_cost_is_the_same_live_reopened_exported_and_listed(
         app_for: Any, home: Path, server: Any) -> None:
-    from reasonchat import export
     from reasonchat.core.cost import format_amount
 
-    extra = (f'[presets.priced]\nbase_url = "{server.base_url}"\nmodel = "shape-deepseek"\n'
-             'price = { input = 2, output = 8, currency = "CNY" }\n')
-    app = app_for(preset="priced", extra=extra)
+    app = priced(app_for, server, "shape-deepseek")
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "what does it cost?")
         await settle(pilot)
@@ -628,15 +641,10 @@ async def test_a_finished_answers_cost_is_the_same_live_reopened_exported_and_li
         assert live is not None
         shown = format_amount(live.amount, live.currency)
         assert shown in app.chat.status.text and shown in str(app.chat.query_one("HeaderLine").render())
-        await app.chat.open_conversation(app.session.conversation_id)
-        await until(pilot, lambda: bool(app.chat.query(StoredTurn)))
+        exported = await reopened_and_exported(pilot, home)
         assert shown in str(app.chat.query_one("HeaderLine").render())
-        with TranscriptStore(home / "reasonchat.db") as store:
-            summary = store.require(app.session.conversation_id)
-            assert f"cost {shown}" in export.to_markdown(summary, store.messages(summary.id))
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
-        assert shown in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert f"cost {shown}" in exported
+        assert shown in await first_history_row(pilot)
 
 
 @pytest.mark.parametrize("screen", ["picker", "history", "compare picker"])

@@ -20,7 +20,7 @@ from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.screens.presets import PresetPicker
 from reasonchat.tui.widgets.header_line import HeaderLine
 from tests.conftest import answered
-from tests.tui.conftest import send, settle, until, write_config
+from tests.tui.conftest import assert_agree, send, settle, until, write_config
 from tests.tui.test_network import GatedKey
 
 SIZE = (110, 36)
@@ -126,14 +126,20 @@ async def test_history_search_waits_for_a_pause_runs_off_the_loop_and_the_newest
         assert listed.option_count == 1 and "beta mountain" in str(listed.get_option_at_index(0).prompt)
 
 
-async def test_the_palette_switches_preset_by_its_use_preset_entry(app_for: Any, server: DemoServer) -> None:
+async def test_the_palette_switches_preset_by_its_use_preset_entry(app_for: Any, server: DemoServer,
+                                                                  home: Path) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
-        await from_the_palette(pilot, "Use preset: b")
+        await send(pilot, "hello a")
+        await settle(pilot)
+        await from_the_palette(pilot, "Use preset: b")  # mid-conversation: the next answer comes from b
         await until(pilot, lambda: app.session.options.preset == "b")
+        assert str(app.chat.query_one(HeaderLine).render()).startswith("b · shape-volcano")
         await send(pilot, "hello b")
         await settle(pilot)
-        assert server.chat_bodies()[-1]["model"] == "shape-volcano"  # preset b's model answered
+        assert [body["model"] for body in server.chat_bodies()] == ["shape-deepseek", "shape-volcano"]
+        assert len(app.chat.turns()) == 2
+        assert_agree(app, home)  # the same conversation, on screen, in the session and in the store
 
 
 def test_every_palette_entry_names_an_action_that_exists(home: Path, server: DemoServer) -> None:

@@ -35,6 +35,7 @@ from reasonchat.tui.screens.once import Modal
 from reasonchat.tui.session import CURRENT, ChatSession
 
 SMALL = 24  # rows: below this the picker takes the whole screen and drops its hint line
+FIELDS = {"temperature": "temperature", "max-tokens": "max_tokens"}  # the fields' ids → the settings they set
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ class PresetPicker(Modal[Choice | None]):
     @on(Input.Changed, "#max-tokens")
     def on_field_changed(self, event: Input.Changed) -> None:
         """A valid value is kept at once; one that is not is said (and not kept)."""
-        name = "temperature" if event.input.id == "temperature" else "max_tokens"
+        name = FIELDS[event.input.id or ""]
         value, problem = _field_value(name, event.value)
         if problem:
             self._say(problem)
@@ -280,18 +281,17 @@ class PresetPicker(Modal[Choice | None]):
     @on(Input.Submitted, "#max-tokens")
     def on_field_submitted(self, event: Input.Submitted) -> None:
         """Enter in a field: done, if what it holds is a value (else it says why and stays)."""
-        name = "temperature" if event.input.id == "temperature" else "max_tokens"
-        _, problem = _field_value(name, event.value)
+        _, problem = _field_value(FIELDS[event.input.id or ""], event.value)
         if problem:
             self._say(problem)
-            return
-        self.dismiss(None)
+        else:
+            self.dismiss(None)
 
     def _invalid_fields(self) -> list[str]:
         """What the fields hold that is not a value (and so was not kept): one line for each."""
         out = []
-        for name, selector in (("temperature", "#temperature"), ("max_tokens", "#max-tokens")):
-            text = self.query_one(selector, Input).value
+        for field, name in FIELDS.items():
+            text = self.query_one(f"#{field}", Input).value
             _, problem = _field_value(name, text)
             if problem:
                 out.append(f"{name.replace('_', ' ')} “{clean_line(text, 20)}” was not kept: {problem}")
