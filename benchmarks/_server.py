@@ -18,11 +18,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server_process(realistic: bool = False) -> Iterator[str]:
+def demo_server_process(realistic: bool = False, math: bool = False) -> Iterator[str]:
     """Yields the base URL of a `reasonchat demo-server` running in a subprocess (`realistic`: its `bench-`
-    answers are benchmarks/fixtures.py's realistic ones, benchmarks/_realistic_server.py)."""
+    answers are benchmarks/fixtures.py's realistic ones, benchmarks/_realistic_server.py; `math`: and half
+    their blocks carry math)."""
     port = free_port()
-    server = ["benchmarks._realistic_server"] if realistic else ["reasonchat", "demo-server"]
+    server = ["benchmarks._realistic_server"] if realistic or math else ["reasonchat", "demo-server"]
+    server += ["--math"] if math else []
     proc = subprocess.Popen([sys.executable, "-m", *server, "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}/v1"

@@ -165,6 +165,40 @@ def answer(rng: random.Random, lang: str = "en", tokens: int | None = None) -> s
     return "\n\n".join([*parts, "\n".join(refs)]) + "\n"
 
 
+_FORMULAS = (r"x^2 - 5x + 6 = 0", r"\frac{5 \pm 1}{2}", r"\Delta = b^2 - 4ac", r"x_{i+1} = \sqrt{x_i + 1}",
+             r"\sum_{k=1}^{n} k = \frac{n(n+1)}{2}", r"a \equiv b \pmod{m}", r"\alpha + \beta = 90^\circ",
+             r"\lim_{n \to \infty} \left(1 + \frac{1}{n}\right)^n = e", r"\int_0^1 x^2 \, dx = \frac{1}{3}",
+             r"\binom{n}{k}", r"f(x) \le g(x)", r"\mathbb{R}^n", r"p \implies q")
+_DISPLAYS = (
+    "\\[\n{f}\n\\]",
+    "$${f}$$",
+    "\\begin{{align*}}\nx + y &= 10 \\\\\nx - y &= {f}\n\\end{{align*}}",
+    "$$A = \\begin{{pmatrix}} 1 & 2 \\\\ 3 & 4 \\end{{pmatrix}}, \\quad {f}$$",
+)
+
+
+def math_answer(rng: random.Random, lang: str = "en", tokens: int | None = None) -> str:
+    """A realistic answer (`answer`) of which half the blocks carry math, as DeepSeek (`\\( \\)`, `\\[ \\]`) and
+    Qwen (`$ $`, `$$ $$`, `\\boxed`) write it: paragraphs with inline formulas, display blocks, environments."""
+    target = tokens or rng.randint(1000, 4000)
+    w = Writer(rng, lang)
+    parts = [w.paragraph()]
+    while estimate_tokens("\n\n".join(parts)) < target:
+        if rng.random() < 0.5:
+            parts.append(rng.choice([w.paragraph, w.inline, lambda: w.code(rng.randint(10, 40)), w.table])())
+            continue
+        formula = rng.choice(_FORMULAS)
+        if rng.random() < 0.6:
+            words = w.paragraph().split(" ")
+            at = rng.randrange(1, max(2, len(words)))
+            span = f"\\( {formula} \\)" if rng.random() < 0.5 else f"${formula}$"
+            parts.append(" ".join([*words[:at], span, *words[at:]]))
+        else:
+            parts.append(rng.choice(_DISPLAYS).format(f=formula))
+    parts.append(f"**Final Answer:** \\( \\boxed{{{rng.choice(_FORMULAS)}}} \\)")
+    return "\n\n".join(parts) + "\n"
+
+
 def reasoning(rng: random.Random, lang: str = "en", tokens: int | None = None) -> str:
     """Plain reasoning of `tokens` (default 3–15k) tokens: paragraphs, now and then a short list."""
     target = tokens or rng.randint(3000, 15000)

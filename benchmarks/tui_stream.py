@@ -3,7 +3,8 @@
 P1  a 20k-token stream (15k reasoning + 5k Markdown answer with code and tables) paced at 3,000 tok/s:
     wall time / the stream's ideal duration (target <= 1.05) and process CPU / wall (target <= 0.35)
 P1' P1 with realistic answers (benchmarks/fixtures.py through benchmarks/_realistic_server.py): long code
-    with nested fences, wide tables, nested lists, reference links, Chinese (targets as P1)
+    with nested fences, wide tables, nested lists, reference links, Chinese (targets as P1); and with half the
+    answer's blocks carrying math (`fixtures.math_answer`)
 P2  event-loop lag p99 during P1, from a timer that measures its own lateness (target <= 50 ms)
 P3  P1 with 10 long earlier answers in the conversation / P1 with none (target <= 1.05)
 P6  an unpaced 80k-token stream / an unpaced 20k-token stream (target <= 4.2, i.e. linear)
@@ -118,6 +119,8 @@ def main() -> None:
                        key=_stream_time)
     with demo_server_process(realistic=True) as base_url:
         p1_real = asyncio.run(run_stream(base_url, f"bench-{TOKENS}@{RATE}"))
+    with demo_server_process(math=True) as base_url:
+        p1_math = asyncio.run(run_stream(base_url, f"bench-{TOKENS}@{RATE}"))
     # The stream's own time starts with the first token; TTFT (connection, request) is not the TUI's cost.
     p1_stream, p3_stream = _stream_time(p1), _stream_time(p3)
     print(f"P1 {TOKENS} tokens at {RATE} tok/s (ideal {ideal:.2f} s): wall {p1['wall']:.2f} s "
@@ -126,6 +129,10 @@ def main() -> None:
     print(f"P1' the same with realistic answers (long code, nested fences, tables, lists, Chinese): ratio "
           f"{_stream_time(p1_real) / ideal:.3f} (target <= 1.05); CPU {p1_real['cpu'] / p1_real['wall']:.2f} of "
           f"wall (target <= 0.35); lag p99 {p1_real['lag_p99'] * 1000:.1f} ms")
+    print(f"P1' math: the same, half the answer's blocks with math (DeepSeek and Qwen styles), the reasoning with "
+          f"formulas: ratio {_stream_time(p1_math) / ideal:.3f} (target <= 1.05); CPU "
+          f"{p1_math['cpu'] / p1_math['wall']:.2f} of wall (target <= 0.35); "
+          f"lag p99 {p1_math['lag_p99'] * 1000:.1f} ms")
     print(f"P2 event-loop lag during P1: p99 {p1['lag_p99'] * 1000:.1f} ms (target <= 50), "
           f"median {p1['lag_median'] * 1000:.1f} ms, max {p1['lag_max'] * 1000:.1f} ms")
     print(f"P3 with 10 long earlier answers: wall {p3['wall']:.2f} s, ratio to P1 {p3_stream / p1_stream:.3f} "

@@ -29,6 +29,7 @@ from rich.cells import cell_len
 
 SIZE = (120, 34)
 FIRST = (100, 18)  # the first picture: a question and its reasoning, framed close
+MATH = (100, 44)  # a math answer and its reasoning, whole
 CONFIG = """
 default_preset = "deepseek"
 [presets.deepseek]
@@ -59,7 +60,7 @@ def fix_wide_text(svg: str) -> str:
         return f"{match.group(1)}{wide:g}{match.group(3)}{match.group(4)}{match.group(5)}"
 
     return _TEXT.sub(fixed, svg)
-SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker", "compare")
+SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker", "compare", "math")
 
 
 async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 30) -> None:
@@ -126,6 +127,15 @@ async def _make(out: Path) -> None:
         await _until(pilot, lambda: not app.screen.streaming and all(c.worker for c in app.screen.query(CompareColumn)),
                      timeout=60)
         await _shoot(pilot, out, "compare")
+        await pilot.press("escape")
+        await _until(pilot, lambda: app.screen is chat)
+        await chat.action_new()  # a conversation of its own
+        await pilot.resize_terminal(*MATH)
+        await pilot.press("ctrl+t")  # the reasoning shown: it reads as math too
+        await _send(pilot, "Solve x^2 - 5x + 6 = 0")
+        await _until(pilot, lambda: not chat.generating and bool(chat.turns()) and "Final Answer"
+                     in chat.turns()[-1].reply.content, timeout=60)
+        await _shoot(pilot, out, "math")
 
 
 def make(out: Path) -> list[Path]:

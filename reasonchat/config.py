@@ -21,6 +21,7 @@ from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
 
 REASONING_MODES = ("auto", "expanded", "collapsed", "hidden")
+MATH_MODES = ("unicode", "source")  # LaTeX drawn as Unicode, or shown as the model wrote it
 # Textual's own themes, for `[ui] theme` (tests/unit/test_config.py holds this to textual.theme.BUILTIN_THEMES).
 THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula", "tokyo-night", "monokai",
           "flexoki", "catppuccin-latte", "catppuccin-frappe", "catppuccin-macchiato", "solarized-light",
@@ -72,6 +73,7 @@ class UiConfig:
     reasoning: str = "auto"
     export_dir: str = ""  # where ctrl+e writes; "": paths.exports_dir() (Documents/reasonchat)
     theme: str = ""  # a Textual theme name ("nord", "textual-light" …); "": the one last chosen, else Textual's
+    math: str = "unicode"  # one of MATH_MODES (reasonchat/text/math.py)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ _PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
 _ROLE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "system": _STR, "preset": _STR, "effort": _STR, "temperature": ((int, float), "a number"),
 }
-_UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR, "theme": _STR}
+_UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR, "theme": _STR,
+                                                     "math": _STR}
 _TOP_KEYS = ("default_preset", "ui", "presets", "roles", "keys")
 
 
@@ -281,6 +284,9 @@ def _build(data: dict[str, Any], path: str | None, source: _Source | None) -> Co
             f"{where('ui', 'reasoning')}: ui.reasoning must be one of {', '.join(REASONING_MODES)}, "
             f"not {_q(ui.reasoning)}"
         )
+    if ui.math not in MATH_MODES:
+        problems.append(f"{where('ui', 'math')}: ui.math must be one of {', '.join(MATH_MODES)}, not {_q(ui.math)}"
+                        f"{_did_you_mean(ui.math, MATH_MODES)}")
     if ui.theme and ui.theme not in THEMES:
         problems.append(f"{where('ui', 'theme')}: ui.theme {_q(ui.theme)} is not a theme"
                         f"{_did_you_mean(ui.theme, THEMES) or ' (the themes: ' + ', '.join(THEMES) + ')'}")

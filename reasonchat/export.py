@@ -83,11 +83,42 @@ def _escape_text(text: str) -> str:
 
 
 def model_markdown(text: str) -> str:
-    """A message as it goes into a Markdown export: controls removed, HTML escaped outside code, and its
-    headings demoted two levels so the document's `## You` / `## Assistant` stay its outline."""
+    """A message as it goes into a Markdown export: controls removed, HTML escaped outside code, math written
+    with dollars, and its headings demoted two levels so the document's `## You` / `## Assistant` stay its
+    outline."""
     text = clean(text)
     found = structure(text)
-    return demote_headings(_escape(text, found.code_lines), found)
+    return demote_headings(_escape(dollar_math(text, found.code_lines), found.code_lines), found)
+
+
+_BRACKETS = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]")
+
+
+def dollar_math(text: str, code: set[int]) -> str:
+    """`\\( … \\)` as `$…$` and `\\[ … \\]` as `$$…$$` outside code (no space inside the delimiters): what
+    GitHub, GitLab, Obsidian, Typora and VS Code render as math — they read `\\(` as an escaped parenthesis.
+    Every line stays a line, so the line numbers of `code` still fit."""
+    if "\\(" not in text and "\\[" not in text:
+        return text
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if number in code:
+            continue
+        if line.strip() in ("\\[", "\\]"):  # DeepSeek's display math: the delimiters on lines of their own
+            lines[number] = line.replace(line.strip(), "$$")
+            continue
+        pieces: list[str] = []
+        last = 0
+        for span in _INLINE_CODE.finditer(line):
+            pieces += [_BRACKETS.sub(_dollars, line[last : span.start()]), span.group(0)]
+            last = span.end()
+        lines[number] = "".join([*pieces, _BRACKETS.sub(_dollars, line[last:])])
+    return "\n".join(lines)
+
+
+def _dollars(match: re.Match[str]) -> str:
+    inline, display = match.groups()
+    return f"${inline.strip()}$" if inline is not None else f"$${display.strip()}$$"
 
 
 def demote_headings(text: str, found: Structure, by: int = 2) -> str:

@@ -158,18 +158,19 @@ class _Printer:
             self.answer_tail = text[-1]
 
     def rendered(self, answer: str) -> None:
-        """--render: the whole answer as Markdown through Rich (links with their targets, code highlighted;
-        plain text when stdout is not a terminal)."""
+        """--render: the whole answer as Markdown through Rich, as the TUI draws it (links with their targets,
+        code highlighted, math as Unicode; plain text when stdout is not a terminal)."""
         if not self.options.render or self.options.json or not answer or self.pipe_closed:
             return
         from rich.console import Console
-        from rich.markdown import Markdown
+
+        from reasonchat.text.rich_markdown import AnswerMarkdown
 
         plain = not colour_enabled(self.out)  # --no-color, NO_COLOR, TERM=dumb, a pipe; FORCE_COLOR forces it
         console = Console(file=self.out, highlight=False, no_color=plain or None,
                           force_terminal=None if plain else True, color_system=None if plain else "auto")
         try:
-            console.print(Markdown(self._clean(answer), hyperlinks=False))
+            console.print(AnswerMarkdown(self._clean(answer)))  # as the TUI draws it: math as Unicode too
         except BrokenPipeError:
             self.pipe_closed = True
         self.answer_tail = "\n"

@@ -94,7 +94,7 @@ def config(args: argparse.Namespace) -> int:
     where = str(path) if cfg.path else f"{path} (not there: built-in presets only)"
     print(f"config ok: {where}")
     exports = Path(cfg.ui.export_dir).expanduser() if cfg.ui.export_dir else paths.exports_dir()
-    print(f"default preset: {cfg.default_preset}; reasoning display: {cfg.ui.reasoning}; "
+    print(f"default preset: {cfg.default_preset}; reasoning display: {cfg.ui.reasoning}; math: {cfg.ui.math}; "
           f"ctrl+e exports go to: {exports}")
     for preset in cfg.presets.values():
         key, present = preset.key_source()

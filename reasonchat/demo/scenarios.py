@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from reasonchat.demo.texts import bench_text, friendly, prompt_of, tokens
+from reasonchat.demo.texts import MATH_DEEPSEEK, MATH_QWEN, MATH_REASONING, bench_text, friendly, prompt_of, tokens
 
 DEFAULT_RATE = 120.0  # tokens/s for the friendly demo: a couple of seconds of visible thinking
 
@@ -363,6 +363,8 @@ def resolve(
     prompt, turn = prompt_of(messages)
     prompt_tokens = sum(len(tokens(str(m.get("content") or ""))) for m in messages if isinstance(m, dict))
     reasoning, answer = friendly(prompt, turn)
+    if re.search(r"\bsolve\b.*=", prompt, re.IGNORECASE):  # a math question: answered in LaTeX, as DeepSeek does
+        reasoning, answer = MATH_REASONING, MATH_DEEPSEEK
     plan = Plan(model=model, reasoning=tokens(reasoning), answer=tokens(answer), prompt_tokens=prompt_tokens)
     shape: Shape = shape_deepseek
     default_rate = DEFAULT_RATE if name in ("demo", "") else 0.0
@@ -412,6 +414,9 @@ def resolve(
         if name == "shape-plain":
             plan.reasoning = []
 
+    elif name in ("math-deepseek", "math-qwen"):
+        plan.reasoning = tokens(MATH_REASONING)
+        plan.answer = tokens(MATH_DEEPSEEK if name == "math-deepseek" else MATH_QWEN)
     elif name in ("think-long", "think-slow"):
         plan.reasoning = bench_text(LONG_THINK if name == "think-long" else 2400, markdown=False)
         default_rate = 40.0 if name == "think-slow" else 0.0
@@ -439,8 +444,8 @@ HOSTILE_MODEL_IDS = [
 # What `GET /models` lists, for a person trying the demo: the friendly demo, a few providers' wire shapes, a
 # thinking that goes on (to try ctrl+f), a stream that breaks, and one at 3,000 tokens/s. Every other scenario
 # (README "Development": shape-*, fault-*, think-*, bench-N@RATE) answers by name all the same.
-SHOWCASE = ["demo", "shape-deepseek", "shape-volcano", "shape-think-tags", "think-slow", "fault-drop",
-            "bench-20000@3000"]
+SHOWCASE = ["demo", "math-deepseek", "shape-deepseek", "shape-volcano", "shape-think-tags", "think-slow",
+            "fault-drop", "bench-20000@3000"]
 
 
 def model_ids() -> list[str]:

@@ -93,3 +93,47 @@ def bench_text(count: int, *, markdown: bool) -> list[str]:
         out.extend(tokens(block))
         i += 1
     return out[:count]
+
+
+# Math answers as reasoning models write them (`math-deepseek`: `\( \)` and `\[ \]`; `math-qwen`: `$ $`, `$$ $$`
+# and `\boxed`), for the README's picture and the math tests: what the renderer is for.
+MATH_REASONING = (
+    "We need to solve \\( x^2 - 5x + 6 = 0 \\). The discriminant is \\( \\Delta = b^2 - 4ac = 25 - 24 = 1 \\), "
+    "so the roots are \\( \\frac{5 \\pm 1}{2} \\). Let me check by factoring: \\( (x-2)(x-3) = 0 \\). Yes."
+)
+MATH_DEEPSEEK = """To solve \\( x^2 - 5x + 6 = 0 \\), factor the left side:
+
+\\[
+(x - 2)(x - 3) = 0
+\\]
+
+So \\( x - 2 = 0 \\) or \\( x - 3 = 0 \\). With the quadratic formula, \\( \\Delta = b^2 - 4ac = 1 \\) and
+
+\\[
+x = \\frac{5 \\pm \\sqrt{1}}{2}
+\\]
+
+| root | check \\( x^2 - 5x + 6 \\) |
+|---|---|
+| \\( x = 2 \\) | \\( 4 - 10 + 6 = 0 \\) |
+| \\( x = 3 \\) | \\( 9 - 15 + 6 = 0 \\) |
+
+In code the same check is `x**2 - 5*x + 6`; a price like $5 stays a price.
+
+**Final Answer:** \\( \\boxed{x = 2 \\text{ or } x = 3} \\)
+"""
+MATH_QWEN = """The sum of the first $n$ odd numbers is $n^2$, because
+
+$$\\sum_{k=1}^{n} (2k - 1) = 2 \\cdot \\frac{n(n+1)}{2} - n = n^2$$
+
+and for the angles of a triangle $\\alpha + \\beta + \\gamma = 180^\\circ$. As a system:
+
+\\begin{align*}
+x + y &= 10 \\\\
+x - y &= 4
+\\end{align*}
+
+$$A = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}, \\quad \\det A = -2$$
+
+The answer is $\\boxed{n^2}$.
+"""

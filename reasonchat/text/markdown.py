@@ -29,10 +29,13 @@ def render_parser() -> MarkdownIt:
     CommonMark with tables and strikethrough, as Rich enables, and raw HTML off. A terminal cannot draw
     `<div>`, and with HTML on both renderers dropped it — words went missing: "use Vec<T> in a <div>" showed
     as "use Vec in a". With HTML off it is text, shown as the model wrote it. One instance, shared (a parse
-    keeps its state in objects of its own): the live block asks for a parser at every update."""
+    keeps its state in objects of its own): the live block asks for a parser at every update. Math in LaTeX
+    is drawn as Unicode (reasonchat/text/math.py)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    from reasonchat.text.math import math_plugin
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(math_plugin)
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
 from reasonchat.providers import ProviderOptions
 from reasonchat.state import load_state
+from reasonchat.text import math
 from reasonchat.tui import quiet_gc
 from reasonchat.tui.notice import in_the_tui, tell
 from reasonchat.tui.quitting import Watchdog, catch_quit_signals
@@ -65,6 +66,7 @@ class ReasonChatApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.session.config.keys))  # [keys] in the config (reasonchat/keys.py)
+        math.set_mode(self.session.config.ui.math)
         self._apply_theme()
         self.push_screen(self.chat)
         if self.compare_at_start:
@@ -93,13 +95,26 @@ class ReasonChatApp(App[None]):
         self._style_inline_code()
 
     def _theme_changed(self, theme: Theme) -> None:
-        from reasonchat.tui.lazy_lines import LazyLines
-
         self.session.remember_theme(theme.name)
         self._style_inline_code()
-        for screen in self.screen_stack:  # answers drawn in the theme before are drawn again in this one
+        self._draw_again()
+
+    def _draw_again(self) -> None:
+        """Answers and reasonings already drawn are drawn again (in a new theme, or with math shown anew)."""
+        from reasonchat.tui.lazy_lines import LazyLines
+        from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
+
+        for screen in self.screen_stack:
             for widget in screen.query(LazyLines):
                 widget.changed()
+            for block in screen.query(ReasoningBlock):
+                block.redraw()
+
+    def action_toggle_math(self) -> None:
+        """Math as Unicode, or as the model wrote it ([ui] math sets it at start; copies always keep LaTeX)."""
+        math.set_mode("source" if math.mode() == "unicode" else "unicode")
+        self._draw_again()
+        self.setting_changed("Math shown as Unicode" if math.mode() == "unicode" else "Math shown as LaTeX source")
 
     def _style_inline_code(self) -> None:
         """Answers are rendered by Rich (on the render thread) with this console: its inline code in the
@@ -376,8 +391,8 @@ def _driver_class() -> type[Driver] | None:
 
 
 def _preload_client() -> None:
-    """What the first message needs, loaded while the user types it: the SDK (~0.5 s) and the live
-    Markdown widget (~0.1 s).
+    """What the first message needs, loaded while the user types it: the SDK (~0.5 s), the live Markdown
+    widget (~0.1 s) and the math converter (~0.1 s).
 
     Then everything loaded so far is frozen out of the garbage collector: a full collection scans every
     live object, and Textual, Rich and the SDK leave hundreds of thousands behind, so each one during a
@@ -386,6 +401,7 @@ def _preload_client() -> None:
     from reasonchat.tui.widgets import answer  # noqa: F401
 
     warm_up()
+    math.warm_up()
     gc.freeze()
 
 

@@ -28,6 +28,8 @@ ENTRIES = (
     Entry("Switch preset or model", "Pick the provider and model, thinking on or off", "app.picker", "picker"),
     Entry("Compare models", "One question to 2 or 3 providers side by side", "app.compare", "compare"),
     Entry("Toggle thinking", "Switch the model's thinking on or off", "app.toggle_thinking", "thinking"),
+    Entry("Math: Unicode or LaTeX source", "Draw math as x², a/b, ⟦ … ⟧ — or show it as the model wrote it",
+          "app.toggle_math"),
     Entry("Cycle effort", "How hard the model thinks: preset's own → low → medium → high → max",
           "app.cycle_effort", "effort"),
     Entry("Answer now", "While the model thinks: stop the thinking and answer from it", "answer_now", "answer_now"),

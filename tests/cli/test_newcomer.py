@@ -59,6 +59,7 @@ def test_presets_marks_what_a_bare_reasonchat_uses(cli: Any, home: Path) -> None
     ('[keys]\nregenerate = "enter"\n', "keys.regenerate: 'enter' is the app's key for sending"),
     ('[keys]\nhistroy = "f4"\n', "unknown action 'histroy' — did you mean 'history'?"),
     ('[ui]\ntheme = "nordd"\n', "ui.theme 'nordd' is not a theme — did you mean 'nord'?"),
+    ('[ui]\nmath = "unicod"\n', "ui.math must be one of unicode, source, not 'unicod' — did you mean 'unicode'?"),
 ])
 def test_config_check_says_what_the_tui_would(cli: Any, home: Path, table: str, said: str) -> None:
     """Everything the app checks of the config, `config check` checks: key names, clashes, themes."""

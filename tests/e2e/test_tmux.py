@@ -543,3 +543,31 @@ def test_closing_the_terminal_ends_the_program_and_saves_the_answer(home: Path, 
             assert answers[0]["content"].startswith("## About “a question to leave”")
     elif state == "modal":
         assert [a["status"] for a in answers] == ["complete"]  # nothing was deleted: the question was not answered
+
+
+def test_a_math_answer_streams_in_as_math_with_its_reasoning_open(home: Path, server: DemoServer,
+                                                                  tmp_path: Path) -> None:
+    """The real program in a real terminal: a DeepSeek-style answer in LaTeX, paced, with the reasoning shown
+    (`[ui] reasoning = "expanded"`): the live reasoning and the answer read as math while they stream and
+    after; nothing of the LaTeX source is left on the screen but code."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'default_preset = "local"\n[ui]\nreasoning = "expanded"\n'
+        f'[presets.local]\nbase_url = "{server.base_url}"\nmodel = "math-deepseek@60"\n', encoding="utf-8")
+    pidfile = tmp_path / "pid"
+    term = Terminal(program(home, pidfile, after="; sleep 5"), width=110, height=50, pidfile=pidfile)
+    try:
+        term.wait_for("local · math-deepseek@60 · thinking on")
+        term.type("solve x^2 - 5x + 6 = 0")
+        term.keys("Enter")
+        live = term.wait_for("Thinking…", timeout=30)
+        term.wait_until(lambda s: "Δ = b² - 4ac = 25 - 24 = 1" in s, "the live reasoning as math", timeout=30)
+        screen = term.wait_for("⟦ x = 2 or x = 3 ⟧", timeout=60)
+        for shown in ("To solve x² - 5x + 6 = 0, factor the left side:", "(x - 2)(x - 3) = 0",
+                      "x = (5 ± √1)/2", "Δ = b² - 4ac = 1"):
+            assert shown in screen, screen
+        assert "\\(" not in screen and "\\frac" not in screen and "Thinking…" in live
+        term.keys("C-q")
+        term.wait_for("exit=0")
+    finally:
+        term.close()

@@ -139,3 +139,19 @@ def test_realistic_answers_stream_through_the_tui(tmp_path: Path, monkeypatch: p
     with demo_server_process(realistic=True) as base_url:
         run = asyncio.run(tui_stream.run_stream(base_url, "bench-2000@0"))  # asserts the answer completed
     assert run["wall"] > run["ttft"] > 0
+
+
+def test_math_render_measures_rendering_with_and_without_math() -> None:
+    from benchmarks import math_render
+
+    figures = math_render.measure(count=2, tokens=300)
+    assert figures["spans"] >= 2 and figures["kb"] > 0.5
+    assert figures["cold"] > 0 and figures["warm"] > 0 and figures["without"] > 0
+    assert 0 < figures["per_span"] < 1000 and figures["import"] > 1
+
+
+def test_math_answers_stream_through_the_tui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REASONCHAT_HOME", str(tmp_path))
+    with demo_server_process(math=True) as base_url:
+        run = asyncio.run(tui_stream.run_stream(base_url, "bench-2000@0"))  # asserts the answer completed
+    assert run["wall"] > run["ttft"] > 0 and run["turns"] == 1

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from reasonchat.core.reply import Reply
+from reasonchat.text.math import in_text
 from reasonchat.text.sanitize import clean
 from reasonchat.tui import clock
 from reasonchat.tui.widgets.reasoning_title import ReasoningTitle
@@ -118,6 +119,12 @@ class ReasoningBlock(Vertical):
         if self._reply is not None:  # re-wrap the tail for the new width (and the first real one)
             self.show(self._reply)
 
+    def redraw(self) -> None:
+        """The live tail drawn again as it stands (math switched between Unicode and source)."""
+        self._shown = (-1, False, 0)
+        if self._reply is not None and not self._reply.done:
+            self.show(self._reply)
+
     def set_mode(self, mode: str, answering: bool) -> None:
         """Apply the display mode (ctrl+t or [ui] reasoning) to this block."""
         self.mode = mode
@@ -163,7 +170,7 @@ class ReasoningBlock(Vertical):
                 self.body.display = False
                 self.mount(self.full)
             return
-        rows = tail_rows(clean(reply.reasoning[-2 * TAIL_CHARS :]), width)  # the tail only: O(1) per tick
+        rows = tail_rows(clean(in_text(reply.reasoning[-2 * TAIL_CHARS :])), width)  # the tail only: O(1) a tick
         # While live the tail keeps a constant height once it fills TAIL_ROWS rows: no layout needed.
         self.body.update(rows, layout=not (steady and rows.count("\n") == TAIL_ROWS - 1))
 

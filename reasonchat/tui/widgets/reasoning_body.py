@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from reasonchat.text.math import in_text
 from reasonchat.text.sanitize import clean
 from reasonchat.tui.lazy_lines import LazyLines, Lines, Piece, Render, Split
 from reasonchat.tui.widgets.final_answer import estimate
@@ -33,7 +34,9 @@ def split_paragraphs(text: str) -> tuple[list[Piece], object]:
 
 
 def render_text(console: Console, piece: Piece, context: object, width: int) -> Lines:
-    return console.render_lines(Text(piece[1].strip("\n")), console.options.update_width(width), pad=False)
+    """A piece, its math drawn as in a line of an answer (`math.in_text`), on the render thread."""
+    text = Text(in_text(piece[1]).strip("\n"))
+    return console.render_lines(text, console.options.update_width(width), pad=False)
 
 
 class ReasoningBody(LazyLines):
