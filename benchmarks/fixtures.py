@@ -217,14 +217,16 @@ def question(rng: random.Random, lang: str = "en") -> str:
     return w.sentence() + ("" if lang == "zh" else " ") + w.sentence()
 
 
-def conversation(rng: random.Random, turns: int = 50) -> Iterator[tuple[str, str, str]]:
-    """(question, reasoning, answer) for `turns` turns; about one in three turns is Chinese."""
+def conversation(rng: random.Random, turns: int = 50, math: bool = False) -> Iterator[tuple[str, str, str]]:
+    """(question, reasoning, answer) for `turns` turns; about one in three turns is Chinese (`math`: the
+    answers carry math, `math_answer`)."""
     for _ in range(turns):
         lang = "zh" if rng.random() < 0.35 else "en"
-        yield question(rng, lang), reasoning(rng, lang), answer(rng, lang)
+        yield question(rng, lang), reasoning(rng, lang), (math_answer if math else answer)(rng, lang)
 
 
-def seed_long_conversation(store_path: Path, turns: int = 50, seed: int = 14, marker: str = "") -> int:
+def seed_long_conversation(store_path: Path, turns: int = 50, seed: int = 14, marker: str = "",
+                           math: bool = False) -> int:
     """A store holding one long conversation, `marker` closing its last answer; returns its id."""
     from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta
     from reasonchat.core.reply import Reply
@@ -233,9 +235,10 @@ def seed_long_conversation(store_path: Path, turns: int = 50, seed: int = 14, ma
     rng = random.Random(seed)
     with TranscriptStore(store_path) as store:
         conversation_id = store.create_conversation("bench", "bench-model", "a long conversation")
-        for number, (asked, thought, said) in enumerate(conversation(rng, turns)):
+        for number, (asked, thought, said) in enumerate(conversation(rng, turns, math)):
             if marker and number == turns - 1:
-                said = said.replace("\n\n[ref1]:", f"\n\n{marker}\n\n[ref1]:")
+                said = (said.replace("\n\n[ref1]:", f"\n\n{marker}\n\n[ref1]:") if "\n\n[ref1]:" in said
+                        else f"{said}\n{marker}\n")
             store.add_message(conversation_id, "user", asked)
             reply = Reply(model="bench-model", preset="bench")
             reply.apply(ReasoningDelta(thought))

@@ -10,7 +10,7 @@ P12  the process's resident memory with it open, after a 20k-token stream, targe
 P3'  P1 (a 20k-token stream at 3,000 tok/s) with 10 long answers on screen / with none: CPU ratio
      (target <= 1.10) and loop lag p99 (target <= 50 ms)
 
-    python -m benchmarks.long_conversation [--turns N]
+    python -m benchmarks.long_conversation [--turns N] [--math]
 """
 
 from __future__ import annotations
@@ -215,7 +215,8 @@ def main() -> None:
         return
     turns = int(sys.argv[sys.argv.index("--turns") + 1]) if "--turns" in sys.argv else 50
     home = Path(tempfile.mkdtemp(prefix="rc-long-"))
-    conversation_id = seed_long_conversation(home / "reasonchat.db", turns, marker=MARKER)
+    math = "--math" in sys.argv  # answers half of whose blocks carry math
+    conversation_id = seed_long_conversation(home / "reasonchat.db", turns, marker=MARKER, math=math)
     with demo_server_process() as base_url:
         # Spawned first: the in-app measurement ends with a new answer below the marker.
         spawned = statistics.median(spawn(home, ["--demo", "-c"], MARKER.encode()) for _ in range(5))
@@ -223,7 +224,7 @@ def main() -> None:
         figures = asyncio.run(measure(base_url, home, conversation_id))
         figures["p12_rss"] = memory_in_own_process(base_url, home, conversation_id)
         stream, loaded = p3(base_url)
-    print(f"{turns} turns of realistic answers and reasoning")
+    print(f"{turns} turns of realistic answers and reasoning{' (the answers with math)' if math else ''}")
     print(f"P9  open from history: first frame {figures['p9_first_frame'] * 1000:.0f} ms (target <= 150), all "
           f"loaded {figures['p9_all_loaded'] * 1000:.0f} ms, loop blocked at most {figures['p9_lag'] * 1000:.0f} ms "
           f"(target <= 50); spawned `reasonchat -c` {spawned * 1000:.0f} ms to the conversation vs "

@@ -426,11 +426,11 @@ def to_unicode(latex: str) -> str | None:
     for pattern, replacement in _REWRITES:
         latex = pattern.sub(replacement, latex)
     converter, context = _converter()
-    try:  # parsed to know every macro is one the converter knows, then converted in math mode
-        nodes = LatexWalker(latex, tolerant_parsing=False).get_latex_nodes()[0]
+    try:  # parsed once, in math mode: every macro must be one the converter knows, then converted
+        nodes = LatexWalker(f"${latex}$", tolerant_parsing=False).get_latex_nodes()[0]
         if not _all_known(nodes, context):
             return None
-        text: str = converter.latex_to_text(f"${latex}$")
+        text: str = converter.nodelist_to_text(nodes)
     except (LatexWalkerError, ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError):
         return None
     text = _TIGHT.sub("", clean(text)).strip()  # "(1 + 1/n )" → "(1 + 1/n)": no space inside a bracket

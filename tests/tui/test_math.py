@@ -69,3 +69,24 @@ async def test_the_math_mode_comes_from_the_config(home: Path, server: Any) -> N
         await settle(pilot)
         await until(pilot, lambda: "$\\boxed{n^2}$" in terminal_output(app)[1])
         assert "The sum of the first $n$ odd numbers is $n^2$" in terminal_output(app)[1]
+
+
+async def test_compare_columns_read_their_math_as_math(home: Path, server: Any) -> None:
+    from reasonchat.providers import ProviderOptions
+    from reasonchat.tui.app import make_app
+    from reasonchat.tui.screens.compare import CompareScreen
+    from reasonchat.tui.widgets.prompt import PromptInput
+    from tests.tui.conftest import write_config
+
+    extra = (f'[presets.c]\nbase_url = "{server.base_url}"\nmodel = "math-deepseek"\n'
+             f'[presets.d]\nbase_url = "{server.base_url}"\nmodel = "math-qwen"\n')
+    app = make_app(write_config(home, server, extra), ProviderOptions(preset="c"), remember=False)
+    async with app.run_test(size=(140, 60)) as pilot:
+        app.action_compare([ProviderOptions(preset="c"), ProviderOptions(preset="d")])
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.checked)
+        app.screen.query_one(PromptInput).text = "solve it"
+        await pilot.press("enter")
+        await until(pilot, lambda: "⟦ x = 2 or x = 3 ⟧" in terminal_output(app)[1]
+                    and "⟦ n² ⟧" in terminal_output(app)[1], timeout=20)
+        shown = terminal_output(app)[1]
+        assert "x² - 5x + 6 = 0" in shown and "α + β + γ = 180°" in shown and "\\boxed" not in shown

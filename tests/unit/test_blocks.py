@@ -23,7 +23,8 @@ def words(draw: st.DrawFn) -> str:
 @st.composite
 def block(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from(["heading", "setext", "para", "list", "loose", "nested", "ordered", "fence",
-                                 "nested_fence", "tilde", "indented", "table", "quote", "html"]))
+                                 "nested_fence", "tilde", "indented", "table", "quote", "html", "math",
+                                 "display", "dollars", "align"]))
     w = draw(words())
     if kind == "heading":
         return f"{'#' * draw(st.integers(1, 4))} {w}"
@@ -52,6 +53,14 @@ def block(draw: st.DrawFn) -> str:
         return f"| a | b |\n|---|:-:|\n{rows}"
     if kind == "quote":
         return f"> {w}\n> {draw(words())}"
+    if kind == "math":  # as DeepSeek and Qwen write it in a paragraph
+        return f"{w} \\( x^2 - 5x + 6 = 0 \\) and $\\frac{{a}}{{b}}$ {draw(words())}"
+    if kind == "display":
+        return f"\\[\n\\frac{{5 \\pm 1}}{{2}} = {draw(st.integers(0, 9))}\n\\]"
+    if kind == "dollars":
+        return f"$$\n\\sum_{{k=1}}^{{n}} k = {draw(st.integers(0, 9))}\n$$"
+    if kind == "align":
+        return "\\begin{align*}\nx + y &= 10 \\\\\nx - y &= 4\n\\end{align*}"
     return f"<div>\n{w}\n</div>"
 
 
