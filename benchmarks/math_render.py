@@ -31,7 +31,7 @@ def measure(count: int = 8, tokens: int = 1500) -> dict[str, float]:
     from rich.console import Console
 
     from benchmarks.fixtures import math_answer
-    from reasonchat.text import math
+    from reasonchat.text import latex, math
     from reasonchat.text.markdown import render_parser
     from reasonchat.text.rich_markdown import AnswerMarkdown
 
@@ -47,8 +47,8 @@ def measure(count: int = 8, tokens: int = 1500) -> dict[str, float]:
             console.print(AnswerMarkdown(text))
 
     render(answers)  # the converter loaded, the parser built
-    math.to_unicode.cache_clear()
-    cold = best_ms(lambda: (math.to_unicode.cache_clear(), render(answers)), repeat=5)
+    latex.to_unicode.cache_clear()
+    cold = best_ms(lambda: (latex.to_unicode.cache_clear(), render(answers)), repeat=5)
     warm = best_ms(lambda: render(answers))
     math.set_mode("source")  # the same answers, the same parse, no conversion: the math shown as written
     try:
@@ -59,7 +59,7 @@ def measure(count: int = 8, tokens: int = 1500) -> dict[str, float]:
     parse_math = best_ms(lambda: [render_parser().parse(text) for text in answers])
     parse_plain = best_ms(lambda: [commonmark.parse(text) for text in answers])
     formulas = [r"\frac{5 \pm 1}{2}", r"\sum_{k=1}^{n} k = \frac{n(n+1)}{2}", r"x_{i+1} = \sqrt{x_i + 1}"]
-    per_span = statistics.median(best_ms(lambda f=f: (math.to_unicode.cache_clear(), math.to_unicode(f)))
+    per_span = statistics.median(best_ms(lambda f=f: (latex.to_unicode.cache_clear(), latex.to_unicode(f)))
                                  for f in formulas)
     imported = subprocess.run([sys.executable, "-X", "importtime", "-c", "import pylatexenc.latex2text"],
                               capture_output=True, text=True).stderr.strip().splitlines()[-1]

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from reasonchat.text.sanitize import clean
+from reasonchat.text.latex import segments
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -51,38 +50,6 @@ def mode() -> str:
 
 BOX = ("⟦ ", " ⟧")  # around \boxed{…}: it stands out even inside bold text ("**Final Answer:** …")
 INDENT = "\u00a0\u00a0"  # display math is set in by two cells (no-break: renderers keep them)
-
-def _grouped_number(match: re.Match[str]) -> str:
-    return "\\text{" + match.group().replace("{,}", ",") + "}"  # as text: no space after its commas
-
-
-def _overlined(match: re.Match[str]) -> str:
-    return "\\text{" + "".join(c + "\u0305" for c in match.group(1)) + "}"  # A̅B̅: a combining overline
-
-
-def _plain_delimiter(match: re.Match[str]) -> str:
-    delimiter = match.group(1)
-    return {".": "", "\\{": "\\{", "\\}": "\\}", "\\|": "‖"}.get(delimiter, delimiter)
-
-
-# Rewritten before conversion, where pylatexenc's reading differs from what a reader expects.
-_REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"\^\s*\{?\\circ\}?"), "°"),  # 90^\circ → 90°
-    (re.compile(r"\d{1,3}(?:\{,\}\d{3})+"), _grouped_number),  # 14{,}916 → 14,916
-    (re.compile(r"\\overline\s*\{([A-Za-z0-9]+)\}"), _overlined),
-    (re.compile(r"\\binom\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), r"\\left(\1 \\text{ choose } \2\\right)"),
-    (re.compile(r"\\[dt]frac"), r"\\frac"),
-    # Sized delimiters are plain ones in a line of text (the converter set them apart: "( a/b )").
-    (re.compile(r"\\(?:left|right|[bB]igg?[lr]?)\s*(\\[{}|]|[()\[\]|.]|\\[lr]angle|\\[lr]vert)"), _plain_delimiter),
-)
-_TIGHT = re.compile(r"(?<=[(\[{]) (?=\S)|(?<=\S) (?=[)\]}])")
-_EXTRA_MACROS = {"implies": "⟹", "impliedby": "⟸", "iff": "⟺", "land": "∧", "lor": "∨", "lnot": "¬",
-                 "dots": "…", "ldots": "…", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "qquad": "  ",
-                 "quad": " ", "displaystyle": "", "textstyle": "", "limits": "", "nolimits": ""}
-# Macros the converter draws by a rule of its own rather than a table entry (so the table does not list them).
-_DRAWN_BY_RULE = {"left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
-                  "biggr", "Biggl", "Biggr", "\\", ",", ";", ":", "!", " ", "{", "}", "%", "$", "&", "#", "_"}
-
 
 def math_plugin(md: MarkdownIt) -> None:
     """Find math in Markdown, and turn it into tokens every renderer draws (see the module's docstring)."""
@@ -377,94 +344,6 @@ def _token(kind: str, nesting: Literal[-1, 0, 1] = 0, content: str = "", markup:
     return Token(kind, tag, nesting, content=content, markup=markup, map=map_)
 
 
-def segments(latex: str) -> list[tuple[str, bool]] | None:
-    """`latex` as Unicode, in pieces: (text, boxed). None when any part of it cannot be converted whole."""
-    parts: list[tuple[str, bool]] = []
-    rest = latex
-    while (at := rest.find("\\boxed")) >= 0:
-        opening = rest.find("{", at)
-        close = _closing_brace(rest, opening) if opening >= 0 and not rest[at + 6 : opening].strip() else -1
-        if close < 0:
-            return None
-        parts += [(rest[:at], False), (rest[opening + 1 : close], True)]
-        rest = rest[close + 1 :]
-    parts.append((rest, False))
-    converted: list[tuple[str, bool]] = []
-    last = max(i for i, (text, _) in enumerate(parts) if text.strip() or i == 0)
-    for index, (text, boxed) in enumerate(parts[: last + 1]):
-        if not text.strip():  # between two pieces: the space it was; before the first or after the last: none
-            if text and converted and index < last:
-                converted.append((" ", False))
-            continue
-        unicode = to_unicode(text)
-        if unicode is None:
-            return None
-        before = " " if converted and text[0].isspace() and converted[-1][0] != " " else ""
-        after = " " if index < last and text[-1].isspace() else ""
-        converted.append((before + unicode + after, boxed))
-    return converted or None
-
-
-def _closing_brace(text: str, opening: int) -> int:
-    depth = 0
-    for index in range(opening, len(text)):
-        if text[index] == "{" and text[index - 1 : index] != "\\":
-            depth += 1
-        elif text[index] == "}" and text[index - 1 : index] != "\\":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
-
-
-@lru_cache(maxsize=4096)  # the live block is parsed again at every update: each span is converted once
-def to_unicode(latex: str) -> str | None:
-    """`latex` (math mode, no delimiters) as Unicode text, or None if any macro or environment in it is one
-    the converter does not know, or it does not parse: a formula half-converted reads as another formula."""
-    from pylatexenc.latexwalker import LatexWalker, LatexWalkerError
-
-    for pattern, replacement in _REWRITES:
-        latex = pattern.sub(replacement, latex)
-    converter, context = _converter()
-    try:  # parsed once, in math mode: every macro must be one the converter knows, then converted
-        nodes = LatexWalker(f"${latex}$", tolerant_parsing=False).get_latex_nodes()[0]
-        if not _all_known(nodes, context):
-            return None
-        text: str = converter.nodelist_to_text(nodes)
-    except (LatexWalkerError, ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError):
-        return None
-    text = _TIGHT.sub("", clean(text)).strip()  # "(1 + 1/n )" → "(1 + 1/n)": no space inside a bracket
-    return text or None
-
-
-def _all_known(nodes: Any, context: Any) -> bool:
-    for node in nodes or []:
-        if node is None:
-            continue
-        name = getattr(node, "macroname", None)
-        if name is not None and name not in _DRAWN_BY_RULE and context.get_macro_spec(name) is None:
-            return False
-        environment = getattr(node, "environmentname", None)
-        if environment is not None and context.get_environment_spec(environment) is None:
-            return False
-        if not _all_known(getattr(node, "nodelist", None), context):
-            return False
-        arguments = getattr(getattr(node, "nodeargd", None), "argnlist", None)
-        if arguments and not _all_known(arguments, context):
-            return False
-    return True
-
-
-@lru_cache(maxsize=1)
-def _converter() -> tuple[Any, Any]:
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-
-    context = get_default_latex_context_db()
-    context.add_context_category("reasonchat", prepend=True,
-                                 macros=[MacroTextSpec(name, text) for name, text in _EXTRA_MACROS.items()])
-    return LatexNodes2Text(latex_context=context, math_mode="fancy", math_fontstyle=None), context
-
-
 # Math in plain text (the reasoning, which is not Markdown): code spans first, so what is in them is skipped;
 # then `\( \)`, `\[ \]`, `$$ $$`, and `$ $` by dollarmath's rule for prices.
 _IN_TEXT = re.compile(r"(`+)[^`]*?\1|\\\((?P<a>.+?)\\\)|\\\[(?P<b>.+?)\\\]|\$\$(?P<c>[^$]+?)\$\$"
@@ -486,8 +365,3 @@ def in_text(text: str) -> str:
         return "".join(f"{BOX[0]}{piece}{BOX[1]}" if boxed else piece for piece, boxed in parts).replace("\n", " ")
 
     return _IN_TEXT.sub(one, text)
-
-
-def warm_up() -> None:
-    """Load the converter (pylatexenc, ~0.1 s) off the screen's loop, before the first answer needs it."""
-    to_unicode("x")

@@ -398,10 +398,11 @@ def _preload_client() -> None:
     live object, and Textual, Rich and the SDK leave hundreds of thousands behind, so each one during a
     stream took ~75 ms of CPU and stalled the screen. Frozen, only what was made since is scanned."""
     from reasonchat.core.client import warm_up
+    from reasonchat.text import latex
     from reasonchat.tui.widgets import answer  # noqa: F401
 
     warm_up()
-    math.warm_up()
+    latex.warm_up()
     gc.freeze()
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from reasonchat.export import model_markdown
 from reasonchat.text import math
+from reasonchat.text.latex import segments, to_unicode
 from reasonchat.text.markdown import render_parser
 from reasonchat.text.rich_markdown import AnswerMarkdown
 
@@ -58,14 +59,14 @@ def test_each_answer_of_the_corpus_reads_as_its_screen(name: str) -> None:
     (r"p \implies q", "p ⟹ q"),
 ])
 def test_a_formula_as_unicode(latex: str, shown: str) -> None:
-    assert math.to_unicode(latex) == shown
+    assert to_unicode(latex) == shown
 
 
 @pytest.mark.parametrize("latex", [r"\weird{x}", r"\frac{1}{", r"\begin{tikzcd} a \end{tikzcd}",
                                    r"\mathfrak{g} + \foo"])
 def test_what_cannot_be_converted_whole_is_not_converted_at_all(latex: str) -> None:
-    assert math.to_unicode(latex) is None
-    assert math.segments(latex) is None
+    assert to_unicode(latex) is None
+    assert segments(latex) is None
 
 
 def test_boxed_is_framed_and_bold_inline_and_in_display() -> None:
@@ -121,7 +122,7 @@ def test_prose_and_code_never_change_and_each_formula_is_converted_whole_or_show
             assert piece.strip("`") in codes  # code is never math
         else:
             latex = piece[2:-2] if piece.startswith("\\(") else piece[1:-1]
-            parts = math.segments(latex)
+            parts = segments(latex)
             if parts is None:
                 assert piece in codes  # shown as written, as code: never dropped, never half-converted
             else:
