@@ -19,6 +19,7 @@ from reasonchat import paths
 from reasonchat.core.merge import deep_merge
 from reasonchat.errors import ConfigError
 from reasonchat.presets import BUILTIN, DEMO_BASE_URL
+from reasonchat.tools.settings import SERVER_KEYS, ServerConfig, ToolsConfig, check_server, check_tools
 
 REASONING_MODES = ("auto", "expanded", "collapsed", "hidden")
 MATH_MODES = ("unicode", "source")  # LaTeX drawn as Unicode, or shown as the model wrote it
@@ -44,6 +45,8 @@ class Preset:
     extra_body: Mapping[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     send_reasoning: bool = False
+    tools: bool = True  # false: the model takes no tools, and is never offered them
+    tool_reasoning: bool = False  # a tool-calling turn carries its reasoning back (DeepSeek's thinking mode)
     timeout: float = 90.0
     max_retries: int = 2
     max_tokens: int | None = None
@@ -95,6 +98,7 @@ class Config:
     presets: Mapping[str, Preset] = field(default_factory=dict)
     roles: Mapping[str, Role] = field(default_factory=dict)
     keys: Mapping[str, str] = field(default_factory=dict)  # [keys]: action name -> key(s) (reasonchat/keys.py)
+    tools: ToolsConfig = field(default_factory=ToolsConfig)  # [mcp.NAME] servers and [tools]
     path: str | None = None  # the file read, if it existed
     plaintext_key_readable: bool = False  # a plaintext api_key sits in a file others can read
 
@@ -129,6 +133,8 @@ _PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "extra_body": ((dict,), "a table"),
     "headers": ((dict,), "a table of strings"),
     "send_reasoning": ((bool,), "true or false"),
+    "tools": ((bool,), "true or false"),
+    "tool_reasoning": ((bool,), "true or false"),
     "timeout": ((int, float), "a number of seconds"),
     "max_retries": ((int,), "a whole number"),
     "max_tokens": ((int,), "a whole number"),
@@ -146,7 +152,7 @@ _ROLE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
 }
 _UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR, "theme": _STR,
                                                      "math": _STR}
-_TOP_KEYS = ("default_preset", "ui", "presets", "roles", "keys")
+_TOP_KEYS = ("default_preset", "ui", "presets", "roles", "keys", "mcp", "tools")
 
 
 def _type_name(value: Any) -> str:
@@ -314,6 +320,7 @@ def _build(data: dict[str, Any], path: str | None, source: _Source | None) -> Co
 
     roles = _roles(data.get("roles", {}), presets, where, problems)
     keys = _keys(data.get("keys", {}), where, problems)
+    tools = _tools(data, where, problems)
     default = data.get("default_preset", "deepseek")
     if not isinstance(default, str):
         problems.append(f"{where('', 'default_preset')}: default_preset must be a string, not {_type_name(default)}")
@@ -327,7 +334,7 @@ def _build(data: dict[str, Any], path: str | None, source: _Source | None) -> Co
     readable = False
     if path is not None and any(isinstance(t, dict) and t.get("api_key") for t in presets_data.values()):
         readable = bool(os.stat(path).st_mode & (stat.S_IRWXG | stat.S_IRWXO))
-    return Config(default, ui, presets, roles, keys, path, readable)
+    return Config(default, ui, presets, roles, keys, tools, path, readable)
 
 
 def _keys(data: Any, where: Any, problems: list[str]) -> dict[str, str]:
@@ -344,6 +351,32 @@ def _keys(data: Any, where: Any, problems: list[str]) -> dict[str, str]:
                         else f"{where('keys', name)}: [keys] has an {problem}")
     bad = {name for name, _ in wrong}
     return {name: str(value).replace(" ", "").lower() for name, value in data.items() if name not in bad}
+
+
+def _tools(data: dict[str, Any], where: Any, problems: list[str]) -> ToolsConfig:
+    """`[mcp.NAME]` servers and `[tools]` (reasonchat/tools/settings.py checks their keys)."""
+    servers: dict[str, ServerConfig] = {}
+    for name, label, table in _named_tables(data.get("mcp", {}), "mcp", where, problems):
+        server, wrong = check_server(name, table)
+        problems.extend(_said(where, label, key, what, SERVER_KEYS) for key, what in wrong)
+        if server is not None:
+            servers[name] = server
+    tools_table = data.get("tools", {})
+    if not isinstance(tools_table, dict):
+        problems.append(f"{where('', 'tools')}: tools must be a table like [tools] max_rounds = 8")
+        tools_table = {}
+    rounds, wrong = check_tools(tools_table)
+    problems.extend(_said(where, "tools", key, what, ("max_rounds",)) for key, what in wrong)
+    return ToolsConfig(servers, rounds)
+
+
+def _said(where: Any, label: str, key: str | None, what: str, keys: Any) -> str:
+    """One problem of a checked table as a line: "file:3: mcp.time.timeout must be …"."""
+    if key is None:
+        return f"{where(label)}: [{label}] {what}"
+    if not what:
+        return f"{where(label, key)}: unknown key {_q(key)} in [{label}]{_did_you_mean(key, keys)}"
+    return f"{where(label, key)}: {label}.{what}"
 
 
 def _named_tables(data: Any, kind: str, where: Any, problems: list[str]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -202,9 +202,10 @@ def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
         return ["## You", "", model_markdown(message.content), ""]
     model = f" · {escape_line(message.model)}" if message.model else ""
     lines = [f"## Assistant{model}", ""]
-    if reasoning and message.reasoning:
+    if reasoning and message.reasoning and not message.rounds:
         lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
                   model_markdown(message.reasoning), "", "</details>", ""]
+    lines += _round_lines(message, reasoning)
     if message.reasoning_cut:
         lines += ["*Reasoning cut short by the user: the model was asked to answer at once.*", ""]
     if message.content:
@@ -213,6 +214,42 @@ def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
         if extra:
             lines += [extra, ""]
     return lines
+
+
+def _round_lines(message: StoredMessage, reasoning: bool) -> list[str]:
+    """An answer's tool rounds: each round's reasoning, then each call with its arguments and result in a
+    `<details>` block (the title says what was called and what came of it), then the final reasoning."""
+    from reasonchat.tools.describe import call_line, pretty_arguments, state_text
+
+    rounds = message.rounds
+    if not rounds:
+        return []
+    lines: list[str] = []
+    for done in rounds:
+        if reasoning and done.reasoning:
+            seconds = f" for {done.reasoning_seconds:.1f} s" if done.reasoning_seconds is not None else ""
+            lines += [f"<details><summary>Thought{seconds}</summary>", "", model_markdown(done.reasoning), "",
+                      "</details>", ""]
+        if done.content.strip():
+            lines += [model_markdown(done.content), ""]
+        for call in done.calls:
+            summary = escape_html(f"⚙ {call_line(call, 200)} — {state_text(call)}")
+            lines += [f"<details><summary>{summary}</summary>", "", "Arguments:", "",
+                      fence(pretty_arguments(call.call.arguments, fold=10**9), "json"), ""]
+            if call.result and call.state != "declined":
+                lines += ["Result:", "", fence(call.result), ""]
+            lines += ["</details>", ""]
+    if reasoning and message.reasoning:
+        lines += [f"<details><summary>{thought_summary(message)}</summary>", "",
+                  model_markdown(message.reasoning), "", "</details>", ""]
+    return lines
+
+
+def fence(text: str, info: str = "") -> str:
+    """`text` in a code fence longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text}\n{ticks}"
 
 
 def to_markdown(conversation: ConversationSummary, messages: list[StoredMessage], *, reasoning: bool = True,
@@ -279,6 +316,7 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
             "reasoning_cut": m.reasoning_cut,
             "parent_id": m.parent_id,
             "reasoning_seconds": m.reasoning_seconds,
+            "tool_rounds": _rounds_record(m, reasoning),
             "created_at": iso_time(m.created_at),
             "updated_at": iso_time(m.updated_at),
         }
@@ -300,6 +338,23 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
         document["messages"] = [message_record(every[i]) for i in sorted(every)]
         document["branches"] = [[m.id for m in branch] for branch in branches]
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _rounds_record(message: StoredMessage, reasoning: bool) -> list[dict[str, Any]] | None:
+    """An answer's tool rounds: what each thought and wrote, its calls and what came of them, and `messages`,
+    the round exactly as it was sent back to the provider (the assistant message with its `tool_calls`, then
+    one `tool` message per call)."""
+    if not message.rounds:
+        return None
+    out = []
+    for done in message.rounds:
+        sent = done.wire(keep_reasoning=reasoning)
+        out.append({"reasoning": done.reasoning if reasoning else None, "content": done.content,
+                    "reasoning_seconds": done.reasoning_seconds,
+                    "calls": [{**call.record(), "state": call.state, "seconds": call.seconds, "id": call.call.id}
+                              for call in done.calls],
+                    "messages": sent})
+    return out
 
 
 def write_markdown(store: TranscriptStore, conversation_id: int, folder: Path) -> Path:

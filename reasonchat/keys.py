@@ -19,6 +19,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "bottom": ("ctrl+end", "the end of the conversation"),
     "reasoning_display": ("ctrl+t", "reasoning display for all turns: auto → expanded → collapsed → hidden"),
     "thinking": ("f3", "thinking on or off, for the next answers (in the picker too)"),
+    "tools": ("f4", "tools on or off for this conversation (the [mcp.*] servers; `reasonchat tools` lists them)"),
+    "math": ("f8", "math drawn as Unicode (x², ⟦ … ⟧) or shown as the LaTeX the model wrote"),
     "effort": ("ctrl+g", "how hard the model thinks: preset's own → low → medium → high → max"),
     "answer_now": ("ctrl+f", "while it thinks: stop the thinking and have it answer now"),
     "regenerate": ("ctrl+r", "regenerate the last answer, keeping the earlier one as a version (after the "

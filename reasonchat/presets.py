@@ -53,6 +53,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "models": ["deepseek-v4-flash", "deepseek-v4-pro", "deepseek-reasoner", "deepseek-chat"],
         "think_on": _ENABLED,
         "think_off": _DISABLED,
+        "tool_reasoning": True,  # thinking mode: a tool turn's reasoning_content must come back, or HTTP 400
         "effort_map": _DEEPSEEK_EFFORT,
         "budget_key": "",
         "price": _PRICES["deepseek"],
@@ -126,6 +127,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
                    "bench-20000@3000"],  # (demo/scenarios.py SHOWCASE)
         "think_on": {"thinking": {"type": "enabled"}},
         "think_off": {"thinking": {"type": "disabled"}},
+        "tool_reasoning": True,  # (the demo server holds clients to DeepSeek's rule)
         "effort_map": _DEEPSEEK_EFFORT,
         "budget_key": "thinking_budget",  # no price: the demo costs nothing, and shows no cost
     },

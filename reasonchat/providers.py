@@ -153,6 +153,8 @@ def resolve(config: Config, options: ProviderOptions) -> Provider:
         think_on=dict(preset.think_on),
         think_off=dict(preset.think_off),
         send_reasoning=preset.send_reasoning,
+        tools=preset.tools,
+        tool_reasoning=preset.tool_reasoning,
         timeout=preset.timeout,
         max_retries=preset.max_retries,
         max_tokens=preset.max_tokens,

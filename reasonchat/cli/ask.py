@@ -21,11 +21,12 @@ from typing import Any, TextIO
 
 from rich.cells import cell_len
 
+from reasonchat.cli.approval import Approval
 from reasonchat.cli.colour import enabled as colour_enabled
 from reasonchat.core.conversation import Message, build_request, normalize_newlines
 from reasonchat.core.cost import price_for
 from reasonchat.core.effort import budget_exhausted, lower, thinking_ignored
-from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, ReasoningDelta, StreamFailed
+from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, CallChanged, ReasoningDelta, StreamFailed
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
 from reasonchat.errors import ProviderError, StoreError, UsageError
@@ -33,6 +34,8 @@ from reasonchat.providers import ProviderOptions
 from reasonchat.store.transcripts import TranscriptStore
 from reasonchat.store.writer import ReplyWriter, run_flusher
 from reasonchat.text.sanitize import clean, clean_line
+from reasonchat.tools import loop
+from reasonchat.tools.settings import ToolsConfig, with_demo
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 
@@ -54,6 +57,8 @@ class AskOptions:
     max_tokens: int | None = None
     temperature: float | None = None  # a role's
     role: str | None = None
+    tools: bool = True  # offer the configured MCP servers' tools (--no-tools: none)
+    yes: bool = False  # approve every tool call (--yes)
 
 
 class Wrapper:
@@ -175,6 +180,23 @@ class _Printer:
             self.pipe_closed = True
         self.answer_tail = "\n"
 
+    def call(self, call: Any) -> None:
+        """A settled tool call, one line on stderr: what was called and what came of it."""
+        from reasonchat.tools.describe import call_line
+
+        self.end_reasoning()  # (before the question or the refusal, which the approval writes)
+        if not call.settled:
+            return
+        seconds = f" ({call.seconds:.1f} s)" if call.seconds is not None else ""
+        if call.state == "done":
+            first = next((line for line in call.result.splitlines() if line.strip()), "")
+            outcome = f"→ {clean_line(first, 100)}{seconds}"
+        elif call.state == "failed":
+            outcome = f"failed: {clean_line(call.error or call.result, 160)}{seconds}"
+        else:
+            outcome = call.state
+        self._write(self.err, f"⚙ {call_line(call, 120)} {outcome}\n")
+
     def close(self) -> None:
         self.end_reasoning()
         if not self.options.json and self.answer_tail and self.answer_tail != "\n":
@@ -237,7 +259,7 @@ def _history(store: TranscriptStore | None, options: AskOptions) -> tuple[int | 
     conversation_id = _continued(store, options)
     if conversation_id is None or store is None:
         return None, []
-    messages = [Message(m.role, m.content, m.reasoning, m.status) for m in store.messages(conversation_id)]
+    messages = [Message(m.role, m.content, m.reasoning, m.status, m.rounds) for m in store.messages(conversation_id)]
     return conversation_id, messages
 
 
@@ -247,6 +269,7 @@ async def run(
     store: TranscriptStore | None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    tools: ToolsConfig | None = None,
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -257,52 +280,84 @@ async def run(
                           temperature=options.temperature if options.temperature is not None
                           else saved.get("temperature"), max_tokens=options.max_tokens or saved.get("max_tokens"))
     request = build_request(history, options.prompt, system=options.system,
-                            send_reasoning=provider.send_reasoning)
+                            send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning)
     from reasonchat.core.client import ChatClient  # the SDK is imported only when a request is made
 
-    async with ChatClient(provider) as client:
+    box = await _toolbox(tools, provider, options, err)
+    try:
+        async with ChatClient(provider) as client:
+            return await _ask(client, provider, options, store, request, conversation_id, history, box,
+                              tools.max_rounds if tools else 0, out, err)
+    finally:
+        if box is not None:
+            await box.aclose()
+
+
+async def _toolbox(tools: ToolsConfig | None, provider: Provider, options: AskOptions, err: TextIO) -> Any:
+    """The configured servers, started, when this ask offers tools (each that failed said in one line)."""
+    if tools is not None and provider.name == "demo":
+        tools = with_demo(tools)
+    if tools is None or not tools.enabled or not provider.tools or not options.tools:
+        return None
+    from reasonchat import paths
+    from reasonchat.tools.toolbox import ToolBox
+
+    box = ToolBox(tools, paths.data_dir() / "logs")
+    await box.start()
+    for server in box.servers.values():
+        if server.status != "started":
+            err.write(f"reasonchat: tools: {server.config.name} did not start — {server.reason}\n")
+    return box
+
+
+async def _ask(client: Any, provider: Provider, options: AskOptions, store: TranscriptStore | None,
+               request: list[dict[str, Any]], conversation_id: int | None, history: list[Message], box: Any,
+               max_rounds: int, out: TextIO, err: TextIO) -> int:
+    try:
+        model = provider.model or await client.resolve_model()
+    except ProviderError as exc:  # the server lists no model: reported like any other failed request
+        failed = Reply(model="", preset=provider.name)
+        failed.apply(StreamFailed(str(exc)))
+        return _finish(failed, options, provider, None, None, out, err)
+    writer = None
+    if store is not None:
+        if conversation_id is None:
+            conversation_id = store.create_conversation(
+                provider.name, model, options.prompt, {"role": options.role, "temperature": options.temperature})
+        previous = [m.content for m in history if m.role == "system"]
+        if options.system and (not previous or previous[-1] != options.system):
+            store.add_message(conversation_id, "system", options.system)
+        store.add_message(conversation_id, "user", options.prompt)
+    reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
+                  sent=provider.plan(options.thinking, options.effort, options.budget).label())
+    if store is not None and conversation_id is not None:
+        writer = ReplyWriter(store, conversation_id, reply)
+    printer = _Printer(options, out, err, colour_enabled(err))
+    events = loop.answer(client, request, toolbox=box, approve=Approval(options.yes, err), max_rounds=max_rounds,
+                         keep_reasoning=provider.tool_reasoning, model=model, thinking=options.thinking,
+                         effort=options.effort, budget=options.budget, max_tokens=options.max_tokens,
+                         temperature=options.temperature)
+    code = await _consume(events, reply, writer, printer)
+    printer.rendered(reply.content)
+    printer.close()
+    if printer.pipe_closed:  # its reader left before it was all written: what they saw was cut short
+        reply.stop(ended_too=True)
+    message_id, unsaved = None, None
+    if writer is not None:
         try:
-            model = provider.model or await client.resolve_model()
-        except ProviderError as exc:  # the server lists no model: reported like any other failed request
-            failed = Reply(model="", preset=provider.name)
-            failed.apply(StreamFailed(str(exc)))
-            return _finish(failed, options, provider, None, None, out, err)
-        writer = None
-        if store is not None:
-            if conversation_id is None:
-                conversation_id = store.create_conversation(
-                    provider.name, model, options.prompt, {"role": options.role, "temperature": options.temperature})
-            previous = [m.content for m in history if m.role == "system"]
-            if options.system and (not previous or previous[-1] != options.system):
-                store.add_message(conversation_id, "system", options.system)
-            store.add_message(conversation_id, "user", options.prompt)
-        reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
-                      sent=provider.plan(options.thinking, options.effort, options.budget).label())
-        if store is not None and conversation_id is not None:
-            writer = ReplyWriter(store, conversation_id, reply)
-        printer = _Printer(options, out, err, colour_enabled(err))
-        code = await _consume(client, request, model, options, reply, writer, printer)
-        printer.rendered(reply.content)
-        printer.close()
-        if printer.pipe_closed:  # its reader left before it was all written: what they saw was cut short
-            reply.stop(ended_too=True)
-        message_id, unsaved = None, None
-        if writer is not None:
-            try:
-                message_id = writer.flush()
-            except StoreError as exc:  # the answer was printed in full; say it is not on disk
-                unsaved = str(exc)
-        if printer.pipe_closed:  # saved as stopped; the command line ends it with the pipe convention
-            raise BrokenPipeError
-        result = _finish(reply, options, provider, conversation_id, message_id, out, err)
-        if unsaved is not None:
-            err.write(f"reasonchat: the answer is not saved — {unsaved}\n")
-            return code or result or 1
-        return code or result
+            message_id = writer.flush()
+        except StoreError as exc:  # the answer was printed in full; say it is not on disk
+            unsaved = str(exc)
+    if printer.pipe_closed:  # saved as stopped; the command line ends it with the pipe convention
+        raise BrokenPipeError
+    result = _finish(reply, options, provider, conversation_id, message_id, out, err)
+    if unsaved is not None:
+        err.write(f"reasonchat: the answer is not saved — {unsaved}\n")
+        return code or result or 1
+    return code or result
 
 
-async def _consume(client: Any, request: list[dict[str, Any]], model: str, options: AskOptions, reply: Reply,
-                   writer: ReplyWriter | None, printer: _Printer) -> int:
+async def _consume(stream: Any, reply: Reply, writer: ReplyWriter | None, printer: _Printer) -> int:
     """Stream into `reply`; returns 130/143 if cancelled (Ctrl+C / SIGTERM), else 0."""
     task = asyncio.current_task()
     terminated = False
@@ -318,9 +373,6 @@ async def _consume(client: Any, request: list[dict[str, Any]], model: str, optio
         loop.add_signal_handler(signal.SIGTERM, on_term)
     flusher = asyncio.create_task(run_flusher(writer)) if writer is not None else None
     try:
-        stream = client.stream(request, model=model, thinking=options.thinking, effort=options.effort,
-                               budget=options.budget, max_tokens=options.max_tokens,
-                               temperature=options.temperature)
         async with contextlib.aclosing(stream) as events:
             async for event in events:
                 reply.apply(event)
@@ -330,6 +382,8 @@ async def _consume(client: Any, request: list[dict[str, Any]], model: str, optio
                     printer.answer(event.text)
                 elif isinstance(event, AnswerWasReasoning):
                     printer.end_reasoning()
+                elif isinstance(event, CallChanged):
+                    printer.call(event.call)
                 if printer.pipe_closed:  # `ask … | head`: what arrived is kept, as when the user stops it
                     reply.stop()
                     break
@@ -372,12 +426,15 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
             "sent": plan.record(),
             "cost": reply.cost.record() if reply.cost is not None else None,
             "think_ignored": ignored,
+            "tools": [call.record() for call in reply.all_calls],
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
     if reply.status == "stopped":
         err.write("reasonchat: stopped — what arrived is saved\n")
         return 130
+    if reply.note:
+        err.write(f"reasonchat: note: {clean_line(reply.note, 400)}\n")
     if reply.error:  # provider text (it may quote a hostile model id): always cleaned, even with --raw
         err.write(f"reasonchat: {clean_line(reply.error, 2000)}\n")
         return 1

@@ -75,7 +75,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from reasonchat.cli import config_commands
 
         return config_commands.presets(args) if command == "presets" else config_commands.config(args)
-    runs = {"ask": _ask, "models": _models, "demo-server": _demo_server, "completion": _completion}
+    runs = {"ask": _ask, "models": _models, "demo-server": _demo_server, "completion": _completion, "tools": _tools}
     return runs.get(command, _tui)(args)
 
 
@@ -126,7 +126,7 @@ def _ask(args: argparse.Namespace) -> int:
         system=args.system or (role.system if role else None), hide_reasoning=args.hide_reasoning, json=args.json,
         save=not args.no_save, raw=args.raw, render=args.render, effort=args.effort or (role.effort if role else None)
         or None, budget=args.budget, max_tokens=args.max_tokens, temperature=role.temperature if role else None,
-        role=role.name if role else None,
+        role=role.name if role else None, tools=not args.no_tools, yes=args.yes,
     )
     try:
         store = TranscriptStore() if options.save else None
@@ -137,7 +137,7 @@ def _ask(args: argparse.Namespace) -> int:
             return asyncio.run(compare.run(compared, options, store, sys.stdout, sys.stderr))
         if store is not None and not named:
             provider_options = ask.continued_options(store, options, provider_options, config.presets)
-        return asyncio.run(ask.run(providers.resolve(config, provider_options), options, store))
+        return asyncio.run(ask.run(providers.resolve(config, provider_options), options, store, tools=config.tools))
     finally:
         if store is not None:
             store.close()
@@ -163,6 +163,14 @@ def _models(args: argparse.Namespace) -> int:
         for model in models:
             print(clean_line(model))
     return 0
+
+
+def _tools(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from reasonchat.cli import tools_command
+
+    return asyncio.run(tools_command.run(load_config(args).tools, bool(getattr(args, "demo", False)), args.json))
 
 
 def _completion(args: argparse.Namespace) -> int:

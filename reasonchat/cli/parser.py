@@ -90,6 +90,8 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("--max-tokens", metavar="N", type=int, help="at most N tokens of reasoning and answer")
     ask.add_argument("--role", metavar="NAME", help="a [roles.NAME] of the config: its system prompt (and its "
                      "preset, effort and temperature unless given here)")
+    ask.add_argument("--no-tools", action="store_true", help="offer the model no tools (the [mcp.*] servers)")
+    ask.add_argument("--yes", action="store_true", help="allow every tool call without asking")
     ask.add_argument("--compare", metavar="PRESET[:MODEL],…",
                      help="ask 2 or 3 presets at once; each answer is printed under its name, in the order given")
     ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question, or - to read stdin")
@@ -145,6 +147,13 @@ def _config_arguments(config: argparse.ArgumentParser) -> None:
     config.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to use")
 
 
+def _tools_arguments(tools: argparse.ArgumentParser) -> None:
+    tools.add_argument("--json", action="store_true", help="print JSON instead of a list")
+    tools.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to read")
+    tools.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                       help="include the demo's own server (a clock and a calculator), as --demo offers it")
+
+
 def _demo_server_arguments(demo: argparse.ArgumentParser) -> None:
     demo.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
 
@@ -157,6 +166,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "presets": ("list provider presets", _presets_arguments),
     "models": ("list the models a provider serves (GET /models)", _models_arguments),
     "config": ("where the config is, write a starter one, or check it", _config_arguments),
+    "tools": ("start the configured MCP servers and list their tools (or why one did not start)", _tools_arguments),
     "demo-server": ("run the offline demo server on 127.0.0.1", _demo_server_arguments),
     "completion": ("print a completion script for bash, zsh or fish", _completion_arguments),
 }

@@ -23,7 +23,9 @@ _QUERY = """
            avg(reasoning_seconds), avg(ttft),
            sum(CASE WHEN completion_tokens IS NOT NULL AND updated_at > created_at THEN completion_tokens END),
            sum(CASE WHEN completion_tokens IS NOT NULL AND updated_at > created_at THEN updated_at - created_at END),
-           sum(cost), max(currency), count(DISTINCT currency)
+           sum(cost), max(currency), count(DISTINCT currency),
+           sum(CASE WHEN rounds_json IS NOT NULL THEN
+                   (SELECT count(*) FROM json_each(rounds_json) AS r, json_each(r.value, '$.calls')) ELSE 0 END)
     FROM messages
     WHERE role = 'assistant' AND status != 'streaming' AND created_at >= ?
     GROUP BY preset, model
@@ -50,7 +52,7 @@ def collect(store: TranscriptStore, since: float = 0.0) -> list[dict[str, Any]]:
     rows = store.conn.execute(_QUERY, (since,)).fetchall()
     out = []
     for (preset, model, turns, prompt, cached, reasoning, answer, think, ttft, timed_tokens, timed_seconds,
-         cost, currency, currencies) in rows:
+         cost, currency, currencies, calls) in rows:
         out.append({
             "preset": preset or "", "model": model or "", "turns": turns,
             "tokens": {"prompt": prompt, "cached": cached, "reasoning": reasoning, "answer": answer},
@@ -60,6 +62,7 @@ def collect(store: TranscriptStore, since: float = 0.0) -> list[dict[str, Any]]:
             if timed_tokens and timed_seconds else None,
             "cost": {"amount": round(cost, 6), "currency": currency} if cost is not None and currencies == 1
             else None,
+            "tool_calls": calls or 0,
         })
     return out
 
@@ -73,7 +76,7 @@ def table(records: list[dict[str, Any]]) -> str:
     from reasonchat.text.sanitize import clean_line
 
     head = (f"{'PRESET · MODEL':34} {'TURNS':>5} {'PROMPT':>9} {'CACHED':>8} {'REASON':>9} {'ANSWER':>9} "
-            f"{'THINK s':>7} {'R:A':>5} {'TTFT s':>6} {'TOK/S':>6} {'COST':>10}")
+            f"{'THINK s':>7} {'R:A':>5} {'TTFT s':>6} {'TOK/S':>6} {'COST':>10} {'CALLS':>5}")
     lines = [head]
     for r in records:
         t = r["tokens"]
@@ -82,7 +85,7 @@ def table(records: list[dict[str, Any]]) -> str:
             f"{clean_line(r['preset'] + ' · ' + r['model'], 34):34} {r['turns']:>5} {_n(t['prompt']):>9} "
             f"{_n(t['cached']):>8} {_n(t['reasoning']):>9} {_n(t['answer']):>9} {_f(r['mean_thinking_seconds']):>7} "
             f"{_f(r['reasoning_to_answer']):>5} {_f(r['mean_ttft_seconds']):>6} {_f(r['tokens_per_second']):>6} "
-            f"{cost:>10}"
+            f"{cost:>10} {r['tool_calls']:>5}"
         )
     return "\n".join(lines)
 

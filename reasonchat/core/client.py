@@ -131,9 +131,11 @@ class ChatClient:
         budget: int | None = None,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        tools: list[dict[str, Any]] | None = None,
     ) -> AsyncGenerator[StreamEvent, None]:
         """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`. `effort`, `budget`,
-        `max_tokens` and `temperature` override the preset's for this request (a role, a conversation's own)."""
+        `max_tokens` and `temperature` override the preset's for this request (a role, a conversation's own).
+        `tools`: functions offered (the OpenAI format; reasonchat/tools/loop.py runs the calls)."""
         p = self.provider
         try:
             model = model or await self.resolve_model()
@@ -146,6 +148,8 @@ class ChatClient:
             extras["max_tokens"] = max_tokens or p.max_tokens
         if (temperature if temperature is not None else p.temperature) is not None:
             extras["temperature"] = temperature if temperature is not None else p.temperature
+        if tools:
+            extras["tools"] = tools
         decoder = StreamDecoder()
         started = False
         try:

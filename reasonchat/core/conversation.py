@@ -10,8 +10,10 @@ the latest one given (a `--system` on a continued conversation replaces the earl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from reasonchat.core.tool_calls import Round
 
 
 def normalize_newlines(text: str) -> str:
@@ -26,6 +28,7 @@ class Message:
     content: str
     reasoning: str = ""
     status: str = "complete"
+    rounds: list[Round] = field(default_factory=list)  # an answer's tool rounds, before its final text
 
 
 def build_request(
@@ -34,8 +37,11 @@ def build_request(
     *,
     system: str | None = None,
     send_reasoning: bool = False,
+    tool_reasoning: bool = False,
 ) -> list[dict[str, Any]]:
-    """The `messages` array for asking `prompt` after `history`."""
+    """The `messages` array for asking `prompt` after `history`. An answer that called tools goes back as it
+    happened: each round's assistant message with its calls, their results, then the answer — with every
+    reasoning of that turn when `tool_reasoning` (DeepSeek's thinking mode: else HTTP 400)."""
     earlier = list(history)
     systems = [m.content for m in earlier if m.role == "system"]
     system_text = system or (systems[-1] if systems else "")
@@ -46,8 +52,10 @@ def build_request(
             pending_user = message  # kept only once a usable answer follows
         elif message.role == "assistant" and pending_user is not None and message.content.strip():
             out.append({"role": "user", "content": pending_user.content})
+            for done in message.rounds:
+                out += done.wire(tool_reasoning)
             turn: dict[str, Any] = {"role": "assistant", "content": message.content}
-            if send_reasoning and message.reasoning:
+            if (send_reasoning and message.reasoning) or (tool_reasoning and message.rounds):
                 turn["reasoning_content"] = message.reasoning
             out.append(turn)
             pending_user = None

@@ -10,6 +10,7 @@ shape in PROVIDERS.md:
   (the last one seen wins);
 * SSE comments (`: keep-alive`), `event:`/`id:`/`retry:` fields, `data:` split over several lines;
 * errors as `data: {"error": …}`, `event: error`, or the non-standard `error: {…}` line;
+* `tool_calls` fragments merged by index (`CallAssembler`), given as one `ToolCalls` before `Finished`;
 * a stream that ends without a `finish_reason` is interrupted, not finished.
 """
 
@@ -26,9 +27,11 @@ from reasonchat.core.events import (
     ReasoningDelta,
     StreamEvent,
     StreamFailed,
+    ToolCalls,
     Usage,
 )
 from reasonchat.core.reasoning import ThinkTagSplitter
+from reasonchat.core.tool_calls import CallAssembler
 from reasonchat.text.sanitize import clean_line
 
 
@@ -88,6 +91,7 @@ class StreamDecoder:
     """Feed it each line of the response body with `feed_line`, then call `finish` once."""
 
     __slots__ = (
+        "_calls",
         "_data",
         "_event",
         "_failed",
@@ -104,6 +108,7 @@ class StreamDecoder:
         self._data: list[str] = []  # `data:` lines of an event that did not parse on its own
         self._event = ""  # the current event's `event:` field
         self._splitter: ThinkTagSplitter | None = None
+        self._calls = CallAssembler()
         self._field_seen = False  # a reasoning field has carried text: content is then all answer
         self._failed: StreamFailed | None = None
         self._first_other = ""  # first non-SSE line, to explain a body that is not an event stream
@@ -153,7 +158,10 @@ class StreamDecoder:
             out.extend(self._splitter.finish())
         if self.usage is not None:
             out.append(Usage.from_raw(self.usage))
-        if self.finish_reason is not None:
+        if self.finish_reason is not None and self._calls:  # (a stream cut mid-call is interrupted, below)
+            out.append(ToolCalls(self._calls.calls()))
+            out.append(Finished(self.finish_reason, self.model))
+        elif self.finish_reason is not None:
             out.append(Finished(self.finish_reason, self.model))
         elif self.chunks == 0 and self._first_other:
             out.append(
@@ -233,6 +241,9 @@ class StreamDecoder:
                     if self._splitter is None:
                         self._splitter = ThinkTagSplitter()
                     out.extend(self._splitter.feed(content))
+            fragments = delta.get("tool_calls")
+            if fragments:
+                self._calls.feed(fragments)
         reason = choice.get("finish_reason")
         if reason and isinstance(reason, str):
             self.finish_reason = reason

@@ -7,7 +7,10 @@ only ever handle one shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reasonchat.core.tool_calls import Call, ToolCall
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,4 +86,32 @@ class StreamFailed:
     model: str | None = None
 
 
-StreamEvent = ReasoningDelta | AnswerDelta | AnswerWasReasoning | Usage | Finished | StreamFailed
+@dataclass(frozen=True, slots=True)
+class ToolCalls:
+    """The model asked for these calls (sent just before `Finished`, whatever its `finish_reason`)."""
+
+    calls: tuple[ToolCall, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CallChanged:
+    """The tool loop: a call of the current round was approved, declined, started or ended. `call` is the
+    loop's own record (the consumers read it; only the loop changes it)."""
+
+    call: Call
+
+
+@dataclass(frozen=True, slots=True)
+class NextRound:
+    """The tool loop sends the calls' results back: what arrived so far is one round, and a new one begins."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One line the answer carries for the user (the tool loop: vLLM sent a tool call as text)."""
+
+    text: str
+
+
+StreamEvent = (ReasoningDelta | AnswerDelta | AnswerWasReasoning | Usage | Finished | StreamFailed | ToolCalls
+               | CallChanged | NextRound | Note)

@@ -25,6 +25,8 @@ class Provider:
     think_on: Mapping[str, Any] = field(default_factory=dict)
     think_off: Mapping[str, Any] = field(default_factory=dict)
     send_reasoning: bool = False
+    tools: bool = True  # the model takes tools (a preset's `tools = false`: never offered any)
+    tool_reasoning: bool = False  # tool-calling turns carry their reasoning back (DeepSeek's thinking mode)
     timeout: float = 90.0
     max_retries: int = 2
     max_tokens: int | None = None

@@ -14,12 +14,17 @@ from typing import TYPE_CHECKING, Literal
 from reasonchat.core.events import (
     AnswerDelta,
     AnswerWasReasoning,
+    CallChanged,
     Finished,
+    NextRound,
+    Note,
     ReasoningDelta,
     StreamEvent,
     StreamFailed,
+    ToolCalls,
     Usage,
 )
+from reasonchat.core.tool_calls import Call, Round
 
 if TYPE_CHECKING:
     from reasonchat.core.cost import Cost, Price
@@ -47,6 +52,11 @@ class Reply:
     cost: Cost | None = None
     reasoning_cut: bool = False  # the user stopped the thinking and had the model answer at once
     sent: str = ""  # what the request said about thinking ("thinking on · effort high"), for the record
+    rounds: list[Round] = field(default_factory=list)  # earlier requests of an answer that called tools
+    calls: list[Call] = field(default_factory=list)  # the calls the current round asked for
+    note: str | None = None  # one line the answer ends with (the tool round limit reached)
+    _earlier_usage: list[Usage] = field(default_factory=list, repr=False)  # each earlier round's request's
+    _round_usage: Usage | None = field(default=None, repr=False)  # the current round's request's
     _reasoning: list[str] = field(default_factory=list, repr=False)
     _answer: list[str] = field(default_factory=list, repr=False)
 
@@ -112,13 +122,28 @@ class Reply:
             self.reasoning_ended_at = None
             self.version += 1
         elif isinstance(event, Usage):
-            self.usage = event
+            self._round_usage = event
+            self.usage = event = _summed([*self._earlier_usage, event]) if self._earlier_usage else event
             if self.price is not None:
                 from reasonchat.core.cost import cost_of
 
                 thought = bool(event.reasoning_tokens) or bool(self._reasoning)
                 self.cost = cost_of(self.price, event.prompt_tokens, event.cached_tokens, event.completion_tokens,
                                     thought)
+        elif isinstance(event, ToolCalls):
+            self.calls = [Call(call) for call in event.calls]
+            if self.reasoning_started_at is not None and self.reasoning_ended_at is None:
+                self.reasoning_ended_at = time.monotonic() if now is None else now  # (not the calls' time)
+            self.version += 1
+        elif isinstance(event, CallChanged):
+            for i, call in enumerate(self.calls):  # (the loop's own record replaces the one made from ToolCalls)
+                if call.call is event.call.call:
+                    self.calls[i] = event.call
+            self.version += 1
+        elif isinstance(event, Note):
+            self.note = event.text
+        elif isinstance(event, NextRound):
+            self._next_round()
         elif isinstance(event, Finished):
             self.finish_reason = event.finish_reason
             if event.model:
@@ -130,6 +155,25 @@ class Reply:
                 self.model = event.model
             self._end("interrupted" if event.interrupted or self.has_text else "error")
 
+    def _next_round(self) -> None:
+        seconds = self.reasoning_seconds
+        self.rounds.append(Round(self.reasoning, self.content, self.calls, seconds, self.reasoning_chunks))
+        if self._round_usage is not None:
+            self._earlier_usage.append(self._round_usage)
+            self._round_usage = None
+        self._reasoning.clear()
+        self._answer.clear()
+        self.calls = []
+        self.reasoning_chunks = self.answer_chunks = 0
+        self.reasoning_started_at = self.reasoning_ended_at = None
+        self.finish_reason = None
+        self.version += 1
+
+    @property
+    def all_calls(self) -> list[Call]:
+        """Every call of the answer, in the order they were made."""
+        return [call for r in self.rounds for call in r.calls] + self.calls
+
     def stop(self, *, ended_too: bool = False) -> None:
         """The user stopped the answer: what arrived stays, marked stopped. `ended_too`: an answer that had
         already ended is marked so as well (the reader of `ask`'s output left before it was all written)."""
@@ -140,6 +184,9 @@ class Reply:
 
     def _end(self, status: Status) -> None:
         self.status = status
+        for call in self.calls:
+            if not call.settled:
+                call.state = "stopped"
         self.ended_at = time.monotonic()
         if self.reasoning_started_at is not None and self.reasoning_ended_at is None:
             self.reasoning_ended_at = self.ended_at
@@ -150,3 +197,20 @@ class Reply:
         if self.usage is not None and self.usage.reasoning_tokens is not None and not self.reasoning_cut:
             return self.usage.reasoning_tokens, True  # (after a cut, the usage is the answer's request alone)
         return (self.reasoning_chunks, False) if self.reasoning_chunks else None
+
+
+def _summed(usages: list[Usage]) -> Usage:
+    """The usage of an answer that took several requests: each count summed where every request gave it."""
+    def total(name: str) -> int | None:
+        values = [getattr(u, name) for u in usages]
+        return None if any(v is None for v in values) else sum(values)
+
+    raw: dict[str, object] = {"prompt_tokens": total("prompt_tokens"), "completion_tokens": total("completion_tokens"),
+                              "total_tokens": total("total_tokens")}
+    if total("reasoning_tokens") is not None:
+        raw["completion_tokens_details"] = {"reasoning_tokens": total("reasoning_tokens")}
+    if total("cached_tokens") is not None:
+        raw["prompt_tokens_details"] = {"cached_tokens": total("cached_tokens")}
+    raw["requests"] = [u.raw for u in usages]  # each request's usage as the provider reported it
+    return Usage(total("prompt_tokens"), total("completion_tokens"), total("total_tokens"),
+                 total("reasoning_tokens"), total("cached_tokens"), raw)

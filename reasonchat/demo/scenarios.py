@@ -263,7 +263,7 @@ class Scenario:
     rate: float  # tokens per second; 0 = as fast as possible
 
 
-def _split_rate(model: str) -> tuple[str, float | None]:
+def split_rate(model: str) -> tuple[str, float | None]:
     name, _, rate = model.partition("@")
     try:
         return name, (float(rate) if rate else None)
@@ -359,7 +359,7 @@ def resolve(
     anyway (Qwen3 behind some hosts). `think-long` reasons for LONG_THINK tokens; `think-slow` reasons for
     a minute at 40 tokens/s (to stop it mid-thought).
     """
-    name, rate = _split_rate(model)
+    name, rate = split_rate(model)
     prompt, turn = prompt_of(messages)
     prompt_tokens = sum(len(tokens(str(m.get("content") or ""))) for m in messages if isinstance(m, dict))
     reasoning, answer = friendly(prompt, turn)

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from reasonchat.demo import scenarios as sc
+from reasonchat.demo import tool_turns
 
 
 @dataclass
@@ -151,8 +152,12 @@ class _Handler(BaseHTTPRequestHandler):
         demo = self.server.demo
         with demo.lock:
             demo.attempts[model] = attempt = demo.attempts.get(model, 0) + 1
-        scenario = sc.resolve(model, list(body.get("messages") or []), attempt, think=not sc.thinking_off(body),
-                              limits=sc.Limits.of(body))
+        name, paced = sc.split_rate(model)
+        turn = tool_turns.respond(name, body, not sc.thinking_off(body))  # (None: no tools in play)
+        if isinstance(turn, sc.Scenario) and paced is not None:
+            turn = dataclasses.replace(turn, rate=paced)
+        scenario = turn if turn is not None else sc.resolve(model, list(body.get("messages") or []), attempt,
+                                                            think=not sc.thinking_off(body), limits=sc.Limits.of(body))
         rate = body.get("demo_rate")  # (a preset's extra_body may pace any model name: the README's pictures)
         if isinstance(scenario, sc.Scenario) and isinstance(rate, int | float) and not isinstance(rate, bool):
             scenario = dataclasses.replace(scenario, rate=float(rate))

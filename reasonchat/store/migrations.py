@@ -171,6 +171,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE messages ADD COLUMN reasoning_estimate INTEGER;
         """,
     ),
+    (
+        "tool calls: an answer's rounds of calls and results before its final text (core/tool_calls.py)",
+        """
+        -- JSON, NULL for an answer that called no tool (every message before this schema). Adding a column
+        -- rewrites nothing, so this is instant on any store.
+        ALTER TABLE messages ADD COLUMN rounds_json TEXT;
+        -- Search reads the few answers that called tools through this (an index of those rows only).
+        CREATE INDEX messages_with_tools ON messages(id) WHERE rounds_json IS NOT NULL;
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reasonchat.core.reply import Reply
+    from reasonchat.core.tool_calls import Round
 
 HEAD = object()  # add_message: after the head of the branch shown
 
@@ -68,6 +69,13 @@ class StoredMessage:
     sent: str | None = None  # what the request said about thinking: "thinking on · effort high"
     parent_id: int | None = None  # the message this one follows (its branch)
     reasoning_estimate: int | None = None  # the reasoning's token count as shown live, where none was reported
+    rounds_json: str | None = None  # an answer's tool rounds (core/tool_calls.py); `rounds` reads it
+
+    @property
+    def rounds(self) -> list[Round]:
+        from reasonchat.core.tool_calls import loads
+
+        return loads(self.rounds_json)
 
     @property
     def reasoning_count(self) -> tuple[int, bool] | None:
@@ -95,7 +103,7 @@ class StoredMessage:
         from reasonchat.core.events import AnswerDelta, ReasoningDelta, Usage
         from reasonchat.core.reply import Reply
 
-        reply = Reply(model=self.model or "", preset=self.preset or "", started=0.0)
+        reply = Reply(model=self.model or "", preset=self.preset or "", started=0.0, rounds=self.rounds)
         ttft = self.ttft or 0.0
         if self.reasoning:
             reply.apply(ReasoningDelta(self.reasoning), now=ttft)
@@ -165,7 +173,7 @@ _SUMMARY = """
 _MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, model, preset, status, finish_reason, error, prompt_tokens,"
     " completion_tokens, reasoning_tokens, cached_tokens, usage_json, ttft, reasoning_seconds, created_at, updated_at,"
-    " cost, currency, reasoning_cut, sent, parent_id, reasoning_estimate"
+    " cost, currency, reasoning_cut, sent, parent_id, reasoning_estimate, rounds_json"
 )
 
 

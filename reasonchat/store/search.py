@@ -38,14 +38,33 @@ class SearchStore(StoreBase):
             ).fetchall()
         else:
             rows = self._scan(needle, limit, reasoning)
+        rows = self._with_tool_rounds(rows, needle, limit)
         hits = []
         summaries: dict[int, ConversationSummary] = {}
-        for conversation_id, message_id, role, content, reasoning_text in rows:
+        for conversation_id, message_id, role, content, reasoning_text, *rest in rows:
+            rounds = rest[0] if rest else None
             if conversation_id not in summaries:
                 summaries[conversation_id] = self.require(conversation_id)
             found = content if needle.lower() in content.lower() or not reasoning else reasoning_text
+            if needle.lower() not in found.lower() and rounds:
+                found = _rounds_text(rounds)
             hits.append(SearchHit(summaries[conversation_id], message_id, role, _snippet(found, needle)))
         return hits
+
+    def _with_tool_rounds(self, rows: list[Any], needle: str, limit: int) -> list[Any]:
+        """`rows`, and answers whose tool rounds (calls, arguments, results, the reasoning between) hold
+        `needle`: read through the partial index of the answers that called tools."""
+        found = self._reading().execute(
+            "SELECT conversation_id, id, role, content, reasoning, rounds_json FROM messages "
+            "WHERE rounds_json IS NOT NULL AND rounds_json LIKE ? ESCAPE '\\' AND status != 'streaming' "
+            "ORDER BY id DESC LIMIT ?", (_like(needle), limit)).fetchall()
+        if not found:
+            return rows
+        merged = {row[1]: row for row in rows}
+        for row in found:
+            if row[1] not in merged and needle.lower() in _rounds_text(row[5]).lower():
+                merged[row[1]] = row
+        return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
 
     def _scan(self, needle: str, limit: int, reasoning: bool, below: int | None = None) -> list[Any]:
         """Messages holding `needle`, by reading them all (what no index answers), newest first; `below`:
@@ -87,6 +106,18 @@ class SearchStore(StoreBase):
                 time.sleep(pause)  # let the writer of a streaming answer in between batches
         finally:
             conn.close()
+
+
+def _rounds_text(rounds_json: str) -> str:
+    """What a person reads of an answer's tool rounds, to find a word in (JSON escapes undone)."""
+    from reasonchat.core.tool_calls import loads
+
+    parts = []
+    for done in loads(rounds_json):
+        parts += [done.reasoning, done.content]
+        for call in done.calls:
+            parts += [call.tool or call.call.name, call.call.arguments, call.result]
+    return "\n".join(p for p in parts if p)
 
 
 def _like(needle: str) -> str:

@@ -111,6 +111,7 @@ class TranscriptStore(BranchStore, SearchStore):
             "reasoning_cut": int(reply.reasoning_cut),
             "sent": reply.sent or None,
             "reasoning_estimate": reply.reasoning_chunks or None,
+            **_rounds(reply),
         }
         if message_id is None:
             message_id = self.add_message(conversation_id, "assistant", **fields)
@@ -193,6 +194,17 @@ class TranscriptStore(BranchStore, SearchStore):
         """The columns of a compare, in order."""
         rows = self._reading().execute(_SUMMARY + " WHERE c.compare_id = ? ORDER BY c.id", (compare_id,)).fetchall()
         return [ConversationSummary(*row) for row in rows]
+
+
+def _rounds(reply: Reply) -> dict[str, Any]:
+    """An answer's tool rounds, and its own text: a round stopped with its calls is a round too, and then there
+    is no final text."""
+    from reasonchat.core.tool_calls import Round, dumps
+
+    if not reply.calls:
+        return {"rounds_json": dumps(reply.rounds)}
+    current = Round(reply.reasoning, reply.content, reply.calls, reply.reasoning_seconds, reply.reasoning_chunks)
+    return {"rounds_json": dumps([*reply.rounds, current]), "content": "", "reasoning": ""}
 
 
 def _settings_json(settings: dict[str, Any] | None) -> str | None:

@@ -3,7 +3,8 @@
 The provider's client streams into the `Reply` (and, through the writer, into the store as it arrives);
 the served model is told to the session; a `cut` event set while the model still thinks (ctrl+f) stops
 that request and asks again with thinking off and the reasoning so far quoted — the turn is then marked
-"cut short". Screens own the drawing (their tick) and what they say after; none of that is here, and no
+"cut short". With tools on (`session.tooling`), the tool loop streams the answer and all its rounds.
+Screens own the drawing (their tick) and what they say after; none of that is here, and no
 widget is.
 """
 
@@ -52,7 +53,16 @@ async def answer(session: ChatSession, provider: Provider, request: list[dict[st
                 on_model()
             if reply.price is None and provider.price:
                 reply.price = price_for(provider.price, model)
-            events = client.stream(request, model=model, thinking=session.thinking, **overrides)
+            tooling = session.tooling
+            box = await tooling.box(provider, session.tools_on()) if tooling is not None else None
+            if box is not None:
+                from reasonchat.tools import loop
+
+                events = loop.answer(client, request, toolbox=box, approve=tooling.approve,
+                                     max_rounds=tooling.max_rounds, keep_reasoning=provider.tool_reasoning,
+                                     model=model, thinking=session.thinking, **overrides)
+            else:
+                events = client.stream(request, model=model, thinking=session.thinking, **overrides)
             if await _fold(events, session, reply, writer, cut) and cut is not None:
                 cut.clear()  # ctrl+f: the thinking so far goes with the question, and thinking is off
                 reply.reasoning_cut = True

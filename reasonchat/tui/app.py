@@ -31,6 +31,7 @@ from reasonchat.tui.notice import in_the_tui, tell
 from reasonchat.tui.quitting import Watchdog, catch_quit_signals
 from reasonchat.tui.screens.chat import ChatScreen
 from reasonchat.tui.session import ChatSession
+from reasonchat.tui.tooling import Tooling
 
 if TYPE_CHECKING:
     from reasonchat.tui.screens.presets import Choice
@@ -44,7 +45,9 @@ class ReasonChatApp(App[None]):
     TITLE = "reasonchat"
     BINDINGS = [Binding("f1", "help", "Help", id="help"), Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
                 Binding("f2", "compare", "Compare", show=False, id="compare"),
-                Binding("f3", "toggle_thinking", "Thinking", show=False, id="thinking")]
+                Binding("f3", "toggle_thinking", "Thinking", show=False, id="thinking"),
+                Binding("f4", "toggle_tools", "Tools", show=False, id="tools"),
+                Binding("f8", "toggle_math", "Math", show=False, id="math")]
 
     def __init__(self, session: ChatSession, open_at_start: OpenAtStart = None) -> None:
         super().__init__(driver_class=_driver_class())
@@ -59,6 +62,9 @@ class ReasonChatApp(App[None]):
         self._restore_signals: Callable[[], None] = lambda: None
         self._code_theme_pushed = False
         self.provider_named = False  # the command line named a provider (--preset, --base-url, --demo)
+        self.tooling = Tooling(self, session.config.tools,
+                               lambda text: tell(self, text, title="Tools", severity="warning", timeout=10))
+        session.tooling = self.tooling
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's own hint, in the words of our other notices."""
@@ -310,6 +316,17 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         self.setting_changed(f"Thinking {'on' if self.session.thinking else 'off'} for the next answers")
 
+    def action_toggle_tools(self) -> None:
+        """F4: the MCP servers' tools offered in this conversation, or not (kept with it)."""
+        on = self.session.toggle_tools()
+        provider = self.session.provider_if_ready()
+        if on and provider is not None and not self.tooling.offered_for(provider, True):
+            why = ("this preset takes no tools (tools = false)" if not provider.tools
+                   else "no [mcp.*] servers are configured (README, \"Tools\")")
+            self.setting_changed(f"Tools on for this conversation — but {why}")
+        else:
+            self.setting_changed(f"Tools {'on' if on else 'off'} for this conversation")
+
     def action_cycle_effort(self) -> None:
         """ctrl+g: how hard the model thinks — the preset's own, low, medium, high, max — shown as sent."""
         self.session.cycle_effort()
@@ -372,8 +389,10 @@ class ReasonChatApp(App[None]):
             return
         self._copy(f"## You\n\n{users[-1].text}\n\n## Assistant\n\n{turn.reply.content}\n", "last turn as Markdown")
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self.stopping.set()
+        with contextlib.suppress(Exception):  # every server process ends with the app
+            await asyncio.wait_for(self.tooling.aclose(), 8.0)
         with contextlib.suppress(ReasonChatError):  # a store that refused an answer gets a last chance
             self.chat.save_unsaved()
         self.session.close()

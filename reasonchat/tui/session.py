@@ -77,6 +77,7 @@ class ChatSession:
     unsaved_reason: str | None = None  # why this session lives in memory (the store file could not be opened)
     pending_settings: dict[str, Any] = field(default_factory=dict)  # for a conversation not yet created
     retry_max_tokens: int | None = None  # after a budget ran out: the next regenerate asks for this much room
+    tooling: Any = None  # tui/tooling.py's Tooling, shared by the app's sessions (None: no tools)
     _provider: Provider | None = field(default=None, repr=False)
     _store: TranscriptStore | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -231,7 +232,7 @@ class ChatSession:
 
     def _history(self, before: int) -> list[Message]:
         assert self.conversation_id is not None
-        return [Message(m.role, m.content, m.reasoning, m.status)
+        return [Message(m.role, m.content, m.reasoning, m.status, m.rounds)
                 for m in self.store.messages(self.conversation_id) if m.id < before]
 
     # -- answers being written ------------------------------------------------------------------------------
@@ -381,6 +382,14 @@ class ChatSession:
             self.pending_settings = settings
         else:
             self.store.set_settings(self.conversation_id, settings)
+
+    def tools_on(self) -> bool:
+        """Whether this conversation offers tools (on unless switched off for it: F4, or the picker)."""
+        return self.settings().get("tools") is not False
+
+    def toggle_tools(self) -> bool:
+        self.set_settings(tools=None if not self.tools_on() else False)
+        return self.tools_on()
 
     def role(self, settings: dict[str, Any] | None = None) -> Role | None:
         name = (self.settings() if settings is None else settings).get("role")

@@ -254,7 +254,7 @@ class ChatScreen(Screen[None]):
         self._live = turn
         self._changed()
         request = build_request(sending.history, sending.prompt, system=overrides.pop("system"),
-                                send_reasoning=provider.send_reasoning)
+                                send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning)
         self.session.retry_max_tokens = None  # a retry's larger room is for that one answer
         self._answer_now.clear()
         self.generate(turn, request, provider, overrides)

@@ -72,6 +72,8 @@ class CompareScreen(DismissedOnce[tuple[int, ProviderOptions] | None]):
         yield StatusBar()
 
     def on_mount(self) -> None:
+        for column in self.columns_:  # the app's tools and approvals, shared with every column
+            column.session.tooling = getattr(self.app, "tooling", None)
         self._next = 0
         self.set_interval(TICK / len(self.columns_), self._tick)  # one column a call: their work interleaves
         self.query_one(PromptInput).focus()

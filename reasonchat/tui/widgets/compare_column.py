@@ -114,7 +114,7 @@ class CompareColumn(Vertical):
         self.remove_class("-failed")
         self.live = turn
         request = build_request(sending.history, sending.prompt, system=overrides.pop("system"),
-                                send_reasoning=provider.send_reasoning)
+                                send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning)
         self.worker = self.run_worker(self._generate(turn, request, provider, overrides), group="compare",
                                       exit_on_error=False)
 

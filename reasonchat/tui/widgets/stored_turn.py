@@ -46,6 +46,7 @@ def render_turn_piece(console: Console, piece: Piece, context: object, width: in
     title on one line, the reasoning wrapped and indented, the note as a line of its colour."""
     kind, text = piece
     styles = context.styles if isinstance(context, Context) else {}
+    kind = {"call": "title", "detail": "reasoning"}.get(kind, kind)  # (a tool call is drawn as they are)
     if kind == "md":
         return render_piece(console, piece, context.definitions if isinstance(context, Context) else "", width)
     style = styles.get(kind) or Style()
@@ -84,7 +85,7 @@ class StoredTurn(LazyLines, can_focus=True):
 
     @property
     def has_reasoning(self) -> bool:
-        return not no_reasoning(self.reply) and self.mode != "hidden"
+        return (not no_reasoning(self.reply) or bool(self.reply.rounds)) and self.mode != "hidden"
 
     @property
     def title_text(self) -> str:
@@ -93,7 +94,9 @@ class StoredTurn(LazyLines, can_focus=True):
     def _frame(self) -> tuple[list[Piece], list[Piece]]:
         """The pieces before the answer (title, reasoning when open) and after it (the note)."""
         before: list[Piece] = []
-        if self.has_reasoning:
+        if self.mode != "hidden":
+            before.extend(self._rounds())
+        if self.has_reasoning and not no_reasoning(self.reply):
             before.append(("title", self.title_text))
             if not self.collapsed:
                 before.extend(("reasoning", text) for _, text in split_paragraphs(self.reply.reasoning)[0])
@@ -101,6 +104,25 @@ class StoredTurn(LazyLines, can_focus=True):
         note = ending_note(reply.status, reply.finish_reason, reply.error)
         kind = "error" if reply.status in ("error", "interrupted") else "note"
         return before, [(kind, note)] if note else []
+
+    def _rounds(self) -> list[Piece]:
+        """Each tool round before the answer: its reasoning's title (and text when open), and its calls (and
+        their arguments and results when open). One click opens or closes them all with the reasoning."""
+        from reasonchat.tools.describe import call_title, details
+        from reasonchat.tui.widgets.tool_round import round_reply
+
+        out: list[Piece] = []
+        mark = "▶ " if self.collapsed else "▼ "
+        for done in self.reply.rounds:
+            if done.reasoning:
+                out.append(("title", mark + reasoning_title(round_reply(done, self.reply.model))))
+                if not self.collapsed:
+                    out.extend(("reasoning", text) for _, text in split_paragraphs(done.reasoning)[0])
+            for call in done.calls:
+                out.append(("call", mark + call_title(call, limit=100)))
+                if not self.collapsed:
+                    out.append(("detail", details(call)))
+        return out
 
     def on_mount(self) -> None:
         if self.context is None:  # no answer to split (an error before any text): the styles are needed still
@@ -137,14 +159,15 @@ class StoredTurn(LazyLines, can_focus=True):
         if kind == "source":  # not split yet: the answer, and the title and note around it
             before, after = self._frame()
             return estimate(text, width) + sum(estimate(t, width) for _, t in before + after) + 2
-        if kind == "title":
+        if kind in ("title", "call"):
             return 1
-        return estimate(text, width - (INDENT if kind == "reasoning" else 0))
+        return estimate(text, width - (INDENT if kind in ("reasoning", "detail") else 0))
 
     def gap(self, piece: Piece) -> int:
         kind = piece[0]
-        if kind in ("reasoning", "note", "error"):
-            return 0  # the reasoning sits under its title; a note under the answer
+        if kind in ("reasoning", "note", "error", "call", "detail"):
+            return 0  # the reasoning sits under its title, a call under the round it belongs to; a note under
+            # the answer
         return 1
 
     def shown_markdown(self) -> str:
@@ -181,6 +204,6 @@ class StoredTurn(LazyLines, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and offset.y == 0 and self.has_reasoning:
+        if offset is not None and (offset.y == 0 or self.reply.rounds) and self.has_reasoning:
             event.stop()
             self.toggle()

@@ -1,5 +1,6 @@
 """One assistant turn: the reasoning block above the streamed Markdown answer, and a note when it ended
-badly (error, stopped, interrupted, cut at max tokens).
+badly (error, stopped, interrupted, cut at max tokens). An answer that calls tools interleaves its rounds:
+each finished round (its reasoning, its calls) above the round in progress, whose calls follow their state.
 
 The worker that streams never touches widgets: it folds events into a `Reply`, and `tick()` — run by a
 timer while the turn is live — copies what changed onto the screen. A live answer keeps only its last
@@ -17,6 +18,8 @@ from textual.widgets import Static
 from reasonchat.core.reply import Reply
 from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
+from reasonchat.tui.widgets.tool_call import ToolCallLine
+from reasonchat.tui.widgets.tool_round import ToolRound
 
 BURST = 80  # characters of new answer text: less than a line is shown at once, more waits for every 2nd tick
 
@@ -44,6 +47,7 @@ class AssistantTurn(Vertical):
     AssistantTurn { height: auto; margin: 1 0 0 0; }
     AssistantTurn .note { color: $warning; padding: 0 1; }
     AssistantTurn .note.-error { color: $error; }
+    AssistantTurn > .rounds, AssistantTurn > .calls { height: auto; }
     """
 
     def __init__(self, reply: Reply, mode: str, message_id: int | None = None) -> None:
@@ -66,9 +70,16 @@ class AssistantTurn(Vertical):
         self.note = Static("", classes="note", markup=False)
         self._note()
         self._ticks = 0
+        self.rounds = Vertical(*(ToolRound(r, reply.model, mode) for r in reply.rounds), classes="rounds")
+        self.calls = Vertical(*(ToolCallLine(c) for c in reply.calls), classes="calls")
+        self._rounds_shown = len(reply.rounds)
+        self._lines: dict[int, ToolCallLine] = {id(line.call.call): line for line in self.calls.children
+                                                if isinstance(line, ToolCallLine)}
 
     def compose(self) -> ComposeResult:
+        yield self.rounds
         yield self.reasoning
+        yield self.calls
         if self.live is not None:
             yield self.live
         if self.final is not None:
@@ -85,15 +96,38 @@ class AssistantTurn(Vertical):
         The reasoning's title and tail are cheap to redraw and follow every tick. The answer is not: new
         lines lay out and repaint the whole scrolling conversation, so a burst (more than a line's worth
         of new text) waits for every other tick, while a trickle of words still shows at once."""
+        await self._follow_rounds()
         self.reasoning.show(self.reply)
         self._ticks += 1
         live = self.live
         if live is not None and (self._ticks % 2 == 0 or live.behind(self.reply.content) < BURST):
             await live.feed(self.reply.content)
 
+    async def _follow_rounds(self) -> None:
+        """A round that ended joins those above (with a new block for the next round's reasoning); the current
+        round's calls follow their state."""
+        reply = self.reply
+        if self._rounds_shown < len(reply.rounds):
+            new = [ToolRound(r, reply.model, self.reasoning.mode) for r in reply.rounds[self._rounds_shown:]]
+            self._rounds_shown = len(reply.rounds)
+            await self.rounds.mount_all(new)
+            await self.calls.remove_children()
+            self._lines = {}
+            old, self.reasoning = self.reasoning, ReasoningBlock(self.reasoning.mode)
+            await self.mount(self.reasoning, before=self.calls)
+            await old.remove()
+        for call in reply.calls:
+            line = self._lines.get(id(call.call))
+            if line is None:
+                self._lines[id(call.call)] = line = ToolCallLine(call)
+                await self.calls.mount(line)
+            else:
+                line.show(call)
+
     async def finish(self) -> None:
         """The answer ended: the final title, the last block settled, a note if it ended badly."""
         reply = self.reply
+        await self._follow_rounds()
         self.reasoning.show(reply)
         if self.live is not None:
             await self.live.stop(reply.content)
@@ -114,3 +148,5 @@ class AssistantTurn(Vertical):
 
     def set_mode(self, mode: str) -> None:
         self.reasoning.set_mode(mode, answering=bool(self.reply.content) or self.reply.done)
+        for done in self.rounds.query(ToolRound):
+            done.set_mode(mode)

@@ -1,0 +1,194 @@
+"""Tool calls as the model asked for them, what became of each, and the rounds of an answer that used them.
+
+A model that calls tools answers in rounds: it reasons, asks for one or more calls, is sent their results,
+and reasons again — until a round ends with an answer instead of calls. `ToolCall` is a call exactly as it
+arrived (its id, name and argument text byte for byte: that is what goes back to the provider); `Call` is
+what happened to it (approved, run, its result); a `Round` is one request's reasoning, text and calls.
+`wire` gives a round back in the OpenAI message format, and `dumps`/`loads` keep rounds in the store.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+State = Literal["waiting", "running", "done", "failed", "declined", "stopped"]
+SETTLED: tuple[State, ...] = ("done", "failed", "declined", "stopped")
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One call as the provider sent it, merged from its stream fragments."""
+
+    id: str
+    name: str
+    arguments: str  # the JSON text of the arguments, as sent (never re-serialised)
+    type: str = "function"
+
+    def wire(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "function": {"name": self.name, "arguments": self.arguments}}
+
+
+@dataclass(slots=True)
+class Call:
+    """A call and its fate. `server`/`tool` are where it went ("" for a tool that is not offered); `result` is
+    the text the model is sent back (for a declined or failed call too: it says what happened)."""
+
+    call: ToolCall
+    server: str = ""
+    tool: str = ""
+    state: State = "waiting"
+    approved: bool | None = None  # None: not decided (yet)
+    result: str = ""
+    error: str | None = None
+    seconds: float | None = None
+    started_at: float | None = field(default=None, repr=False)  # monotonic, while it runs
+
+    @property
+    def settled(self) -> bool:
+        return self.state in SETTLED
+
+    def record(self) -> dict[str, Any]:
+        """The call as `ask --json` lists it, with its arguments parsed where they are JSON."""
+        try:
+            arguments: Any = json.loads(self.call.arguments or "{}")
+        except ValueError:
+            arguments = self.call.arguments
+        return {"server": self.server, "name": self.tool or self.call.name, "arguments": arguments,
+                "approved": self.approved, "result": self.result if self.state == "done" else None,
+                "error": self.error}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.call.id, "name": self.call.name, "arguments": self.call.arguments, "type": self.call.type,
+                "server": self.server, "tool": self.tool, "state": self.state, "approved": self.approved,
+                "result": self.result, "error": self.error, "seconds": self.seconds}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Call:
+        call = ToolCall(str(data.get("id", "")), str(data.get("name", "")), str(data.get("arguments", "")),
+                        str(data.get("type") or "function"))
+        state = data.get("state")
+        return cls(call, str(data.get("server", "")), str(data.get("tool", "")),
+                   state if state in SETTLED else "stopped", data.get("approved"), str(data.get("result") or ""),
+                   data.get("error"), data.get("seconds"))
+
+
+@dataclass(slots=True)
+class Round:
+    """One request of an answer that called tools: what the model thought and wrote, and the calls it made."""
+
+    reasoning: str = ""
+    content: str = ""
+    calls: list[Call] = field(default_factory=list)
+    reasoning_seconds: float | None = None
+    reasoning_chunks: int = 0
+
+    def wire(self, keep_reasoning: bool) -> list[dict[str, Any]]:
+        """The assistant message with its calls exactly as received, then one `tool` message per call, in order.
+        `keep_reasoning`: the message carries its `reasoning_content` (DeepSeek's thinking mode requires it
+        of every tool-calling turn, even when empty)."""
+        turn: dict[str, Any] = {"role": "assistant", "content": self.content or None,
+                                "tool_calls": [c.call.wire() for c in self.calls]}
+        if keep_reasoning:
+            turn["reasoning_content"] = self.reasoning
+        return [turn, *({"role": "tool", "tool_call_id": c.call.id, "content": told(c)} for c in self.calls)]
+
+
+def told(call: Call) -> str:
+    """What the model is told of a call: its result, or why there is none."""
+    if call.state == "declined":
+        return call.result or "The user declined this tool call."
+    if call.state == "stopped":
+        return call.result or "The tool call was stopped before it finished."
+    return call.result
+
+
+def dumps(rounds: list[Round]) -> str | None:
+    """Rounds as the store keeps them (None for an answer that called no tool)."""
+    if not rounds:
+        return None
+    return json.dumps([{**{k: v for k, v in asdict(r).items() if k != "calls"},
+                        "calls": [c.to_dict() for c in r.calls]} for r in rounds], ensure_ascii=False)
+
+
+def loads(text: str | None) -> list[Round]:
+    """Rounds read back; [] for none or for text that is not what `dumps` wrote."""
+    if not text:
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    if not isinstance(data, list):
+        return []
+    rounds = []
+    for item in data:
+        if not isinstance(item, dict):
+            continue
+        calls = [Call.from_dict(c) for c in item.get("calls") or () if isinstance(c, dict)]
+        rounds.append(Round(str(item.get("reasoning") or ""), str(item.get("content") or ""), calls,
+                            item.get("reasoning_seconds"), int(item.get("reasoning_chunks") or 0)))
+    return rounds
+
+
+class CallAssembler:
+    """`tool_calls` deltas merged into whole calls, by `index`.
+
+    Recorded streams differ: the id and name on the first fragment only, or an empty id repeated on every
+    later one; a whole call in one chunk; arguments cut anywhere (character by character, mid-escape); the
+    arguments as an object instead of JSON text; no `index` at all (a new id then starts a new call)."""
+
+    __slots__ = ("_calls", "_order")
+
+    def __init__(self) -> None:
+        self._calls: dict[int, dict[str, Any]] = {}
+        self._order: list[int] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._calls)
+
+    def feed(self, fragments: Any) -> None:
+        if not isinstance(fragments, list):
+            return
+        for fragment in fragments:
+            if isinstance(fragment, dict):
+                self._feed_one(fragment)
+
+    def _feed_one(self, fragment: dict[str, Any]) -> None:
+        ident = fragment.get("id") if isinstance(fragment.get("id"), str) else ""
+        index = fragment.get("index")
+        if not isinstance(index, int) or isinstance(index, bool):
+            last = self._order[-1] if self._order else None
+            if last is None or (ident and self._calls[last]["id"] and ident != self._calls[last]["id"]):
+                index = (max(self._order) + 1) if self._order else 0
+            else:
+                index = last
+        call = self._calls.get(index)
+        if call is None:
+            call = self._calls[index] = {"id": "", "type": "function", "name": "", "arguments": []}
+            self._order.append(index)
+        if ident and not call["id"]:
+            call["id"] = ident
+        kind = fragment.get("type")
+        if isinstance(kind, str) and kind:
+            call["type"] = kind
+        function = fragment.get("function")
+        if not isinstance(function, dict):
+            return
+        name = function.get("name")
+        if isinstance(name, str) and name and name != call["name"]:
+            call["name"] += name  # (a name sent again whole is not doubled)
+        arguments = function.get("arguments")
+        if isinstance(arguments, str):
+            call["arguments"].append(arguments)
+        elif isinstance(arguments, dict):
+            call["arguments"].append(json.dumps(arguments, ensure_ascii=False))
+
+    def calls(self) -> tuple[ToolCall, ...]:
+        out = []
+        for position, index in enumerate(self._order):
+            call = self._calls[index]
+            out.append(ToolCall(call["id"] or f"call_{position}", call["name"], "".join(call["arguments"]),
+                                call["type"]))
+        return tuple(out)
