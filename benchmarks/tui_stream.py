@@ -37,7 +37,9 @@ async def lag_probe(samples: list[float], stop: asyncio.Event, interval: float =
         samples.append(max(0.0, time.perf_counter() - start - interval))
 
 
-async def run_stream(base_url: str, model: str, history: int = 0, realistic: bool = False) -> dict[str, float]:
+async def run_stream(base_url: str, model: str, history: int = 0, realistic: bool = False,
+                     extra: str = "") -> dict[str, float]:
+    """`extra`: more of config.toml (benchmarks/tools.py configures MCP servers)."""
     from reasonchat import config
     from reasonchat.providers import ProviderOptions
     from reasonchat.tui.app import make_app
@@ -46,7 +48,7 @@ async def run_stream(base_url: str, model: str, history: int = 0, realistic: boo
     home = Path(tempfile.mkdtemp(prefix="rc-bench-"))
     os.environ["REASONCHAT_HOME"] = str(home)
     (home / "config.toml").write_text(
-        f'[presets.bench]\nbase_url = "{base_url}"\nmodel = "{model}"\n', encoding="utf-8")
+        f'[presets.bench]\nbase_url = "{base_url}"\nmodel = "{model}"\n' + extra, encoding="utf-8")
     app = make_app(config.load(home / "config.toml"), ProviderOptions(preset="bench"), remember=False)
     if history and realistic:
         from benchmarks.fixtures import seed_long_conversation

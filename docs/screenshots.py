@@ -44,6 +44,10 @@ extra_body = { demo_rate = 140 }
 base_url = "builtin:demo"
 api_key = "demo"
 extra_body = { demo_rate = 200 }
+[mcp.demo]
+command = "PYTHON"
+args = ["-m", "reasonchat.demo.mcp_server"]
+auto_approve = ["get_time"]
 """
 _TEXT = re.compile(r'(<text\b[^>]*?textLength=")([0-9.]+)("[^>]*>)(.*?)(</text>)')
 
@@ -60,7 +64,8 @@ def fix_wide_text(svg: str) -> str:
         return f"{match.group(1)}{wide:g}{match.group(3)}{match.group(4)}{match.group(5)}"
 
     return _TEXT.sub(fixed, svg)
-SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker", "compare", "math")
+SHOTS = ("reasoning-streaming", "answer-settled", "history-search", "picker", "compare", "math", "tools")
+TOOLS = (110, 30)  # an answer that called two tools, one of them approved with y
 
 
 async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 30) -> None:
@@ -136,13 +141,24 @@ async def _make(out: Path) -> None:
         await _until(pilot, lambda: not chat.generating and bool(chat.turns()) and "Final Answer"
                      in chat.turns()[-1].reply.content, timeout=60)
         await _shoot(pilot, out, "math")
+        from reasonchat.tui.screens.approval import ApprovalScreen
+
+        await chat.action_new()
+        await pilot.resize_terminal(*TOOLS)
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # back to auto: finished rounds fold their reasoning
+        await _send(pilot, "What time is it in Asia/Shanghai, and what is 12*(3+4)?")
+        await _until(pilot, lambda: isinstance(app.screen, ApprovalScreen), timeout=60)
+        await pilot.press("y")
+        await _until(pilot, lambda: not chat.generating and bool(chat.turns()) and "84"
+                     in chat.turns()[-1].reply.content, timeout=60)
+        await _shoot(pilot, out, "tools")
 
 
 def make(out: Path) -> list[Path]:
     """Write the screenshots into `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reasonchat-shots-") as home:
-        (Path(home) / "config.toml").write_text(CONFIG, encoding="utf-8")
+        (Path(home) / "config.toml").write_text(CONFIG.replace("PYTHON", sys.executable), encoding="utf-8")
         (Path(home) / "config.toml").chmod(0o600)  # it holds (demo) keys
         previous = os.environ.get("REASONCHAT_HOME")
         os.environ["REASONCHAT_HOME"] = home

@@ -316,10 +316,11 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
             "reasoning_cut": m.reasoning_cut,
             "parent_id": m.parent_id,
             "reasoning_seconds": m.reasoning_seconds,
-            "tool_rounds": _rounds_record(m, reasoning),
             "created_at": iso_time(m.created_at),
             "updated_at": iso_time(m.updated_at),
         }
+        if m.rounds:  # (only there: the export of a conversation without tools is as it was)
+            record["tool_rounds"] = _rounds_record(m, reasoning)
         return record
 
     document = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from reasonchat.tools.describe import call_line
 
@@ -28,39 +28,43 @@ class Approval:
     async def __call__(self, call: Call, offered: OfferedTool) -> bool:
         if self.yes or (offered.server, offered.tool) in self.always:
             return True
-        terminal = self._terminal()
-        if terminal is None:
+        fd = self._terminal()
+        if fd is None:
             self.err.write(f"reasonchat: declined {call_line(call)} — no terminal to ask on; --yes allows tool "
                            "calls\n")
             self.err.flush()
             return False
-        with terminal:
-            terminal.write(f"reasonchat: allow {call_line(call, 400)}? [y]es once, [a]lways, [N]o: ")
-            terminal.flush()
-            answer = (await _line(terminal)).strip().lower()
+        try:
+            os.write(fd, f"reasonchat: allow {call_line(call, 400)}? [y]es once, [a]lways, [N]o: ".encode())
+            answer = (await _line(fd)).strip().lower()
+        finally:
+            os.close(fd)
         if answer in ("a", "always"):
             self.always.add((offered.server, offered.tool))
             return True
         return answer in ("y", "yes")
 
-    def _terminal(self) -> Any:
+    def _terminal(self) -> int | None:
+        """The controlling terminal, opened for reading and writing (None when there is none)."""
         if self.tty is None:
             return None
         try:
-            return open(self.tty, "r+", encoding="utf-8", errors="replace")
+            return os.open(self.tty, os.O_RDWR | os.O_NOCTTY)
         except OSError:
             return None
 
 
-async def _line(terminal: Any) -> str:
-    """A line typed on `terminal`, read when it is there ("" at its end)."""
+async def _line(fd: int) -> str:
+    """A line typed on the terminal `fd`, read when it is there ("" at its end)."""
     loop = asyncio.get_running_loop()
     done: asyncio.Future[str] = loop.create_future()
-    fd = terminal.fileno()
 
     def readable() -> None:
         if not done.done():
-            data = os.read(fd, 4096)
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                data = b""
             done.set_result(data.decode("utf-8", "replace"))
 
     loop.add_reader(fd, readable)

@@ -56,7 +56,7 @@ class Reply:
     calls: list[Call] = field(default_factory=list)  # the calls the current round asked for
     note: str | None = None  # one line the answer ends with (the tool round limit reached)
     _earlier_usage: list[Usage] = field(default_factory=list, repr=False)  # each earlier round's request's
-    _round_usage: Usage | None = field(default=None, repr=False)  # the current round's request's
+    round_usage: Usage | None = field(default=None, repr=False)  # the current round's request's
     _reasoning: list[str] = field(default_factory=list, repr=False)
     _answer: list[str] = field(default_factory=list, repr=False)
 
@@ -122,7 +122,7 @@ class Reply:
             self.reasoning_ended_at = None
             self.version += 1
         elif isinstance(event, Usage):
-            self._round_usage = event
+            self.round_usage = event
             self.usage = event = _summed([*self._earlier_usage, event]) if self._earlier_usage else event
             if self.price is not None:
                 from reasonchat.core.cost import cost_of
@@ -157,10 +157,11 @@ class Reply:
 
     def _next_round(self) -> None:
         seconds = self.reasoning_seconds
-        self.rounds.append(Round(self.reasoning, self.content, self.calls, seconds, self.reasoning_chunks))
-        if self._round_usage is not None:
-            self._earlier_usage.append(self._round_usage)
-            self._round_usage = None
+        tokens = self.round_usage.reasoning_tokens if self.round_usage is not None else None
+        self.rounds.append(Round(self.reasoning, self.content, self.calls, seconds, self.reasoning_chunks, tokens))
+        if self.round_usage is not None:
+            self._earlier_usage.append(self.round_usage)
+            self.round_usage = None
         self._reasoning.clear()
         self._answer.clear()
         self.calls = []
@@ -194,8 +195,9 @@ class Reply:
     @property
     def reasoning_tokens(self) -> tuple[int, bool] | None:
         """(count, exact): the provider's reasoning_tokens when given, else an estimate (chunks received)."""
-        if self.usage is not None and self.usage.reasoning_tokens is not None and not self.reasoning_cut:
-            return self.usage.reasoning_tokens, True  # (after a cut, the usage is the answer's request alone)
+        usage = self.round_usage if self.rounds else self.usage  # (with tool rounds: this round's own count)
+        if usage is not None and usage.reasoning_tokens is not None and not self.reasoning_cut:
+            return usage.reasoning_tokens, True  # (after a cut, the usage is the answer's request alone)
         return (self.reasoning_chunks, False) if self.reasoning_chunks else None
 
 

@@ -83,6 +83,7 @@ class Round:
     calls: list[Call] = field(default_factory=list)
     reasoning_seconds: float | None = None
     reasoning_chunks: int = 0
+    reasoning_tokens: int | None = None  # as the provider counted this round's request, where it did
 
     def wire(self, keep_reasoning: bool) -> list[dict[str, Any]]:
         """The assistant message with its calls exactly as received, then one `tool` message per call, in order.
@@ -128,7 +129,8 @@ def loads(text: str | None) -> list[Round]:
             continue
         calls = [Call.from_dict(c) for c in item.get("calls") or () if isinstance(c, dict)]
         rounds.append(Round(str(item.get("reasoning") or ""), str(item.get("content") or ""), calls,
-                            item.get("reasoning_seconds"), int(item.get("reasoning_chunks") or 0)))
+                            item.get("reasoning_seconds"), int(item.get("reasoning_chunks") or 0),
+                            item.get("reasoning_tokens")))
     return rounds
 
 

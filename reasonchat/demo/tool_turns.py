@@ -27,7 +27,8 @@ from reasonchat.demo.texts import prompt_of, tokens
 
 RULE = "The reasoning_content in the thinking mode must be passed back to the API."
 CLOCKS = ("get_time", "get_current_time")
-_ARITHMETIC = re.compile(r"(?<![\w.])(\(*-?\d+(?:\.\d+)?\)*(?:\s*(?:\*\*|//|[-+*/%×÷^])\s*\(*-?\d+(?:\.\d+)?\)*)+)")
+_ARITHMETIC = re.compile(r"(?<![\w.^])(\(*-?\d+(?:\.\d+)?\)*(?:\s*(?:\*\*|//|[-+*/%×÷^])\s*\(*-?\d+(?:\.\d+)?\)*)+)"
+                         r"(?![\w.^(])")
 _TIME = re.compile(r"\b(time|clock|date|o'clock)\b|几点|时间", re.IGNORECASE)
 _ZONE = re.compile(r"\b([A-Z][a-z]+/[A-Z][A-Za-z_]+)\b")
 
@@ -86,7 +87,8 @@ def respond(name: str, body: dict[str, Any], think: bool) -> sc.Scenario | sc.Re
         if (_TIME.search(prompt) or name == "tools-loop") and (clock := _clock(offered)):
             zone = _ZONE.search(prompt)
             calls.append((clock, {"timezone": zone.group(1) if zone else "UTC"}))
-        if (expression := _ARITHMETIC.search(prompt)) and "calculate" in offered:
+        algebra = re.search(r"\bsolve\b.*=", prompt, re.IGNORECASE)  # (the demo answers that in LaTeX)
+        if not algebra and (expression := _ARITHMETIC.search(prompt)) and "calculate" in offered:
             calls.append(("calculate", {"expression": expression.group(1).strip()}))
     if not calls:
         return None

@@ -114,6 +114,9 @@ class StoredMessage:
         usage = self.usage
         if usage is not None:
             reply.usage = Usage.from_raw(usage)
+            requests = usage.get("requests")
+            if reply.rounds and isinstance(requests, list) and requests and isinstance(requests[-1], dict):
+                reply.round_usage = Usage.from_raw(requests[-1])  # (the final round's own counts)
         reply.finish_reason, reply.error = self.finish_reason, self.error
         if self.cost is not None and self.currency:
             from reasonchat.core.cost import Cost

@@ -41,6 +41,9 @@ class Watchdog:
     def _watch(self) -> None:
         self.saved.wait(SAVE_WITHIN)
         time.sleep(self.grace)  # (on its own thread)
+        from reasonchat.tools.children import end_children
+
+        end_children()  # (the MCP servers the app's shutdown did not get to end)
         os._exit(self.code)
 
 

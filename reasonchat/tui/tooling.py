@@ -32,6 +32,7 @@ class Tooling:
         self._box: ToolBox | None = None
         self._boxes: list[ToolBox] = []
         self._asking = asyncio.Lock()
+        self._starting = asyncio.Lock()
 
     def configured(self, provider: Provider) -> ToolsConfig:
         return with_demo(self.config) if provider.name == "demo" else self.config
@@ -46,17 +47,18 @@ class Tooling:
         if not self.offered_for(provider, on):
             return None
         config = self.configured(provider)
-        if self._box is None or self._box.config != config:
-            module = await asyncio.to_thread(importlib.import_module, "reasonchat.tools.toolbox")
-            self._box = module.ToolBox(config, paths.data_dir() / "logs")
-            self._boxes.append(self._box)
-            await self._box.start()
-            for server in self._box.servers.values():
-                if server.status != "started":
-                    self.tell(f"Tools: {clean_line(server.config.name, 40)} did not start — {server.reason}")
-        else:
-            await self._box.start()
-        return self._box
+        async with self._starting:  # (two compare columns asking at once share one start)
+            box = self._box
+            if box is None or box.config != config:
+                module = await asyncio.to_thread(importlib.import_module, "reasonchat.tools.toolbox")
+                self._box = box = module.ToolBox(config, paths.data_dir() / "logs")
+                self._boxes.append(box)
+                await box.start()
+                for server in box.servers.values():
+                    if server.status != "started":
+                        self.tell(f"Tools: {clean_line(server.config.name, 40)} did not start — {server.reason}")
+        await box.start()
+        return box
 
     async def approve(self, call: Call, offered: OfferedTool) -> bool:
         """Ask the user (one question at a time, whichever answer or column asks)."""

@@ -73,3 +73,28 @@ def test_it_continues_and_exports_the_new_turn(cli: Any, old_home: Path, server:
     assert after["messages"][-1]["role"] == "assistant" and after["messages"][-1]["status"] == "complete"
     body = (GOLDEN / "1.md").read_text(encoding="utf-8").split("\n## You\n", 1)[1].split("\n---\n")[0]
     assert body.rstrip("\n") in cli("export", "1").out  # the header names the model now used; the turns stay
+
+
+def test_a_tool_turn_goes_on_an_old_conversation_and_stays(cli: Any, old_home: Path, server: DemoServer) -> None:
+    """Migration 9 (tool rounds) on a schema-7 store: the old answers have none, a new tool turn keeps its calls,
+    goes back to the provider with its reasoning (the demo server refuses it otherwise), and exports."""
+    import sys
+
+    with (old_home / "config.toml").open("a", encoding="utf-8") as config:
+        config.write(f'\n[presets.ds]\nbase_url = "{server.base_url}"\nmodel = "demo@0"\ntool_reasoning = true\n'
+                     f'[mcp.demo]\ncommand = "{sys.executable}"\nargs = ["-m", "reasonchat.demo.mcp_server"]\n')
+    before = cli("export", "1", "--format", "json").json()
+    assert all("tool_rounds" not in m for m in before["messages"])
+    for question in ("What is 6*7?", "And 2**10?"):
+        result = cli("ask", "--json", "--yes", "--preset", "ds", "--conversation", "1", question)
+        assert result.code == 0, result.err
+    after = cli("export", "1", "--format", "json").json()
+    assert after["messages"][: len(before["messages"])] == before["messages"]
+    rounds = [m["tool_rounds"] for m in after["messages"] if "tool_rounds" in m]
+    assert [r[0]["calls"][0]["result"] for r in rounds] == ["42", "1024"]
+    assert rounds[0][0]["messages"][0]["tool_calls"][0]["function"]["name"] == "calculate"
+    assert "<details><summary>⚙ demo · calculate" in cli("export", "1").out
+    with sqlite3.connect(old_home / "reasonchat.db") as db:
+        assert db.execute("SELECT max(version) FROM schema_migrations").fetchone() == (9,)
+        assert db.execute("SELECT count(*) FROM messages WHERE rounds_json IS NOT NULL").fetchone() == (2,)
+        assert "messages_with_tools" in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}

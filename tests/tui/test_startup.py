@@ -20,6 +20,7 @@ seen = {}
 class Probe(app_module.ReasonChatApp):
     def on_ready(self):
         seen["openai_at_first_frame"] = "openai" in sys.modules
+        seen["mcp_at_first_frame"] = "mcp" in sys.modules
         seen["header"] = str(self.chat.query_one("HeaderLine").render())
         super().on_ready()
 
@@ -33,6 +34,7 @@ async def main():
                 break
             await pilot.pause(0.05)
         seen["openai_after_preload"] = "openai" in sys.modules
+        seen["mcp_after_preload"] = "mcp" in sys.modules
 
 asyncio.run(main())
 print(json.dumps(seen))
@@ -47,3 +49,11 @@ def test_openai_is_not_imported_before_the_first_frame(home: Path) -> None:
     assert seen["openai_at_first_frame"] is False
     assert seen["openai_after_preload"] is True  # loaded in the background once the screen is up
     assert seen["header"].startswith("demo · demo · thinking on")
+
+
+def test_the_mcp_sdk_loads_only_when_a_request_offers_tools(home: Path) -> None:
+    """--demo has its own MCP server: the SDK stays out of the start and the preload all the same."""
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60,
+                          env=spawn_env(home))
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["mcp_at_first_frame"] is False and seen["mcp_after_preload"] is False

@@ -155,3 +155,12 @@ def test_math_answers_stream_through_the_tui(tmp_path: Path, monkeypatch: pytest
     with demo_server_process(math=True) as base_url:
         run = asyncio.run(tui_stream.run_stream(base_url, "bench-2000@0"))  # asserts the answer completed
     assert run["wall"] > run["ttft"] > 0 and run["turns"] == 1
+
+
+def test_tools_benchmark_measures_the_loop_and_the_servers_start() -> None:
+    from benchmarks import tools
+
+    gaps = asyncio.run(tools.result_to_wire(runs=2))
+    assert len(gaps) == 2 and all(0 <= gap < 5 for gap in gaps)
+    lag, took = asyncio.run(tools.lag_while_starting())
+    assert lag and took > 0

@@ -45,7 +45,7 @@ class ToolCallLine(Vertical, can_focus=True):
         if call is not None:
             self.call = call
         call = self.call
-        title = ("▼ " if self.has_class("-open") else "▶ ") + call_title(call, limit=max(40, self.size.width - 50))
+        title = ("▼ " if self.has_class("-open") else "▶ ") + call_title(call, limit=max(40, self.size.width - 40))
         if title != self._shown[0]:
             self.title_line.update(title, layout=False)
         if self.has_class("-open") and (not self._shown[1] or title != self._shown[0]):

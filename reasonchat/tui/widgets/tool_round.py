@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from reasonchat.core.events import ReasoningDelta
+from reasonchat.core.events import ReasoningDelta, Usage
 from reasonchat.core.reply import Reply
 from reasonchat.core.tool_calls import Round
 from reasonchat.text.sanitize import clean
@@ -21,6 +21,8 @@ def round_reply(done: Round, model: str) -> Reply:
     if done.reasoning:
         reply.apply(ReasoningDelta(done.reasoning), now=0.0)
         reply.reasoning_chunks = done.reasoning_chunks or reply.reasoning_chunks
+    if done.reasoning_tokens is not None:
+        reply.usage = Usage(reasoning_tokens=done.reasoning_tokens)
     reply.status = "complete"
     reply.ended_at = reply.reasoning_ended_at = done.reasoning_seconds or 0.0
     return reply
