@@ -1,6 +1,7 @@
 """The demo's own MCP server (stdio, on the official SDK): a clock and a calculator, so `--demo` shows tools offline.
 
-Run as `python -m reasonchat.demo.mcp_server`. The calculator parses arithmetic with `ast` and evaluates
+Run as `python -m reasonchat.demo.mcp_server` (stdio), or with `--http PORT` as a Streamable HTTP server on
+127.0.0.1:PORT/mcp. The calculator parses arithmetic with `ast` and evaluates
 only numbers and + - * / // % ** and parentheses — never `eval` — with exponents and results bounded, so a
 model cannot make it compute for minutes.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -85,7 +87,11 @@ def main() -> None:
         except ValueError as exc:
             raise ToolError(str(exc)) from None
 
-    server.run()
+    if "--http" in sys.argv:
+        port = int(sys.argv[sys.argv.index("--http") + 1])
+        server.run("streamable-http", host="127.0.0.1", port=port)
+    else:
+        server.run()
 
 
 if __name__ == "__main__":

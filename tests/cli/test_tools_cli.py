@@ -207,3 +207,21 @@ def test_every_server_process_ends_with_ask(home: Path, server: DemoServer, tmp_
         with TranscriptStore(home / "reasonchat.db") as store:
             (answer,) = [m for m in store.messages(store.last_conversation_id() or 0) if m.role == "assistant"]
             assert answer.status == "stopped" and answer.rounds[0].calls[0].state == "stopped"
+
+
+def test_calls_are_searched_and_counted(home: Path, server: DemoServer) -> None:
+    configure(home, server)
+    assert ask(home, "--yes", "What time is it in Asia/Tokyo, and what is 12*(3+4)?").code == 0
+    assert ask(home, "--yes", "what is 6*7?").code == 0
+
+    def run(*args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "reasonchat", *args], capture_output=True, text=True,
+                              env=spawn_env(home), timeout=60).stdout
+
+    hits = json.loads(run("history", "--search", "Asia/Tokyo", "--json"))
+    assert hits and hits[0]["role"] == "assistant"
+    only_in_calls = json.loads(run("history", "--search", "expression", "--json"))  # an argument's name
+    assert len(only_in_calls) == 2 and "[expression]" in only_in_calls[0]["snippet"]
+    (record,) = json.loads(run("stats", "--json"))
+    assert record["tool_calls"] == 3 and record["turns"] == 2
+    assert "CALLS" in run("stats")

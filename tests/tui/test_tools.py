@@ -221,3 +221,24 @@ async def test_a_hostile_result_never_reaches_the_terminal(home: Path, server: D
         assert "safe" in text and "evil" in text
         kept = stored_answer(home, application).rounds[0].calls[0].result
         assert "\x1b]52" in kept, "the store keeps what the server said; only the screen is cleaned"
+
+
+async def test_the_picker_switches_tools_off_for_the_conversation(home: Path, server: DemoServer) -> None:
+    from textual.widgets import Switch
+
+    from reasonchat.tui.screens.presets import PresetPicker
+
+    application = app(home, server)
+    async with application.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(application.screen, PresetPicker))
+        switch = application.screen.query_one("#tools", Switch)
+        assert switch.value is True
+        switch.value = False
+        await pilot.pause()
+        assert application.session.tools_on() is False
+        await pilot.press("escape")
+        await send(pilot, "what is 6*7?")
+        await settle(pilot, 30)
+        assert "tools" not in server.chat_bodies()[-1]
+        assert application.session.settings()["tools"] is False

@@ -5,6 +5,7 @@ the calculator, DeepSeek's rule as the demo server holds it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -179,3 +180,30 @@ def test_the_demo_server_holds_clients_to_deepseeks_rule() -> None:
         refused = tool_turns.respond("demo", {"messages": dropped}, think=True)
         assert refused is not None and getattr(refused, "status", None) == 400
         assert tool_turns.respond("demo", {"messages": dropped}, think=False) is None, "only in thinking mode"
+
+
+async def test_a_streamable_http_server_serves_as_a_stdio_one_does() -> None:
+    import socket
+    import subprocess
+
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "reasonchat.demo.mcp_server", "--http", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):  # until it listens
+            with socket.socket() as client, contextlib.suppress(OSError):
+                client.connect(("127.0.0.1", port))
+                break
+            await asyncio.sleep(0.05)
+        box = await started(ServerConfig("web", url=f"http://127.0.0.1:{port}/mcp", headers={"X-Test": "1"}))
+        try:
+            assert box.servers["web"].status == "started", box.servers["web"].reason
+            assert (await box.call("calculate", '{"expression": "6*7"}')).text == "42"
+            assert not (await box.call("get_time", '{"timezone": "Nowhere/Here"}')).ok
+        finally:
+            await box.aclose()
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -99,6 +99,8 @@ class PresetPicker(Modal[Choice | None]):
                 yield Static("Thinking", classes="label")
                 yield Switch(value=self.session.thinking, id="thinking")
                 yield Static(self._effort_text(), id="effort", classes="label", markup=False)
+                yield Static("Tools (this chat)", classes="label")
+                yield Switch(value=self.session.tools_on(), id="tools")
             settings = self.session.settings()
             with Horizontal(id="conversation-row"):
                 yield Static("This conversation:", classes="label")
@@ -246,8 +248,14 @@ class PresetPicker(Modal[Choice | None]):
         self.query_one("#effort", Static).update(self._effort_text())
 
     def action_toggle_thinking(self) -> None:
-        switch = self.query_one(Switch)
+        switch = self.query_one("#thinking", Switch)
         switch.value = not switch.value
+
+    @on(Switch.Changed, "#tools")
+    def on_tools_changed(self, event: Switch.Changed) -> None:
+        """The MCP servers' tools offered in this conversation, or not (F4 in the chat; kept with it)."""
+        if event.value != self.session.tools_on():
+            self.session.toggle_tools()
 
     def _effort_text(self) -> str:
         plan = self.session.plan()

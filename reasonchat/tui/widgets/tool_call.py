@@ -54,6 +54,10 @@ class ToolCallLine(Vertical, can_focus=True):
         self.set_class(call.state == "waiting", "-waiting")
         self.set_class(call.state == "failed", "-failed")
 
+    def on_resize(self) -> None:
+        self._shown = ("", self._shown[1])  # (the line's room changed: the arguments fold at its width)
+        self.show()
+
     def action_open_close(self) -> None:
         self.toggle_class("-open")
         self._shown = ("", False)
