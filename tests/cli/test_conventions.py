@@ -46,7 +46,7 @@ def test_help_lists_the_commands_with_a_line_each_and_two_examples(capsys: pytes
 
 @pytest.mark.parametrize(("argv", "said"), [
     (["--model", "ask", "bogus"], "invalid choice: 'bogus' (choose from 'ask', 'history', 'export', 'stats', "
-                                  "'presets', 'models', 'config', 'demo-server', 'completion')"),
+                                  "'presets', 'models', 'config', 'tools', 'demo-server', 'completion')"),
     (["history", "--limit", "x"], "reasonchat history: argument --limit: invalid int value: 'x'"),
     (["history", "--bogus"], "unrecognized arguments: --bogus"),
     (["ask", "history"], None),  # a prompt that names a command is still a prompt
