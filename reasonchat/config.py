@@ -47,6 +47,10 @@ class Preset:
     send_reasoning: bool = False
     tools: bool = True  # false: the model takes no tools, and is never offered them
     tool_reasoning: bool = False  # a tool-calling turn carries its reasoning back (DeepSeek's thinking mode)
+    vision: bool = False  # every model of the preset takes images
+    vision_models: tuple[str, ...] = ()  # the models that do (built-in presets list theirs)
+    context_window: int | None = None  # tokens; None: as the server says (vLLM's max_model_len), else unknown
+    schema_mode: str = "json_schema"  # how `ask --schema` asks: json_schema, or json_object (core/schema.py)
     timeout: float = 90.0
     max_retries: int = 2
     max_tokens: int | None = None
@@ -77,6 +81,7 @@ class UiConfig:
     export_dir: str = ""  # where ctrl+e writes; "": paths.exports_dir() (Documents/reasonchat)
     theme: str = ""  # a Textual theme name ("nord", "textual-light" …); "": the one last chosen, else Textual's
     math: str = "unicode"  # one of MATH_MODES (reasonchat/text/math.py)
+    attach_limit_mb: float = 10.0  # the largest file `ask -a` / `@path` attaches
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,10 @@ _PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "send_reasoning": ((bool,), "true or false"),
     "tools": ((bool,), "true or false"),
     "tool_reasoning": ((bool,), "true or false"),
+    "vision": ((bool,), "true or false"),
+    "vision_models": ((list,), "a list of strings"),
+    "context_window": ((int,), "a whole number of tokens"),
+    "schema_mode": _STR,
     "timeout": ((int, float), "a number of seconds"),
     "max_retries": ((int,), "a whole number"),
     "max_tokens": ((int,), "a whole number"),
@@ -151,7 +160,8 @@ _ROLE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "system": _STR, "preset": _STR, "effort": _STR, "temperature": ((int, float), "a number"),
 }
 _UI_KEYS: dict[str, tuple[tuple[type, ...], str]] = {"reasoning": _STR, "export_dir": _STR, "theme": _STR,
-                                                     "math": _STR}
+                                                     "math": _STR,
+                                                     "attach_limit_mb": ((int, float), "a number of megabytes")}
 _TOP_KEYS = ("default_preset", "ui", "presets", "roles", "keys", "mcp", "tools")
 
 
@@ -435,13 +445,16 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
         return f"{where(label, key)}: unknown key {_q(key)} in [{label}]{_did_you_mean(key, schema)}"
     types, expected = schema[key]
     ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-    if ok and key == "models":
+    if ok and key in ("models", "vision_models"):
         ok = all(isinstance(item, str) for item in value)
     if ok and key == "headers":
         ok = all(isinstance(item, str) for item in value.values())
     if not ok:
         return f"{where(label, key)}: {label}.{key} must be {expected}, not {_type_name(value)}"
-    if key in ("timeout", "max_tokens") and value <= 0:
+    if key == "schema_mode" and value not in ("json_schema", "json_object"):
+        return (f"{where(label, key)}: {label}.schema_mode must be json_schema or json_object, not {_q(value)}"
+                f"{_did_you_mean(value, ('json_schema', 'json_object'))}")
+    if key in ("timeout", "max_tokens", "context_window", "attach_limit_mb") and value <= 0:
         return f"{where(label, key)}: {label}.{key} must be greater than 0, not {value}"
     if key == "base_url" and not re.match(r"https?://[^/\s]+", value) and value != DEMO_BASE_URL:
         return f"{where(label, key)}: {label}.base_url must be an http:// or https:// URL, not {_q(value)}"
@@ -481,8 +494,9 @@ def _reasoning_problem(key: str, value: Any, label: str, where: Any) -> str:
 
 def _preset(name: str, table: Mapping[str, Any], source: str) -> Preset:
     values = dict(table)
-    if "models" in values:
-        values["models"] = tuple(values["models"])
+    for key in ("models", "vision_models"):
+        if key in values:
+            values[key] = tuple(values[key])
     if "timeout" in values:
         values["timeout"] = float(values["timeout"])
     return Preset(name=name, source=source, **values)

@@ -199,7 +199,7 @@ def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
     if message.role == "system":
         return ["## System", "", model_markdown(message.content), ""]
     if message.role == "user":
-        return ["## You", "", model_markdown(message.content), ""]
+        return ["## You", "", model_markdown(message.content), "", *_attachment_lines(message)]
     model = f" · {escape_line(message.model)}" if message.model else ""
     lines = [f"## Assistant{model}", ""]
     if reasoning and message.reasoning and not message.rounds:
@@ -213,6 +213,19 @@ def _message_lines(message: StoredMessage, reasoning: bool) -> list[str]:
     for extra in (_status_note(message), _usage_line(message)):
         if extra:
             lines += [extra, ""]
+    return lines
+
+
+def _attachment_lines(message: StoredMessage) -> list[str]:
+    """The files sent with a message: a text file's whole text in a `<details>` block, an image by its name,
+    type and size (the JSON export and the store have its bytes)."""
+    lines: list[str] = []
+    for attached in message.attachments:
+        label = escape_html(f"📎 {attached.name} · {attached.mime} · {attached.size:,} bytes")
+        if attached.kind == "image":
+            lines += [f"*{label}*", ""]
+        else:
+            lines += [f"<details><summary>{label}</summary>", "", fence(attached.text), "", "</details>", ""]
     return lines
 
 
@@ -319,6 +332,10 @@ def to_json(conversation: ConversationSummary, messages: list[StoredMessage], *,
             "created_at": iso_time(m.created_at),
             "updated_at": iso_time(m.updated_at),
         }
+        if m.attachments:  # (only there, as tool_rounds)
+            record["attachments"] = [{"name": a.name, "kind": a.kind, "mime": a.mime, "size": a.size,
+                                      "sha256": a.sha256, "text": a.text if a.kind == "text" else None}
+                                     for a in m.attachments]
         if m.rounds:  # (only there: the export of a conversation without tools is as it was)
             record["tool_rounds"] = _rounds_record(m, reasoning)
         return record

@@ -28,6 +28,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "older_version": ("alt+left", "the previous version of a regenerated answer or an edited question: the one "
                                   "whose ◀ ▶ has the focus (Tab to it; ← → there too), else the last"),
     "newer_version": ("alt+right", "the next version (the conversation goes on from the version shown)"),
+    "editor": ("alt+e", "write the prompt in $VISUAL / $EDITOR (else vi): what it saves becomes the prompt"),
     "copy_answer": ("ctrl+y", "copy the last answer"),
     "new": ("ctrl+n", "new conversation"),
     "history": ("ctrl+o", "conversation history: search, open, continue, delete (ctrl+d)"),

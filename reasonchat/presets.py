@@ -44,6 +44,17 @@ _PRICES: dict[str, dict[str, Any]] = {
                 "as_of": _READ, "source": "secondary: Ark list price for input <= 32K, as quoted"},
 }
 
+# The models that take images, as read on 2026-12-02 from each provider's model pages (secondary where a
+# reseller's list was all there was; unconfirmed like the prices): an image to any other model is refused
+# before it is sent. A preset's `vision = true` (or its own `vision_models`) in the config says otherwise.
+_VISION: dict[str, list[str]] = {
+    "siliconflow": ["Qwen/Qwen3-VL-32B-Instruct", "Qwen/Qwen3-VL-235B-A22B-Thinking", "Qwen/QVQ-72B-Preview",
+                    "zai-org/GLM-4.5V"],  # docs.siliconflow.cn, "Vision" (secondary for the list)
+    "bailian": ["qwen3-vl-plus", "qwen-vl-max", "qvq-max"],  # Model Studio's vision models (secondary)
+    "volcano": ["doubao-seed-1-6-251015", "doubao-seed-1-6-vision-250815"],  # Ark: Seed 1.6 reads images (secondary)
+    "demo": ["demo-vision"],  # the demo server's model that takes images (demo/inputs.py)
+}
+
 BUILTIN: dict[str, dict[str, Any]] = {
     "deepseek": {
         "description": "DeepSeek API",
@@ -54,11 +65,13 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "think_on": _ENABLED,
         "think_off": _DISABLED,
         "tool_reasoning": True,  # thinking mode: a tool turn's reasoning_content must come back, or HTTP 400
+        "schema_mode": "json_object",  # DeepSeek's JSON Output: json_object, the word "json" in the prompt
         "effort_map": _DEEPSEEK_EFFORT,
         "budget_key": "",
         "price": _PRICES["deepseek"],
     },
     "siliconflow": {
+        "vision_models": _VISION["siliconflow"],
         "description": "SiliconFlow",
         "base_url": "https://api.siliconflow.cn/v1",
         "api_key_env": "SILICONFLOW_API_KEY",  # the usual name; unconfirmed
@@ -72,6 +85,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "price": _PRICES["siliconflow"],
     },
     "bailian": {
+        "vision_models": _VISION["bailian"],
         "description": "Alibaba Cloud Bailian (DashScope, OpenAI-compatible mode)",
         "base_url": "https://dashscope.aliyuncs.com/compatible-mode/v1",
         "api_key_env": "DASHSCOPE_API_KEY",
@@ -96,6 +110,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "price": _PRICES["qianfan"],
     },
     "volcano": {
+        "vision_models": _VISION["volcano"],
         "description": "Volcano Engine Ark",
         "base_url": "https://ark.cn-beijing.volces.com/api/v3",
         "api_key_env": "ARK_API_KEY",
@@ -119,6 +134,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "budget_key": "thinking_token_budget",
     },
     "demo": {
+        "vision_models": _VISION["demo"],
         "description": "Offline demo: a local scripted server, no network, no key",
         "base_url": DEMO_BASE_URL,
         "api_key": "demo",

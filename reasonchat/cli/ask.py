@@ -23,12 +23,14 @@ from rich.cells import cell_len
 
 from reasonchat.cli.approval import Approval
 from reasonchat.cli.colour import enabled as colour_enabled
+from reasonchat.core.attachments import Attachment, refused_image
 from reasonchat.core.conversation import Message, build_request, normalize_newlines
 from reasonchat.core.cost import price_for
 from reasonchat.core.effort import budget_exhausted, lower, thinking_ignored
 from reasonchat.core.events import AnswerDelta, AnswerWasReasoning, CallChanged, ReasoningDelta, StreamFailed
 from reasonchat.core.provider import Provider
 from reasonchat.core.reply import Reply
+from reasonchat.core.schema import Schema, check
 from reasonchat.errors import ProviderError, StoreError, UsageError
 from reasonchat.providers import ProviderOptions
 from reasonchat.store.transcripts import TranscriptStore
@@ -59,6 +61,8 @@ class AskOptions:
     role: str | None = None
     tools: bool = True  # offer the configured MCP servers' tools (--no-tools: none)
     yes: bool = False  # approve every tool call (--yes)
+    attachments: tuple[Attachment, ...] = ()  # -a PATH…, read and checked (core/attachments.py)
+    schema: Schema | None = None  # --schema: the answer must be JSON fitting it (core/schema.py)
 
 
 class Wrapper:
@@ -155,7 +159,7 @@ class _Printer:
 
     def answer(self, text: str) -> None:
         self.end_reasoning()
-        if self.options.json or self.options.render:
+        if self.options.json or self.options.render or self.options.schema:
             return
         text = self._clean(text)
         self._write(self.out, text)
@@ -259,7 +263,8 @@ def _history(store: TranscriptStore | None, options: AskOptions) -> tuple[int | 
     conversation_id = _continued(store, options)
     if conversation_id is None or store is None:
         return None, []
-    messages = [Message(m.role, m.content, m.reasoning, m.status, m.rounds) for m in store.messages(conversation_id)]
+    messages = [Message(m.role, m.content, m.reasoning, m.status, m.rounds, m.attachments)
+                for m in store.messages(conversation_id)]
     return conversation_id, messages
 
 
@@ -280,13 +285,21 @@ async def run(
                           temperature=options.temperature if options.temperature is not None
                           else saved.get("temperature"), max_tokens=options.max_tokens or saved.get("max_tokens"))
     request = build_request(history, options.prompt, system=options.system,
-                            send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning)
+                            send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning,
+                            attachments=options.attachments)
+    body: dict[str, Any] = {}
+    if options.schema is not None:  # asked as the provider takes it; DeepSeek's mode reads it from the system
+        body, note = options.schema.request(provider.schema_mode)
+        if note and request[0]["role"] == "system":
+            request[0] = {**request[0], "content": f"{request[0]['content']}\n\n{note}"}
+        elif note:
+            request.insert(0, {"role": "system", "content": note})
     from reasonchat.core.client import ChatClient  # the SDK is imported only when a request is made
 
     box = await _toolbox(tools, provider, options, err)
     try:
         async with ChatClient(provider) as client:
-            return await _ask(client, provider, options, store, request, conversation_id, history, box,
+            return await _ask(client, provider, options, store, request, body, conversation_id, history, box,
                               tools.max_rounds if tools else 0, out, err)
     finally:
         if box is not None:
@@ -311,14 +324,18 @@ async def _toolbox(tools: ToolsConfig | None, provider: Provider, options: AskOp
 
 
 async def _ask(client: Any, provider: Provider, options: AskOptions, store: TranscriptStore | None,
-               request: list[dict[str, Any]], conversation_id: int | None, history: list[Message], box: Any,
-               max_rounds: int, out: TextIO, err: TextIO) -> int:
+               request: list[dict[str, Any]], body: dict[str, Any], conversation_id: int | None,
+               history: list[Message], box: Any, max_rounds: int, out: TextIO, err: TextIO) -> int:
     try:
         model = provider.model or await client.resolve_model()
     except ProviderError as exc:  # the server lists no model: reported like any other failed request
         failed = Reply(model="", preset=provider.name)
         failed.apply(StreamFailed(str(exc)))
         return _finish(failed, options, provider, None, None, out, err)
+    earlier = [a for m in history for a in m.attachments]  # (a continued conversation sends its files again)
+    refused = refused_image([*earlier, *options.attachments], provider.takes_images(model), provider.name, model)
+    if refused:  # before anything is sent or saved
+        raise UsageError(refused)
     writer = None
     if store is not None:
         if conversation_id is None:
@@ -327,7 +344,7 @@ async def _ask(client: Any, provider: Provider, options: AskOptions, store: Tran
         previous = [m.content for m in history if m.role == "system"]
         if options.system and (not previous or previous[-1] != options.system):
             store.add_message(conversation_id, "system", options.system)
-        store.add_message(conversation_id, "user", options.prompt)
+        store.add_message(conversation_id, "user", options.prompt, attachments=options.attachments)
     reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
                   sent=provider.plan(options.thinking, options.effort, options.budget).label())
     if store is not None and conversation_id is not None:
@@ -336,7 +353,7 @@ async def _ask(client: Any, provider: Provider, options: AskOptions, store: Tran
     events = loop.answer(client, request, toolbox=box, approve=Approval(options.yes, err), max_rounds=max_rounds,
                          keep_reasoning=provider.tool_reasoning, model=model, thinking=options.thinking,
                          effort=options.effort, budget=options.budget, max_tokens=options.max_tokens,
-                         temperature=options.temperature)
+                         temperature=options.temperature, body=body or None)
     code = await _consume(events, reply, writer, printer)
     printer.rendered(reply.content)
     printer.close()
@@ -350,7 +367,7 @@ async def _ask(client: Any, provider: Provider, options: AskOptions, store: Tran
             unsaved = str(exc)
     if printer.pipe_closed:  # saved as stopped; the command line ends it with the pipe convention
         raise BrokenPipeError
-    result = _finish(reply, options, provider, conversation_id, message_id, out, err)
+    result = _finish(reply, options, provider, conversation_id, message_id, out, err, client.window(model))
     if unsaved is not None:
         err.write(f"reasonchat: the answer is not saved — {unsaved}\n")
         return code or result or 1
@@ -401,8 +418,10 @@ async def _consume(stream: Any, reply: Reply, writer: ReplyWriter | None, printe
 
 
 def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_id: int | None,
-            message_id: int | None, out: TextIO, err: TextIO) -> int:
+            message_id: int | None, out: TextIO, err: TextIO, window: int | None = None) -> int:
     tidy = (lambda s: s) if options.raw else clean
+    checked = check(reply.content, options.schema) if options.schema is not None and reply.status == "complete" \
+        else None
     plan = provider.plan(options.thinking, options.effort, options.budget)
     max_tokens = options.max_tokens or provider.max_tokens
     usage_tokens = reply.usage.reasoning_tokens if reply.usage is not None else None
@@ -427,12 +446,21 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
             "cost": reply.cost.record() if reply.cost is not None else None,
             "think_ignored": ignored,
             "tools": [call.record() for call in reply.all_calls],
+            "context": {"used": reply.context_used, "window": window},
         }
+        if options.schema is not None:
+            record["parsed"] = checked.parsed if checked is not None and not checked.problem else None
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    if checked is not None and not options.json and not checked.problem:
+        out.write(checked.text + "\n")  # stdout: the document, and nothing else
         out.flush()
     if reply.status == "stopped":
         err.write("reasonchat: stopped — what arrived is saved\n")
         return 130
+    if checked is not None and checked.problem:
+        err.write(f"reasonchat: {clean_line(checked.problem, 300)} (the answer is saved)\n")
+        return 1
     if reply.note:
         err.write(f"reasonchat: note: {clean_line(reply.note, 400)}\n")
     if reply.error:  # provider text (it may quote a hostile model id): always cleaned, even with --raw
@@ -451,4 +479,5 @@ def _finish(reply: Reply, options: AskOptions, provider: Provider, conversation_
     elif reply.finish_reason not in ("stop", None):
         err.write(f"reasonchat: the answer ended early (finish_reason: {clean_line(str(reply.finish_reason), 80)})\n")
     return 0
+
 

@@ -121,12 +121,18 @@ def _ask(args: argparse.Namespace) -> int:
     for flag, value in (("--budget", args.budget), ("--max-tokens", args.max_tokens)):
         if value is not None and value < 1:
             raise UsageError(f"{flag} must be 1 or more, not {value}")
+    from reasonchat.core import attachments, schema  # (read and checked before anything is sent)
+
+    limit = int(config.ui.attach_limit_mb * 1024 * 1024)
+    attached = tuple(attachments.read(path, limit) for path in args.attach)
+    wanted = schema.load(args.schema) if args.schema else None
     options = ask.AskOptions(
         prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
         system=args.system or (role.system if role else None), hide_reasoning=args.hide_reasoning, json=args.json,
         save=not args.no_save, raw=args.raw, render=args.render, effort=args.effort or (role.effort if role else None)
         or None, budget=args.budget, max_tokens=args.max_tokens, temperature=role.temperature if role else None,
-        role=role.name if role else None, tools=not args.no_tools, yes=args.yes,
+        role=role.name if role else None, tools=not args.no_tools, yes=args.yes, attachments=attached,
+        schema=wanted,
     )
     try:
         store = TranscriptStore() if options.save else None
@@ -152,16 +158,16 @@ def _models(args: argparse.Namespace) -> int:
 
     provider = providers.resolve(load_config(args), _options(args))
 
-    async def fetch() -> list[str]:
+    async def fetch() -> list[tuple[str, int | None]]:
         async with ChatClient(provider) as client:
-            return await client.list_models()
+            return [(model, client.window(model)) for model in await client.list_models()]
 
     models = asyncio.run(fetch())
-    if args.json:
-        print(json.dumps(models, ensure_ascii=False))
+    if args.json:  # (the ids, as it always was: the window is for people)
+        print(json.dumps([model for model, _ in models], ensure_ascii=False))
     else:
-        for model in models:
-            print(clean_line(model))
+        for model, window in models:
+            print(clean_line(model) + (f"  (context {window:,} tokens)" if window else ""))
     return 0
 
 

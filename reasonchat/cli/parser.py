@@ -90,6 +90,11 @@ def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("--max-tokens", metavar="N", type=int, help="at most N tokens of reasoning and answer")
     ask.add_argument("--role", metavar="NAME", help="a [roles.NAME] of the config: its system prompt (and its "
                      "preset, effort and temperature unless given here)")
+    ask.add_argument("-a", "--attach", metavar="PATH", action="append", default=[],
+                     help="attach a file: text goes with the question, an image to a model that takes images "
+                          "(repeatable)")
+    ask.add_argument("--schema", metavar="SCHEMA", help="the answer must be JSON fitting this JSON Schema (a file, "
+                     "or the schema as JSON): stdout gets the document, exit 1 when it does not fit")
     ask.add_argument("--no-tools", action="store_true", help="offer the model no tools (the [mcp.*] servers)")
     ask.add_argument("--yes", action="store_true", help="allow every tool call without asking")
     ask.add_argument("--compare", metavar="PRESET[:MODEL],…",

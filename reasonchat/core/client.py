@@ -72,6 +72,7 @@ class ChatClient:
     def __init__(self, provider: Provider) -> None:
         """ConfigError (one line) when the proxy the request would need cannot be used."""
         self.provider = provider
+        self.windows: dict[str, int] = {}  # model -> context window, as the server's /models said (vLLM, OpenRouter)
         self._sdk = openai.AsyncOpenAI(
             api_key=provider.api_key or "EMPTY",
             base_url=provider.base_url,
@@ -119,7 +120,15 @@ class ChatClient:
         data = body.get("data") if isinstance(body, dict) else body
         if not isinstance(data, list):
             return []
+        for item in data:  # vLLM says `max_model_len`, OpenRouter `context_length`
+            window = item.get("max_model_len") or item.get("context_length") if isinstance(item, dict) else None
+            if isinstance(window, int) and not isinstance(window, bool) and window > 0 and item.get("id"):
+                self.windows[str(item["id"])] = window
         return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
+
+    def window(self, model: str) -> int | None:
+        """The model's context window: the preset's, else what the server said when it listed its models."""
+        return self.provider.context_window or self.windows.get(model)
 
     async def stream(
         self,
@@ -132,10 +141,12 @@ class ChatClient:
         max_tokens: int | None = None,
         temperature: float | None = None,
         tools: list[dict[str, Any]] | None = None,
+        body: Mapping[str, Any] | None = None,
     ) -> AsyncGenerator[StreamEvent, None]:
         """Stream one answer. Always ends with exactly one `Finished` or `StreamFailed`. `effort`, `budget`,
         `max_tokens` and `temperature` override the preset's for this request (a role, a conversation's own).
-        `tools`: functions offered (the OpenAI format; reasonchat/tools/loop.py runs the calls)."""
+        `tools`: functions offered (the OpenAI format; reasonchat/tools/loop.py runs the calls); `body`: more of
+        the request body (`response_format` for `ask --schema`)."""
         p = self.provider
         try:
             model = model or await self.resolve_model()
@@ -150,6 +161,8 @@ class ChatClient:
             extras["temperature"] = temperature if temperature is not None else p.temperature
         if tools:
             extras["tools"] = tools
+        if body:
+            extras.update(body)
         decoder = StreamDecoder()
         started = False
         try:

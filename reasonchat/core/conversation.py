@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reasonchat.core.attachments import Attachment, content
 from reasonchat.core.tool_calls import Round
 
 
@@ -29,6 +30,7 @@ class Message:
     reasoning: str = ""
     status: str = "complete"
     rounds: list[Round] = field(default_factory=list)  # an answer's tool rounds, before its final text
+    attachments: tuple[Attachment, ...] = ()  # the files sent with a user message
 
 
 def build_request(
@@ -38,10 +40,12 @@ def build_request(
     system: str | None = None,
     send_reasoning: bool = False,
     tool_reasoning: bool = False,
+    attachments: tuple[Attachment, ...] | list[Attachment] = (),
 ) -> list[dict[str, Any]]:
     """The `messages` array for asking `prompt` after `history`. An answer that called tools goes back as it
     happened: each round's assistant message with its calls, their results, then the answer — with every
-    reasoning of that turn when `tool_reasoning` (DeepSeek's thinking mode: else HTTP 400)."""
+    reasoning of that turn when `tool_reasoning` (DeepSeek's thinking mode: else HTTP 400). A user message's
+    attachments go with it every time (core/attachments.py), the new prompt's as `attachments`."""
     earlier = list(history)
     systems = [m.content for m in earlier if m.role == "system"]
     system_text = system or (systems[-1] if systems else "")
@@ -51,7 +55,7 @@ def build_request(
         if message.role == "user":
             pending_user = message  # kept only once a usable answer follows
         elif message.role == "assistant" and pending_user is not None and message.content.strip():
-            out.append({"role": "user", "content": pending_user.content})
+            out.append({"role": "user", "content": content(pending_user.content, pending_user.attachments)})
             for done in message.rounds:
                 out += done.wire(tool_reasoning)
             turn: dict[str, Any] = {"role": "assistant", "content": message.content}
@@ -59,7 +63,7 @@ def build_request(
                 turn["reasoning_content"] = message.reasoning
             out.append(turn)
             pending_user = None
-    out.append({"role": "user", "content": prompt})
+    out.append({"role": "user", "content": content(prompt, attachments)})
     return out
 
 
@@ -74,6 +78,11 @@ def answer_now_request(request: list[dict[str, Any]], reasoning: str) -> list[di
     out = [dict(m) for m in request]
     for message in reversed(out):
         if message.get("role") == "user":
-            message["content"] = f"{message.get('content') or ''}{note}"
+            said = message.get("content")
+            if isinstance(said, list):  # (with images: the note joins the text part)
+                message["content"] = [{**p, "text": f"{p.get('text') or ''}{note}"} if p.get("type") == "text" else p
+                                      for p in said]
+            else:
+                message["content"] = f"{said or ''}{note}"
             break
     return out

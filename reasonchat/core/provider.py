@@ -27,6 +27,10 @@ class Provider:
     send_reasoning: bool = False
     tools: bool = True  # the model takes tools (a preset's `tools = false`: never offered any)
     tool_reasoning: bool = False  # tool-calling turns carry their reasoning back (DeepSeek's thinking mode)
+    vision: bool = False  # every model takes images
+    vision_models: tuple[str, ...] = ()  # the models that take images
+    context_window: int | None = None  # tokens, where the preset says
+    schema_mode: str = "json_schema"  # how `ask --schema` asks for JSON (core/schema.py)
     timeout: float = 90.0
     max_retries: int = 2
     max_tokens: int | None = None
@@ -37,6 +41,9 @@ class Provider:
     effort_map: Mapping[str, Mapping[str, Any]] | None = None  # level -> body fragment; None: `reasoning_effort`
     budget_key: str = ""  # the body field a budget goes in ("thinking_budget"); "": the provider takes none
     price: Mapping[str, Any] | None = None  # the preset's price table (core/cost.py)
+
+    def takes_images(self, model: str) -> bool:
+        return self.vision or model in self.vision_models
 
     def plan(self, thinking: bool | None, effort: str | None = None, budget: int | None = None) -> ReasoningPlan:
         """What a request with this thinking switch sends about reasoning: `effort`/`budget` override the

@@ -55,6 +55,7 @@ class Reply:
     rounds: list[Round] = field(default_factory=list)  # earlier requests of an answer that called tools
     calls: list[Call] = field(default_factory=list)  # the calls the current round asked for
     note: str | None = None  # one line the answer ends with (the tool round limit reached)
+    window: int | None = None  # the model's context window in tokens, where known (the preset, the server)
     _earlier_usage: list[Usage] = field(default_factory=list, repr=False)  # each earlier round's request's
     round_usage: Usage | None = field(default=None, repr=False)  # the current round's request's
     _reasoning: list[str] = field(default_factory=list, repr=False)
@@ -169,6 +170,14 @@ class Reply:
         self.reasoning_started_at = self.reasoning_ended_at = None
         self.finish_reason = None
         self.version += 1
+
+    @property
+    def context_used(self) -> int | None:
+        """The context the last request took: its prompt and completion tokens (with tool rounds, the last's)."""
+        usage = self.round_usage if self.rounds else self.usage
+        if usage is None or usage.prompt_tokens is None:
+            return None
+        return usage.prompt_tokens + (usage.completion_tokens or 0)
 
     @property
     def all_calls(self) -> list[Call]:

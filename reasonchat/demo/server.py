@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from reasonchat.demo import inputs, tool_turns
 from reasonchat.demo import scenarios as sc
-from reasonchat.demo import tool_turns
 
 
 @dataclass
@@ -120,7 +120,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._record()
         if self.path.rstrip("/").endswith("/models"):
             ids = sc.HOSTILE_MODEL_IDS if "/hostile/" in self.path else sc.model_ids()
-            data = [{"id": m, "object": "model", "created": 0, "owned_by": "reasonchat-demo"} for m in ids]
+            data = [{"id": m, "object": "model", "created": 0, "owned_by": "reasonchat-demo",
+                     "max_model_len": inputs.SMALL_WINDOW if m == "context-small" else inputs.WINDOW} for m in ids]
             self._reply(200, json.dumps({"object": "list", "data": data}))
         else:
             self._reply(404, json.dumps({"error": {"message": f"no route {self.path}", "type": "not_found"}}))
@@ -153,7 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
         with demo.lock:
             demo.attempts[model] = attempt = demo.attempts.get(model, 0) + 1
         name, paced = sc.split_rate(model)
-        turn = tool_turns.respond(name, body, not sc.thinking_off(body))  # (None: no tools in play)
+        think = not sc.thinking_off(body)
+        turn = inputs.respond(name, body, think) or tool_turns.respond(name, body, think)  # (None: neither in play)
         if isinstance(turn, sc.Scenario) and paced is not None:
             turn = dataclasses.replace(turn, rate=paced)
         scenario = turn if turn is not None else sc.resolve(model, list(body.get("messages") or []), attempt,

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from reasonchat.errors import UsageError
 from reasonchat.store.base import StoreBase
 from reasonchat.store.rows import _MESSAGE_COLUMNS, ROOT, StoredMessage, _message
+
+if TYPE_CHECKING:
+    from reasonchat.core.attachments import Attachment
 
 
 def path_to(head: int | None, parents: Mapping[int, int | None]) -> list[int]:
@@ -161,7 +165,21 @@ class BranchStore(StoreBase):
         ).fetchall()
         messages = [_message(row) for row in rows]
         parents = parents_of((m.id, m.parent_id) for m in messages)
-        return [replace(m, parent_id=parents[m.id]) for m in messages]
+        attached = self._attachments(conversation_id)
+        return [replace(m, parent_id=parents[m.id], attachments=attached.get(m.id, ())) for m in messages]
+
+    def _attachments(self, conversation_id: int) -> dict[int, tuple[Attachment, ...]]:
+        """The files sent with the conversation's messages, by message id, in the order given."""
+        from reasonchat.core.attachments import Attachment
+
+        rows = self._reading().execute(
+            "SELECT a.message_id, a.name, a.kind, a.mime, a.size, a.sha256, a.text, b.data FROM attachments a "
+            "JOIN messages m ON m.id = a.message_id LEFT JOIN blobs b ON b.sha256 = a.sha256 "
+            "WHERE m.conversation_id = ? ORDER BY a.message_id, a.position", (conversation_id,)).fetchall()
+        out: dict[int, list[Attachment]] = {}
+        for message_id, name, kind, mime, size, sha256, text, data in rows:
+            out.setdefault(message_id, []).append(Attachment(name, kind, mime, size, sha256, text, data or b""))
+        return {k: tuple(v) for k, v in out.items()}
 
     def last_exchange(self, conversation_id: int) -> tuple[StoredMessage | None, StoredMessage | None]:
         """(the last user message of the branch shown, the answer after it if any): what edit and regenerate

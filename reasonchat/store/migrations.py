@@ -181,6 +181,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX messages_with_tools ON messages(id) WHERE rounds_json IS NOT NULL;
         """,
     ),
+    (
+        "attachments: the files sent with a message, images' bytes kept once by their hash (core/attachments.py)",
+        """
+        CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,          -- text | image
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '' -- a text file's text (an image's bytes are in blobs)
+        );
+        CREATE INDEX attachments_by_message ON attachments(message_id, position);
+        """,
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from reasonchat.core.attachments import Attachment
     from reasonchat.core.reply import Reply
     from reasonchat.core.tool_calls import Round
 
@@ -70,6 +71,7 @@ class StoredMessage:
     parent_id: int | None = None  # the message this one follows (its branch)
     reasoning_estimate: int | None = None  # the reasoning's token count as shown live, where none was reported
     rounds_json: str | None = None  # an answer's tool rounds (core/tool_calls.py); `rounds` reads it
+    attachments: tuple[Attachment, ...] = ()  # the files sent with a user message
 
     @property
     def rounds(self) -> list[Round]:

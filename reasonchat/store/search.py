@@ -39,6 +39,7 @@ class SearchStore(StoreBase):
         else:
             rows = self._scan(needle, limit, reasoning)
         rows = self._with_tool_rounds(rows, needle, limit)
+        rows = self._with_attachments(rows, needle, limit)
         hits = []
         summaries: dict[int, ConversationSummary] = {}
         for conversation_id, message_id, role, content, reasoning_text, *rest in rows:
@@ -64,6 +65,19 @@ class SearchStore(StoreBase):
         for row in found:
             if row[1] not in merged and needle.lower() in _rounds_text(row[5]).lower():
                 merged[row[1]] = row
+        return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
+
+    def _with_attachments(self, rows: list[Any], needle: str, limit: int) -> list[Any]:
+        """`rows`, and the messages whose attached text files hold `needle` (the hit shows the file's text)."""
+        found = self._reading().execute(
+            "SELECT m.conversation_id, m.id, m.role, a.text, m.reasoning FROM attachments a "
+            "JOIN messages m ON m.id = a.message_id WHERE a.kind = 'text' AND a.text LIKE ? ESCAPE '\\' "
+            "ORDER BY m.id DESC LIMIT ?", (_like(needle), limit)).fetchall()
+        if not found:
+            return rows
+        merged = {row[1]: row for row in rows}
+        for row in found:
+            merged.setdefault(row[1], row)
         return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
 
     def _scan(self, needle: str, limit: int, reasoning: bool, below: int | None = None) -> list[Any]:

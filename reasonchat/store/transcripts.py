@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from reasonchat.store.branches import BranchStore
@@ -25,6 +26,7 @@ from reasonchat.store.rows import (
 from reasonchat.store.search import SearchStore
 
 if TYPE_CHECKING:
+    from reasonchat.core.attachments import Attachment
     from reasonchat.core.reply import Reply
 
 __all__ = ["HEAD", "INTERRUPTED_BY_EXIT", "ROOT", "ConversationSummary", "Listing", "SearchHit", "StoredMessage",
@@ -60,7 +62,7 @@ class TranscriptStore(BranchStore, SearchStore):
                        (_settings_json(settings), conversation_id))
 
     def add_message(self, conversation_id: int, role: str, content: str, *, after: int | object | None = HEAD,
-                    **fields: Any) -> int:
+                    attachments: Sequence[Attachment] = (), **fields: Any) -> int:
         """Append a message to the branch shown (after its head), or, with `after`, after another message: a
         new version of a message is written after that message's parent (`after=None`: a first message).
         The conversation then shows the branch that ends with it."""
@@ -84,6 +86,14 @@ class TranscriptStore(BranchStore, SearchStore):
                     "UPDATE conversations SET title = ? WHERE id = ? AND title = '' AND title_set = 0",
                     (_title_from(content), conversation_id),
                 )
+            for position, attached in enumerate(attachments):
+                if attached.kind == "image":
+                    db.execute("INSERT OR IGNORE INTO blobs(sha256, data) VALUES (?, ?)",
+                               (attached.sha256, attached.data))
+                db.execute("INSERT INTO attachments(message_id, position, name, kind, mime, size, sha256, text) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (cur.lastrowid, position, attached.name, attached.kind,
+                                                               attached.mime, attached.size, attached.sha256,
+                                                               attached.text))
         return int(cur.lastrowid or 0)
 
     def save_reply(self, conversation_id: int, reply: Reply, message_id: int | None = None) -> int:
@@ -141,6 +151,7 @@ class TranscriptStore(BranchStore, SearchStore):
         with self._write() as db:
             db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+            db.execute("DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)")
 
     def last_conversation_id(self) -> int | None:
         row = self.conn.execute(

@@ -48,6 +48,7 @@ async def answer(session: ChatSession, provider: Provider, request: list[dict[st
                 reply.apply(StreamFailed(str(exc)))
                 return
             reply.model = model
+            reply.window = client.window(model)
             session.served(model)
             if on_model is not None:
                 on_model()

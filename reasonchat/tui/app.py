@@ -316,6 +316,23 @@ class ReasonChatApp(App[None]):
         self.chat.refresh_header()
         self.setting_changed(f"Thinking {'on' if self.session.thinking else 'off'} for the next answers")
 
+    def action_attach_file(self) -> None:
+        """The palette's "Attach a file…": the picked file goes into the prompt as `@path`."""
+        from reasonchat.core.attachments import quoted
+        from reasonchat.tui.screens.attach_picker import AttachPicker
+
+        def picked(path: str | None) -> None:
+            if path:
+                prompt = self.chat.prompt
+                row, column = prompt.cursor_location
+                line = prompt.document.get_line(row)
+                before = column > 0 and not line[column - 1].isspace()
+                prompt.insert((" " if before else "") + quoted(path) + " ")
+                prompt.focus()
+                self.setting_changed(f"📎 {path} will be attached — Enter sends")
+
+        self.push_screen(AttachPicker(), picked)
+
     def action_toggle_tools(self) -> None:
         """F4: the MCP servers' tools offered in this conversation, or not (kept with it)."""
         on = self.session.toggle_tools()

@@ -30,6 +30,8 @@ ENTRIES = (
     Entry("Toggle thinking", "Switch the model's thinking on or off", "app.toggle_thinking", "thinking"),
     Entry("Math: Unicode or LaTeX source", "Draw math as x², a/b, ⟦ … ⟧ — or show it as the model wrote it",
           "app.toggle_math", "math"),
+    Entry("Attach a file…", "Pick a file to send with the next message (or type @path in the prompt)",
+          "app.attach_file"),
     Entry("Tools on or off", "Offer the MCP servers' tools in this conversation, or not", "app.toggle_tools", "tools"),
     Entry("Cycle effort", "How hard the model thinks: preset's own → low → medium → high → max",
           "app.cycle_effort", "effort"),

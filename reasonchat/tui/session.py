@@ -30,6 +30,7 @@ from reasonchat.state import State, load_state, save_state
 
 if TYPE_CHECKING:
     from reasonchat.config import Role
+    from reasonchat.core.attachments import Attachment
     from reasonchat.core.effort import ReasoningPlan
     from reasonchat.core.reply import Reply
     from reasonchat.store.transcripts import ConversationSummary, StoredMessage, TranscriptStore
@@ -59,6 +60,7 @@ class Sending:
     replaced: tuple[int, ...] = ()  # messages of an edited exchange that this one replaced
     new_conversation: bool = False
     regenerating: bool = False  # the same question again (ctrl+r): a retry's larger room applies
+    attachments: tuple[Attachment, ...] = ()  # the files sent with the question
 
 
 @dataclass
@@ -78,6 +80,7 @@ class ChatSession:
     pending_settings: dict[str, Any] = field(default_factory=dict)  # for a conversation not yet created
     retry_max_tokens: int | None = None  # after a budget ran out: the next regenerate asks for this much room
     tooling: Any = None  # tui/tooling.py's Tooling, shared by the app's sessions (None: no tools)
+    context: tuple[int, int] | None = None  # (tokens the last request took, the window), where both are known
     _provider: Provider | None = field(default=None, repr=False)
     _store: TranscriptStore | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -138,6 +141,7 @@ class ChatSession:
         self.editing = None
         self.pending_settings = {}
         self.retry_max_tokens = None
+        self.context = None
 
     def open(self, conversation_id: int, at: int | None = None) -> list[StoredMessage]:
         """Open a stored conversation (on the branch through message `at`, a search hit, when given);
@@ -150,7 +154,26 @@ class ChatSession:
         self.editing = None
         self.pending_settings = {}
         self.retry_max_tokens = None
+        self.context = None
         return messages
+
+    def summarize(self) -> Sending:
+        """A new conversation that goes on from this one: its first exchange asks the model for a summary of
+        this one (the request carries this one's messages; the store keeps the question and the summary), and
+        it is linked to this one (`summary_of` in its settings) and named after it."""
+        from reasonchat.core.context import SUMMARY_PROMPT
+
+        assert self.conversation_id is not None
+        old, history = self.conversation_id, self._history(before=2**62)
+        summary = self.summary()
+        settings = {**self.settings(), "summary_of": old}
+        self.new()
+        self.pending_settings = settings
+        sending = self.send(SUMMARY_PROMPT)
+        assert self.conversation_id is not None
+        with contextlib.suppress(UsageError, StoreError):
+            self.store.rename(self.conversation_id, f"{summary.title if summary else old} (continued)")
+        return replace(sending, history=history)
 
     def forget(self, conversation_id: int) -> bool:
         """A conversation was deleted from the store: drop what was kept of it; True when it was the open one,
@@ -175,7 +198,7 @@ class ChatSession:
     def cancel_edit(self) -> None:
         self.editing = None
 
-    def send(self, prompt: str) -> Sending:
+    def send(self, prompt: str, attachments: tuple[Attachment, ...] = ()) -> Sending:
         """Save the user's message and return the request's history. An edit is a new version of the question
         it edits (written after the same message; the earlier version and its answer stay, one branch over).
         StoreError, with nothing changed, when the store refuses."""
@@ -193,11 +216,28 @@ class ChatSession:
         replaced: tuple[int, ...] = ()
         if self.editing is not None:
             replaced = tuple(i for i in (self.editing.user_id, self.editing.answer_id) if i is not None)
-            user_id = store.add_message(self.conversation_id, "user", prompt, after=self.editing.parent_id)
+            user_id = store.add_message(self.conversation_id, "user", prompt, after=self.editing.parent_id,
+                                        attachments=attachments)
         else:
-            user_id = store.add_message(self.conversation_id, "user", prompt)
+            user_id = store.add_message(self.conversation_id, "user", prompt, attachments=attachments)
         self.editing = None
-        return Sending(self._history(before=user_id), prompt, user_id, replaced, new_conversation)
+        return Sending(self._history(before=user_id), prompt, user_id, replaced, new_conversation,
+                       attachments=attachments)
+
+    def attachments_for(self, prompt: str, provider: Provider) -> tuple[Attachment, ...]:
+        """The files the prompt's `@path` words attach, read and checked — UsageError (one line, nothing
+        sent) for one that cannot go, or for an image (this one or an earlier one of the conversation) when
+        the model takes none."""
+        from reasonchat.core.attachments import mentions, read, refused_image
+
+        limit = int(self.config.ui.attach_limit_mb * 1024 * 1024)
+        attached = tuple(read(name, limit) for name in mentions(prompt))
+        earlier = [a for m in self._history(before=2**62) for a in m.attachments] if self.conversation_id else []
+        model = provider.model or self.served_model
+        refused = refused_image([*earlier, *attached], provider.takes_images(model), provider.name, model)
+        if refused:
+            raise UsageError(refused)
+        return attached
 
     def regenerate(self) -> Sending:
         """Ask the last question again: the new answer is another version of the one shown (which stays, one
@@ -211,7 +251,7 @@ class ChatSession:
         self.store.set_head(self.conversation_id, user.id)  # the answer to come follows the question
         self.editing = None
         return Sending(self._history(before=user.id), user.content, user.id,
-                       (answer.id,) if answer is not None else (), regenerating=True)
+                       (answer.id,) if answer is not None else (), regenerating=True, attachments=user.attachments)
 
     def versions(self) -> dict[int, tuple[int, int]]:
         """Messages of the branch shown that have other versions: id -> (its number, how many)."""
@@ -232,7 +272,7 @@ class ChatSession:
 
     def _history(self, before: int) -> list[Message]:
         assert self.conversation_id is not None
-        return [Message(m.role, m.content, m.reasoning, m.status, m.rounds)
+        return [Message(m.role, m.content, m.reasoning, m.status, m.rounds, m.attachments)
                 for m in self.store.messages(self.conversation_id) if m.id < before]
 
     # -- answers being written ------------------------------------------------------------------------------

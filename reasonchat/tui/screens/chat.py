@@ -31,6 +31,7 @@ from reasonchat.tui.widgets.prompt import PromptInput
 from reasonchat.tui.widgets.status_bar import READY, StatusBar
 
 if TYPE_CHECKING:
+    from reasonchat.core.attachments import Attachment
     from reasonchat.core.provider import Provider
     from reasonchat.core.reply import Reply
     from reasonchat.store.transcripts import StoredMessage
@@ -69,6 +70,7 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+end", "scroll_edge(1)", "Bottom", priority=True, show=False, id="bottom"),
         Binding("alt+left", "switch_version(-1)", "Older version", priority=True, show=False, id="older_version"),
         Binding("alt+right", "switch_version(1)", "Newer version", priority=True, show=False, id="newer_version"),
+        Binding("alt+e", "edit_in_editor", "Editor", priority=True, show=False, id="editor"),
     ]
 
     def __init__(self, session: ChatSession) -> None:
@@ -78,6 +80,7 @@ class ChatScreen(Screen[None]):
         self.resolving = False  # a key is being looked up before a send
         self._live: AssistantTurn | None = None
         self._answer_now = asyncio.Event()  # set by ctrl+f: stop the thinking, ask for the answer at once
+        self._after_summary: Provider | None = None  # a summary streams: then the prompt's message is sent
 
     def compose(self) -> ComposeResult:
         yield HeaderLine()
@@ -219,11 +222,20 @@ class ChatScreen(Screen[None]):
         if result is not None:
             self.run_worker(result, group="intent")
 
-    def _send(self, text: str, provider: Provider) -> None:
+    def _send(self, text: str, provider: Provider, checked: bool = False) -> None:
         from reasonchat.tui.widgets.user_message import UserMessage
 
         try:
-            sending = self.session.send(text)
+            attached = self.session.attachments_for(text, provider)
+        except UsageError as exc:  # a file that cannot go: said, and the message stays in the prompt
+            self.status.say(str(exc))
+            tell(self, f"{exc}. Your message is still in the prompt.", title="Not sent", severity="error",
+                 timeout=12)
+            return
+        if not checked and self._too_big(text, attached, provider):
+            return
+        try:
+            sending = self.session.send(text, attached)
         except StoreError as exc:  # a full disk: nothing is sent, and the message stays in the prompt
             tell(self, f"{exc}. Your message is still in the prompt.", title="Not sent", severity="error",
                         timeout=12)
@@ -233,8 +245,42 @@ class ChatScreen(Screen[None]):
         if sending.new_conversation:
             self.conversation.clear()
         self.conversation.remove_messages(sending.replaced)
-        self.conversation.mount(UserMessage(sending.prompt, sending.user_id))
+        self.conversation.mount(UserMessage(sending.prompt, sending.user_id, sending.attachments))
         self.conversation.refresh_versions(self.session.versions())
+        self._start(sending, provider)
+
+    def _too_big(self, text: str, attached: tuple[Attachment, ...], provider: Provider) -> bool:
+        """Before a message that may not fit the window: say so, and offer a summary or sending anyway."""
+        from reasonchat.core.context import overflow
+        from reasonchat.tui.screens.context_full import ContextFull
+
+        used, window = self.session.context or (None, None)
+        total = overflow(used, window, text, attached)
+        if total is None or window is None:
+            return False
+        self.status.say(f"This message may not fit the window: ~{total:,} of {window:,} tokens")
+
+        def decided(decision: str | None) -> None:
+            if decision == "send":
+                self._send(text, provider, checked=True)
+            elif decision == "summary":
+                self._summarize_then(provider)
+
+        self.app.push_screen(ContextFull(total, window), decided)
+        return True
+
+    def _summarize_then(self, provider: Provider) -> None:
+        """A new conversation from a summary of this one; the message in the prompt is sent once it is written."""
+        from reasonchat.tui.widgets.user_message import UserMessage
+
+        try:
+            sending = self.session.summarize()
+        except StoreError as exc:
+            tell(self, f"{exc}. Your message is still in the prompt.", title="Not sent", severity="error")
+            return
+        self.conversation.clear()
+        self.conversation.mount(UserMessage(sending.prompt, sending.user_id))
+        self._after_summary = provider
         self._start(sending, provider)
 
     def _start(self, sending: Sending, provider: Provider) -> None:
@@ -254,7 +300,8 @@ class ChatScreen(Screen[None]):
         self._live = turn
         self._changed()
         request = build_request(sending.history, sending.prompt, system=overrides.pop("system"),
-                                send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning)
+                                send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning,
+                                attachments=sending.attachments)
         self.session.retry_max_tokens = None  # a retry's larger room is for that one answer
         self._answer_now.clear()
         self.generate(turn, request, provider, overrides)
@@ -287,8 +334,17 @@ class ChatScreen(Screen[None]):
                 timer.stop()
                 self.generating = False
                 self._live = None
+                if reply.window and reply.context_used is not None:
+                    session.context = (reply.context_used, reply.window)
                 if self.is_attached:
                     self._changed()
+                    self._send_after_summary(reply)
+
+    def _send_after_summary(self, reply: Reply) -> None:
+        """The summary is written: the message that did not fit goes on in the new conversation."""
+        provider, self._after_summary = self._after_summary, None
+        if provider is not None and reply.status == "complete" and self.prompt.text.strip():
+            self._send(self.prompt.message(), provider, checked=True)
 
     def _say_what_happened(self, reply: Reply, provider: Provider, overrides: dict[str, Any]) -> None:
         """What the numbers alone do not say: thinking that was switched off came anyway; reasoning used the
@@ -308,6 +364,12 @@ class ChatScreen(Screen[None]):
             note = f"{exhausted} — ctrl+r tries again with max_tokens {room}; ctrl+g lowers the effort"
             self.status.say(note)
             tell(self, note, title="The reasoning took all the room", severity="warning", timeout=12)
+
+    def action_edit_in_editor(self) -> None:
+        """alt+e: the prompt in $VISUAL / $EDITOR (tui/editor.py)."""
+        from reasonchat.tui.editor import edit_prompt
+
+        edit_prompt(self.app, self.prompt, self.status.say)
 
     def action_answer_now(self) -> None:
         """ctrl+f while the model thinks: stop the thinking and have it answer from what it has thought."""
@@ -452,6 +514,21 @@ class ChatScreen(Screen[None]):
 
     def on_prompt_input_emptied(self, _: PromptInput.Emptied) -> None:
         self._leave_edit()
+
+    def on_prompt_input_mentioning(self, event: PromptInput.Mentioning) -> None:
+        """While an `@path` is typed, the status line names the files it may be (and says when it is one)."""
+        from reasonchat.core.attachments import completions, partial_mention
+
+        partial = partial_mention(event.tail)
+        if partial is None:
+            if self.status.text.startswith("📎 @"):  # (a hint of the @word typed, not a file said attached)
+                self.status.say(READY)
+            return
+        found = completions(partial)
+        self.status.say(f"📎 @{partial}: " + (" · ".join(found) if found else "no such file — it stays text"))
+
+    def on_prompt_input_file_dropped(self, event: PromptInput.FileDropped) -> None:
+        self.status.say(f"📎 {event.path} will be attached (as @path) — Enter sends, or delete it")
 
     def _leave_edit(self) -> None:
         self.session.cancel_edit()

@@ -69,7 +69,7 @@ class CompareColumn(Vertical):
         widgets: list[Any] = []
         for m in self.session.store.messages(self.session.conversation_id):
             if m.role == "user":
-                widgets.append(UserMessage(m.content, m.id))
+                widgets.append(UserMessage(m.content, m.id, m.attachments))
             elif m.role == "assistant":
                 widgets.append(StoredTurn(m.to_reply(), self.session.reasoning_mode, m.id))
         self.turns.mount_all(widgets)
@@ -97,24 +97,32 @@ class CompareColumn(Vertical):
         from reasonchat.core.conversation import build_request
         from reasonchat.core.cost import price_for
         from reasonchat.core.reply import Reply
+        from reasonchat.errors import UsageError
         from reasonchat.tui.widgets.turn import AssistantTurn
         from reasonchat.tui.widgets.user_message import UserMessage
 
         assert self.provider is not None
         provider, session = self.provider, self.session
-        sending = session.send(prompt)
+        try:
+            attached = session.attachments_for(prompt, provider)
+        except UsageError as exc:  # (this column's model takes no images: it says so, the others answer)
+            self.say(str(exc))
+            self.add_class("-failed")
+            return
+        sending = session.send(prompt, attached)
         overrides = session.request_overrides()
         model = provider.model or session.served_model or "the server's model"
         reply = Reply(model=model, preset=provider.name, price=price_for(provider.price, model),
                       sent=overrides.pop("sent"))
         turn = AssistantTurn(reply, session.reasoning_mode)
-        self.turns.mount(UserMessage(sending.prompt, sending.user_id))
+        self.turns.mount(UserMessage(sending.prompt, sending.user_id, sending.attachments))
         self.turns.mount(turn)
         self.turns.anchor()
         self.remove_class("-failed")
         self.live = turn
         request = build_request(sending.history, sending.prompt, system=overrides.pop("system"),
-                                send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning)
+                                send_reasoning=provider.send_reasoning, tool_reasoning=provider.tool_reasoning,
+                                attachments=sending.attachments)
         self.worker = self.run_worker(self._generate(turn, request, provider, overrides), group="compare",
                                       exit_on_error=False)
 

@@ -65,7 +65,7 @@ class ConversationView(VerticalScroll):
             if m.id in versions:
                 widgets.append(VersionMark(m.id, *versions[m.id]))
             if m.role == "user":
-                widgets.append(UserMessage(m.content, m.id))
+                widgets.append(UserMessage(m.content, m.id, m.attachments))
             elif m.role == "assistant":
                 widgets.append(StoredTurn(m.to_reply(), reasoning_mode, m.id))
         self._opening += 1

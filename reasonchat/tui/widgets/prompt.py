@@ -44,6 +44,20 @@ class PromptInput(TextArea):
     class Emptied(Message):
         """The prompt was emptied by the user (while editing, that leaves the edit)."""
 
+    class Mentioning(Message):
+        """The text changed: its end, for the screen to say what an `@path` being typed would attach."""
+
+        def __init__(self, tail: str) -> None:
+            super().__init__()
+            self.tail = tail
+
+    class FileDropped(Message):
+        """A pasted path of an existing file was put in as `@path` (a file dropped on the terminal)."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
     def __init__(self) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus", id="prompt")
         self.border_title = TITLE
@@ -120,6 +134,12 @@ class PromptInput(TextArea):
         if self.read_only:
             return
         text = normalize_newlines(event.text)
+        dropped = dropped_file(text)
+        if dropped is not None:  # a terminal that drops a file pastes its path: it is attached, and says so
+            from reasonchat.core.attachments import quoted
+
+            text = quoted(dropped) + " "
+            self.post_message(self.FileDropped(dropped))
         if result := self._replace_via_keyboard(text if len(text) <= LARGE_PASTE else self._hold(text),
                                                 *self.selection):
             self.move_cursor(result.end_location)
@@ -127,6 +147,7 @@ class PromptInput(TextArea):
     def on_text_area_changed(self, _: TextArea.Changed) -> None:
         if self.editing and not self.text:
             self.post_message(self.Emptied())
+        self.post_message(self.Mentioning(self.text[-300:]))
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
@@ -151,3 +172,22 @@ class PromptInput(TextArea):
             self.screen.focus_previous()
             return
         await super()._on_key(event)
+
+
+def dropped_file(text: str) -> str | None:
+    """The path a paste is, when it is nothing but the path of an existing file (as terminals paste a dropped
+    file: maybe quoted, maybe a file:// URL, maybe with its spaces escaped); else None."""
+    from pathlib import Path
+    from urllib.parse import unquote, urlsplit
+
+    candidate = text.strip()
+    if not candidate or "\n" in candidate or len(candidate) > 4096:
+        return None
+    if candidate[0] == candidate[-1] and candidate[0] in "'\"" and len(candidate) > 1:
+        candidate = candidate[1:-1]
+    if candidate.startswith("file://"):
+        candidate = unquote(urlsplit(candidate).path)
+    candidate = candidate.replace("\\ ", " ")
+    if not candidate.startswith(("/", "~", "./", "../")):
+        return None  # (a word that happens to name a file in the current folder is text someone pasted)
+    return candidate if Path(candidate).expanduser().is_file() else None

@@ -57,7 +57,18 @@ def usage_parts(reply: Reply) -> Parts:
             parts.append((1, f"{count / elapsed:,.0f} tok/s"))
     if reply.cost is not None:
         parts.append((0, f"cost {reply.cost}"))
+    if reply.window and reply.context_used is not None:
+        parts.append((1, f"context {tokens_short(reply.context_used)} / {tokens_short(reply.window)}"))
     return parts or [(0, "no usage reported")]
+
+
+def tokens_short(count: int) -> str:
+    """12,345 as "12.3k", 131,072 as "128k" (a window in binary thousands reads as its name)."""
+    if count < 1000:
+        return str(count)
+    if count % 1024 == 0:
+        return f"{count // 1024}k"
+    return f"{count / 1000:.1f}k".replace(".0k", "k")
 
 
 def usage_line(reply: Reply, width: int | None = None) -> str:

@@ -1,0 +1,177 @@
+"""Files a user attaches to a message: read, checked, and put in the request as each kind goes.
+
+A text file goes with the message as a fenced block under its name — its whole text, exactly (the fence is
+longer than any run of backticks in it). An image (PNG, JPEG, WebP, GIF, told by its first bytes, not its
+name) goes as an `image_url` content part holding a `data:` URL of its exact bytes, to a model that takes
+images. Everything else is refused in one line before anything is sent: a file that is missing or
+unreadable, a directory, a binary file that is no image, a file over the limit, text that is neither UTF-8
+nor UTF-16 with its BOM.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from reasonchat.errors import UsageError
+
+DEFAULT_LIMIT = 10 * 1024 * 1024  # bytes of one attachment ([ui] attach_limit_mb)
+_IMAGES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+           (b"GIF89a", "image/gif"))
+_LANGUAGES = {".py": "python", ".js": "javascript", ".ts": "typescript", ".tsx": "tsx", ".jsx": "jsx",
+              ".rs": "rust", ".go": "go", ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".hpp": "cpp",
+              ".java": "java", ".kt": "kotlin", ".rb": "ruby", ".php": "php", ".sh": "bash", ".bash": "bash",
+              ".zsh": "zsh", ".fish": "fish", ".sql": "sql", ".json": "json", ".toml": "toml", ".yaml": "yaml",
+              ".yml": "yaml", ".md": "markdown", ".html": "html", ".css": "css", ".xml": "xml", ".swift": "swift",
+              ".lua": "lua", ".r": "r", ".scala": "scala", ".cs": "csharp", ".ini": "ini", ".csv": "csv",
+              ".log": "text", ".txt": "text", ".diff": "diff", ".patch": "diff", ".tex": "latex"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str  # the file's name as the user gave it (a path relative to where they were, or absolute)
+    kind: Literal["text", "image"]
+    mime: str
+    size: int  # bytes
+    sha256: str
+    text: str = ""  # a text file's text
+    data: bytes = b""  # an image's bytes
+
+    @property
+    def label(self) -> str:
+        """`greet.py · 2.1 KB`, as the conversation shows it."""
+        return f"{Path(self.name).name} · {human_size(self.size)}"
+
+    def block(self) -> str:
+        """A text file as it goes with the message: its name, then its text in a fence of its language."""
+        language = _LANGUAGES.get(Path(self.name).suffix.lower(), "")
+        longest = max((len(run) for run in re.findall(r"`{3,}", self.text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"{self.name}:\n{fence}{language}\n{self.text}{'' if self.text.endswith(chr(10)) else chr(10)}{fence}"
+
+    def part(self) -> dict[str, Any]:
+        """An image as a content part."""
+        url = f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+        return {"type": "image_url", "image_url": {"url": url}}
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def image_type(head: bytes) -> str | None:
+    for magic, mime in _IMAGES:
+        if head.startswith(magic):
+            return mime
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def read(path: str, limit: int = DEFAULT_LIMIT) -> Attachment:
+    """The attachment at `path`; UsageError (exit 2, one line) for anything that cannot go."""
+    file = Path(path).expanduser()
+    try:
+        if file.is_dir():
+            raise UsageError(f"cannot attach {path}: it is a directory — attach its files")
+        size = file.stat().st_size
+        if size > limit:
+            raise UsageError(f"cannot attach {path}: {human_size(size)} is over the limit of {human_size(limit)} "
+                             "([ui] attach_limit_mb)")
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"cannot attach {path}: no such file") from None
+    except PermissionError:
+        raise UsageError(f"cannot attach {path}: permission denied") from None
+    except OSError as exc:
+        raise UsageError(f"cannot attach {path}: {exc.strerror or exc}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    mime = image_type(data[:16])
+    if mime is not None:
+        return Attachment(path, "image", mime, len(data), digest, data=data)
+    text = decode(data)
+    if text is None:
+        raise UsageError(f"cannot attach {path}: it is neither text (UTF-8, or UTF-16 with its BOM) nor an image "
+                         "(PNG, JPEG, WebP, GIF)")
+    return Attachment(path, "text", "text/plain", len(data), digest, text=text)
+
+
+def decode(data: bytes) -> str | None:
+    """The text of a file in UTF-8 (a BOM dropped) or UTF-16 with its BOM; None for anything else (binary)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text:
+        return None  # (valid UTF-8 by accident, but binary)
+    return text
+
+
+_MENTION = re.compile(r'(?<!\S)@(?:"([^"\n]+)"|(\S+))')
+
+
+def mentions(text: str) -> list[str]:
+    """The `@path` words of a prompt that name an existing file (`@"a path with spaces"` too), in order, once
+    each; a `@word` that names no file is text (an e-mail address, a handle)."""
+    found: list[str] = []
+    for match in _MENTION.finditer(text):
+        name = (match.group(1) or match.group(2) or "").rstrip(".,;:!?)")
+        if name and name not in found and Path(name).expanduser().is_file():
+            found.append(name)
+    return found
+
+
+def partial_mention(text: str) -> str | None:
+    """The `@…` word the text ends with, being typed (None when it does not end with one)."""
+    match = re.search(r'(?<!\S)@("?[^\s"]*)$', text)
+    return match.group(1).lstrip('"') if match else None
+
+
+def completions(partial: str, limit: int = 6) -> list[str]:
+    """Paths that start with `partial` (files, and folders with a trailing /), for the `@` being typed."""
+    base = Path(partial).expanduser()
+    folder, stem = (base, "") if partial.endswith("/") else (base.parent, base.name)
+    try:
+        entries = sorted(p for p in folder.iterdir() if p.name.startswith(stem) and not p.name.startswith("."))
+    except OSError:
+        return []
+    prefix = partial[: len(partial) - len(stem)]
+    return [prefix + p.name + ("/" if p.is_dir() else "") for p in entries[:limit]]
+
+
+def quoted(path: str) -> str:
+    """`path` as a `@` word: quoted when it holds a space."""
+    return f'@"{path}"' if any(c.isspace() for c in path) else f"@{path}"
+
+
+def refused_image(attachments: list[Attachment], takes_images: bool, preset: str, model: str) -> str | None:
+    """Why these attachments cannot go to this model (an image to a model that takes none), or None."""
+    images = [a for a in attachments if a.kind == "image"]
+    if not images or takes_images:
+        return None
+    return (f"cannot attach {images[0].name}: {model or preset} takes no images — set `vision = true` for "
+            f"[presets.{preset}] if it does, or pick a vision model (`reasonchat presets` lists them)")
+
+
+def content(prompt: str, attachments: list[Attachment] | tuple[Attachment, ...]) -> str | list[dict[str, Any]]:
+    """A user message's content: the prompt with each text file after it; with images, content parts."""
+    texts = [a.block() for a in attachments if a.kind == "text"]
+    text = "\n\n".join([prompt, *texts]) if texts else prompt
+    images = [a.part() for a in attachments if a.kind == "image"]
+    if not images:
+        return text
+    return [{"type": "text", "text": text}, *images]

@@ -1,0 +1,65 @@
+"""alt+e in a real terminal (tmux): the app hands the terminal to `$VISUAL`, a scripted editor here, and comes
+back with what it saved in the prompt; an editor that fails leaves the prompt as it was."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from reasonchat.demo.server import DemoServer
+from tests.conftest import tool
+from tests.e2e.test_tmux import Terminal
+
+
+@pytest.fixture(autouse=True)
+def tmux() -> str:
+    return tool("tmux")
+
+
+def editor_session(home: Path, server: DemoServer, editor: Path, pidfile: Path) -> Terminal:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'default_preset = "local"\n[presets.local]\nbase_url = "{server.base_url}"\nmodel = "demo@0"\n',
+        encoding="utf-8")
+    run = f"echo $$ > {shlex.quote(str(pidfile))}; exec {shlex.quote(sys.executable)} -m reasonchat"
+    command = (f"env -u EDITOR REASONCHAT_HOME={shlex.quote(str(home))} VISUAL={shlex.quote(str(editor))} "
+               f"TERM=xterm-256color sh -c {shlex.quote(run)}; sleep 5")
+    return Terminal(command, pidfile=pidfile)
+
+
+def test_alt_e_edits_the_prompt_in_the_editor_and_sends_it(home: Path, server: DemoServer, tmp_path: Path) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "%s\\n%s" "$(cat "$1")" "a second line from the editor" > "$1"\n',
+                      encoding="utf-8")
+    editor.chmod(0o755)
+    term = editor_session(home, server, editor, tmp_path / "pid")
+    try:
+        term.wait_for("local · demo@0")
+        term.type("typed here first")
+        term.keys("M-e")
+        screen = term.wait_for("a second line from the editor", timeout=15)
+        assert "typed here first" in screen and "as your editor saved it" in screen
+        term.keys("Enter")
+        term.wait_for("Thought for", timeout=30)
+        user = [m for m in server.chat_bodies()[-1]["messages"] if m["role"] == "user"][-1]["content"]
+        assert user == "typed here first\na second line from the editor"
+    finally:
+        term.close()
+
+
+def test_an_editor_that_fails_leaves_the_prompt_as_it_was(home: Path, server: DemoServer, tmp_path: Path) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho changed > "$1"\nexit 3\n', encoding="utf-8")
+    editor.chmod(0o755)
+    term = editor_session(home, server, editor, tmp_path / "pid")
+    try:
+        term.wait_for("local · demo@0")
+        term.type("keep me")
+        term.keys("M-e")
+        screen = term.wait_for("the editor exited with 3", timeout=15)
+        assert "keep me" in screen and "changed" not in screen
+    finally:
+        term.close()
