@@ -164,7 +164,7 @@ async def test_a_message_that_may_not_fit_is_warned_and_goes_on_from_a_summary(h
         await settle(pilot, 30)
         summary_request, after = server.chat_bodies()[1:3]
         assert summary_request["messages"][-1]["content"] == SUMMARY_PROMPT
-        assert [m["content"] for m in summary_request["messages"] if m["role"] == "user"][0] == "hello"
+        assert next(m["content"] for m in summary_request["messages"] if m["role"] == "user") == "hello"
         assert [m["role"] for m in after["messages"]] == ["user", "assistant", "user"]
         assert after["messages"][-1]["content"] == long
         second = application.session.conversation_id
