@@ -169,7 +169,7 @@ class _Printer:
     def rendered(self, answer: str) -> None:
         """--render: the whole answer as Markdown through Rich, as the TUI draws it (links with their targets,
         code highlighted, math as Unicode; plain text when stdout is not a terminal)."""
-        if not self.options.render or self.options.json or not answer or self.pipe_closed:
+        if not self.options.render or self.options.json or self.options.schema or not answer or self.pipe_closed:
             return
         from rich.console import Console
 

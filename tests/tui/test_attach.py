@@ -48,6 +48,9 @@ async def test_at_path_attaches_the_file_and_shows_a_chip(home: Path, server: De
         prompt.text = "explain @gr"
         await pilot.pause()
         assert application.chat.status.text == "📎 @gr: greet.py"
+        prompt.move_cursor(prompt.document.end)
+        await pilot.press("tab")  # completes the path (Tab elsewhere moves the focus)
+        assert prompt.text == "explain @greet.py" and prompt.has_focus
         prompt.text = "explain @greet.py and mail me@example.com"
         await pilot.press("enter")
         await settle(pilot, 30)

@@ -15,6 +15,7 @@ from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta, Usage
 from reasonchat.core.reply import Reply
 from reasonchat.errors import StoreError, UsageError
 from reasonchat.store import TranscriptStore, cjk
+from reasonchat.core.attachments import Attachment
 from reasonchat.store.migrations import LATEST, current_version, migrate
 
 
@@ -64,6 +65,10 @@ def test_migrates_from_every_earlier_version(tmp_path: Path) -> None:
             columns = {row[1] for row in store.conn.execute("PRAGMA table_info(messages)")}
             assert not {"content_outline", "reasoning_outline"} & columns  # what migration 7 added is gone
             assert (store.require(1).cost, store.settings(1)) == (None, {})
+            assert old.rounds == [] and old.attachments == ()  # (migrations 9 and 10: tool rounds, attachments)
+            store.add_message(1, "user", "and this file?", attachments=[Attachment(
+                "a.py", "text", "text/plain", 9, "0" * 64, text="print(1)\n")])
+            assert store.messages(1)[-1].attachments[0].text == "print(1)\n"
 
 
 def test_newer_store_is_refused_untouched(tmp_path: Path) -> None:

@@ -144,6 +144,24 @@ class PromptInput(TextArea):
                                                 *self.selection):
             self.move_cursor(result.end_location)
 
+    def _complete_mention(self) -> bool:
+        """Tab after an `@path` being typed: as much of the path as its matches share (a folder's `/` too)."""
+        import os
+
+        from reasonchat.core.attachments import completions, partial_mention
+
+        row, column = self.cursor_location
+        before = self.document.get_line(row)[:column]
+        partial = partial_mention(before)
+        if partial is None:
+            return False
+        found = completions(partial, limit=200)
+        shared = os.path.commonprefix(found) if found else ""
+        if len(shared) <= len(partial):
+            return bool(found)  # (nothing more to add: the status line lists the matches)
+        self.insert(shared[len(partial):])
+        return True
+
     def on_text_area_changed(self, _: TextArea.Changed) -> None:
         if self.editing and not self.text:
             self.post_message(self.Emptied())
@@ -169,7 +187,8 @@ class PromptInput(TextArea):
         if event.key == "tab":  # to the latest turn, just above (the focus would wrap to the first, at the top)
             event.prevent_default()
             event.stop()
-            self.screen.focus_previous()
+            if not self._complete_mention():
+                self.screen.focus_previous()
             return
         await super()._on_key(event)
 
