@@ -156,7 +156,7 @@ class PromptInput(TextArea):
         if partial is None:
             return False
         found = completions(partial, limit=200)
-        shared = os.path.commonprefix(found) if found else ""
+        shared = os.path.commonprefix(found) if found else ""  # noqa: RUF071 (names complete by character)
         if len(shared) <= len(partial):
             return bool(found)  # (nothing more to add: the status line lists the matches)
         self.insert(shared[len(partial):])
