@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from reasonchat.core.attachments import Attachment
 from reasonchat.core.events import AnswerDelta, Finished, ReasoningDelta, Usage
 from reasonchat.core.reply import Reply
 from reasonchat.errors import StoreError, UsageError
 from reasonchat.store import TranscriptStore, cjk
-from reasonchat.core.attachments import Attachment
 from reasonchat.store.migrations import LATEST, current_version, migrate
 
 
