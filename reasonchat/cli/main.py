@@ -163,11 +163,12 @@ def _models(args: argparse.Namespace) -> int:
             return [(model, client.window(model)) for model in await client.list_models()]
 
     models = asyncio.run(fetch())
-    if args.json:  # (the ids, as it always was: the window is for people)
+    if args.json:  # (the ids, as it always was)
         print(json.dumps([model for model, _ in models], ensure_ascii=False))
-    else:
+    else:  # one id a line for scripts (`models | head -1`); on a terminal, each model's window where known
+        people = sys.stdout.isatty()
         for model, window in models:
-            print(clean_line(model) + (f"  (context {window:,} tokens)" if window else ""))
+            print(clean_line(model) + (f"  (context {window:,} tokens)" if window and people else ""))
     return 0
 
 

@@ -50,6 +50,33 @@ def configure(home: Path, server: DemoServer, extra: str = "") -> None:
         f'[presets.lab]\nbase_url = "{server.base_url}"\nmodel = ""\n' + extra, encoding="utf-8")
 
 
+def on_a_terminal(home: Path, *args: str) -> str:
+    """What `reasonchat ARGS` writes to a terminal (a pty)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import spawn_env
+
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "reasonchat", *args], stdout=follower, stderr=subprocess.PIPE,
+                          env=spawn_env(home), timeout=60)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert done.returncode == 0, done.stderr
+    return out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
 def sent_user(server: DemoServer, index: int = -1) -> Any:
     return [m for m in server.chat_bodies()[index]["messages"] if m["role"] == "user"][-1]["content"]
 
@@ -178,8 +205,8 @@ def test_a_schema_that_is_not_one_is_refused(cli: Any, home: Path, server: DemoS
 def test_the_context_window_as_the_server_or_the_preset_says(cli: Any, home: Path, server: DemoServer) -> None:
     configure(home, server,
               f'[presets.sized]\nbase_url = "{server.base_url}"\nmodel = "demo@0"\ncontext_window = 65536\n')
-    listed = cli("models", "--preset", "lab").out
-    assert "demo  (context 131,072 tokens)" in listed
+    assert cli("models", "--preset", "lab").out.splitlines()[0] == "demo", "a pipe gets the ids alone"
+    assert "demo  (context 131,072 tokens)" in on_a_terminal(home, "models", "--preset", "lab")
     lab = cli("ask", "--preset", "lab", "--json", "hi").json()  # vLLM-like: the first model the server lists
     assert lab["context"]["window"] == 131072 and lab["context"]["used"] == lab["usage"]["total_tokens"]
     assert cli("ask", "--preset", "sized", "--json", "hi").json()["context"]["window"] == 65536

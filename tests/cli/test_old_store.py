@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from reasonchat.demo.server import DemoServer
+from reasonchat.store.migrations import LATEST
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "store_v7"
 GOLDEN = FIXTURE / "golden"
@@ -95,6 +96,6 @@ def test_a_tool_turn_goes_on_an_old_conversation_and_stays(cli: Any, old_home: P
     assert rounds[0][0]["messages"][0]["tool_calls"][0]["function"]["name"] == "calculate"
     assert "<details><summary>⚙ demo · calculate" in cli("export", "1").out
     with sqlite3.connect(old_home / "reasonchat.db") as db:
-        assert db.execute("SELECT max(version) FROM schema_migrations").fetchone() == (9,)
+        assert db.execute("SELECT max(version) FROM schema_migrations").fetchone() == (LATEST,)
         assert db.execute("SELECT count(*) FROM messages WHERE rounds_json IS NOT NULL").fetchone() == (2,)
         assert "messages_with_tools" in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
