@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from reasonchat.cli.ask import AskOptions
+    from reasonchat.cli.ask_options import AskOptions
     from reasonchat.core.provider import Provider
     from reasonchat.store.transcripts import TranscriptStore
 

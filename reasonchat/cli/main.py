@@ -126,7 +126,9 @@ def _ask(args: argparse.Namespace) -> int:
     limit = int(config.ui.attach_limit_mb * 1024 * 1024)
     attached = tuple(attachments.read(path, limit) for path in args.attach)
     wanted = schema.load(args.schema) if args.schema else None
-    options = ask.AskOptions(
+    from reasonchat.cli.ask_options import AskOptions
+
+    options = AskOptions(
         prompt=prompt, thinking=args.thinking, continue_last=args.continue_last, conversation=args.conversation,
         system=args.system or (role.system if role else None), hide_reasoning=args.hide_reasoning, json=args.json,
         save=not args.no_save, raw=args.raw, render=args.render, effort=args.effort or (role.effort if role else None)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reasonchat.cli.ask import Wrapper
+from reasonchat.cli.printer import Wrapper
 
 WORDS = st.lists(st.one_of(st.sampled_from(["the", "reasoning", "x", "supercalifragilistic", "数据库", "索引", "\n"]),
                            st.text(alphabet="abc", min_size=1, max_size=30)), max_size=60)
