@@ -211,3 +211,22 @@ def test_the_context_window_as_the_server_or_the_preset_says(cli: Any, home: Pat
     assert lab["context"]["window"] == 131072 and lab["context"]["used"] == lab["usage"]["total_tokens"]
     assert cli("ask", "--preset", "sized", "--json", "hi").json()["context"]["window"] == 65536
     assert cli("ask", "--json", "hi").json()["context"]["window"] is None, "unknown is null"
+
+
+def test_a_file_that_cannot_be_read_is_refused(home: Path, server: DemoServer, files: Path) -> None:
+    """Permission denied (as root, with the capabilities that override it dropped, as the store tests do)."""
+    import subprocess
+    import sys
+
+    from tests.cli.test_store_faults import as_user
+    from tests.conftest import spawn_env
+
+    configure(home, server)
+    secret = files / "secret.txt"
+    secret.write_text("private", encoding="utf-8")
+    secret.chmod(0o000)
+    done = subprocess.run([*as_user(), sys.executable, "-m", "reasonchat", "ask", "-a", str(secret), "look"],
+                          capture_output=True, text=True, timeout=60, env=spawn_env(home))
+    assert done.returncode == 2
+    assert done.stderr == f"reasonchat: cannot attach {secret}: permission denied\n"
+    assert server.chat_bodies() == []
