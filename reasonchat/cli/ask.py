@@ -156,8 +156,9 @@ async def _ask(client: Any, provider: Provider, options: AskOptions, store: Tran
         failed = Reply(model="", preset=provider.name)
         failed.apply(StreamFailed(str(exc)))
         return _finish(failed, options, provider, None, None, out, err)
-    earlier = [a for m in history for a in m.attachments]  # (a continued conversation sends its files again)
-    refused = refused_image([*earlier, *options.attachments], provider.takes_images(model), provider.name, model)
+    sent = [a for m in history for a in m.attachments] + list(options.attachments)
+    images = [a.name for a in sent if a.kind == "image"]
+    refused = refused_image(images, provider.takes_images(model), provider.name, model)  # (earlier ones go again)
     if refused:  # before anything is sent or saved
         raise UsageError(refused)
     writer = None

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reasonchat.errors import UsageError
+from reasonchat.text.sanitize import clean_line
 
 DEFAULT_LIMIT = 10 * 1024 * 1024  # bytes of one attachment ([ui] attach_limit_mb)
 _IMAGES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
@@ -80,27 +81,28 @@ def image_type(head: bytes) -> str | None:
 def read(path: str, limit: int = DEFAULT_LIMIT) -> Attachment:
     """The attachment at `path`; UsageError (exit 2, one line) for anything that cannot go."""
     file = Path(path).expanduser()
+    shown = clean_line(path, 200)  # (a name from a folder listing or a paste may hold control sequences)
     try:
         if file.is_dir():
-            raise UsageError(f"cannot attach {path}: it is a directory — attach its files")
+            raise UsageError(f"cannot attach {shown}: it is a directory — attach its files")
         size = file.stat().st_size
         if size > limit:
-            raise UsageError(f"cannot attach {path}: {human_size(size)} is over the limit of {human_size(limit)} "
+            raise UsageError(f"cannot attach {shown}: {human_size(size)} is over the limit of {human_size(limit)} "
                              "([ui] attach_limit_mb)")
         data = file.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"cannot attach {path}: no such file") from None
+        raise UsageError(f"cannot attach {shown}: no such file") from None
     except PermissionError:
-        raise UsageError(f"cannot attach {path}: permission denied") from None
+        raise UsageError(f"cannot attach {shown}: permission denied") from None
     except OSError as exc:
-        raise UsageError(f"cannot attach {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot attach {shown}: {exc.strerror or exc}") from None
     digest = hashlib.sha256(data).hexdigest()
     mime = image_type(data[:16])
     if mime is not None:
         return Attachment(path, "image", mime, len(data), digest, data=data)
     text = decode(data)
     if text is None:
-        raise UsageError(f"cannot attach {path}: it is neither text (UTF-8, or UTF-16 with its BOM) nor an image "
+        raise UsageError(f"cannot attach {shown}: it is neither text (UTF-8, or UTF-16 with its BOM) nor an image "
                          "(PNG, JPEG, WebP, GIF)")
     return Attachment(path, "text", "text/plain", len(data), digest, text=text)
 
@@ -158,12 +160,12 @@ def quoted(path: str) -> str:
     return f'@"{path}"' if any(c.isspace() for c in path) else f"@{path}"
 
 
-def refused_image(attachments: list[Attachment], takes_images: bool, preset: str, model: str) -> str | None:
-    """Why these attachments cannot go to this model (an image to a model that takes none), or None."""
-    images = [a for a in attachments if a.kind == "image"]
+def refused_image(images: list[str], takes_images: bool, preset: str, model: str) -> str | None:
+    """Why these images (their names) cannot go to this model (it takes none), or None."""
     if not images or takes_images:
         return None
-    return (f"cannot attach {images[0].name}: {model or preset} takes no images — set `vision = true` for "
+    name, model = clean_line(images[0], 200), clean_line(model or preset, 80)
+    return (f"cannot attach {name}: {model} takes no images — set `vision = true` for "
             f"[presets.{preset}] if it does, or pick a vision model (`reasonchat presets` lists them)")
 
 

@@ -168,6 +168,12 @@ class BranchStore(StoreBase):
         attached = self._attachments(conversation_id)
         return [replace(m, parent_id=parents[m.id], attachments=attached.get(m.id, ())) for m in messages]
 
+    def image_names(self, conversation_id: int) -> list[str]:
+        """The names of the images sent in the conversation (every branch), without reading their bytes."""
+        return [row[0] for row in self._reading().execute(
+            "SELECT a.name FROM attachments a JOIN messages m ON m.id = a.message_id "
+            "WHERE m.conversation_id = ? AND a.kind = 'image' ORDER BY a.id", (conversation_id,))]
+
     def _attachments(self, conversation_id: int) -> dict[int, tuple[Attachment, ...]]:
         """The files sent with the conversation's messages, by message id, in the order given."""
         from reasonchat.core.attachments import Attachment

@@ -59,13 +59,7 @@ class SearchStore(StoreBase):
             "SELECT conversation_id, id, role, content, reasoning, rounds_json FROM messages "
             "WHERE rounds_json IS NOT NULL AND rounds_json LIKE ? ESCAPE '\\' AND status != 'streaming' "
             "ORDER BY id DESC LIMIT ?", (_like(needle), limit)).fetchall()
-        if not found:
-            return rows
-        merged = {row[1]: row for row in rows}
-        for row in found:
-            if row[1] not in merged and needle.lower() in _rounds_text(row[5]).lower():
-                merged[row[1]] = row
-        return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
+        return _merged(rows, [row for row in found if needle.lower() in _rounds_text(row[5]).lower()], limit)
 
     def _with_attachments(self, rows: list[Any], needle: str, limit: int) -> list[Any]:
         """`rows`, and the messages whose attached text files hold `needle` (the hit shows the file's text)."""
@@ -73,12 +67,7 @@ class SearchStore(StoreBase):
             "SELECT m.conversation_id, m.id, m.role, a.text, m.reasoning FROM attachments a "
             "JOIN messages m ON m.id = a.message_id WHERE a.kind = 'text' AND a.text LIKE ? ESCAPE '\\' "
             "ORDER BY m.id DESC LIMIT ?", (_like(needle), limit)).fetchall()
-        if not found:
-            return rows
-        merged = {row[1]: row for row in rows}
-        for row in found:
-            merged.setdefault(row[1], row)
-        return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
+        return _merged(rows, found, limit)
 
     def _scan(self, needle: str, limit: int, reasoning: bool, below: int | None = None) -> list[Any]:
         """Messages holding `needle`, by reading them all (what no index answers), newest first; `below`:
@@ -120,6 +109,16 @@ class SearchStore(StoreBase):
                 time.sleep(pause)  # let the writer of a streaming answer in between batches
         finally:
             conn.close()
+
+
+def _merged(rows: list[Any], more: list[Any], limit: int) -> list[Any]:
+    """`rows` and `more` (the row a message already has wins), newest message first, at most `limit`."""
+    if not more:
+        return rows
+    merged = {row[1]: row for row in rows}
+    for row in more:
+        merged.setdefault(row[1], row)
+    return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
 
 
 def _rounds_text(rounds_json: str) -> str:

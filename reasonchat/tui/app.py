@@ -319,6 +319,7 @@ class ReasonChatApp(App[None]):
     def action_attach_file(self) -> None:
         """The palette's "Attach a file…": the picked file goes into the prompt as `@path`."""
         from reasonchat.core.attachments import quoted
+        from reasonchat.text.sanitize import clean_line
         from reasonchat.tui.screens.attach_picker import AttachPicker
 
         def picked(path: str | None) -> None:
@@ -329,7 +330,7 @@ class ReasonChatApp(App[None]):
                 before = column > 0 and not line[column - 1].isspace()
                 prompt.insert((" " if before else "") + quoted(path) + " ")
                 prompt.focus()
-                self.setting_changed(f"📎 {path} will be attached — Enter sends")
+                self.setting_changed(f"📎 {clean_line(path, 120)} will be attached — Enter sends")
 
         self.push_screen(AttachPicker(), picked)
 

@@ -232,9 +232,11 @@ class ChatSession:
 
         limit = int(self.config.ui.attach_limit_mb * 1024 * 1024)
         attached = tuple(read(name, limit) for name in mentions(prompt))
-        earlier = [a for m in self._history(before=2**62) for a in m.attachments] if self.conversation_id else []
+        images = [a.name for a in attached if a.kind == "image"]
+        if self.conversation_id is not None and not images:  # (an earlier image is sent again: one small query)
+            images = self.store.image_names(self.conversation_id)
         model = provider.model or self.served_model
-        refused = refused_image([*earlier, *attached], provider.takes_images(model), provider.name, model)
+        refused = refused_image(images, provider.takes_images(model), provider.name, model)
         if refused:
             raise UsageError(refused)
         return attached

@@ -16,13 +16,6 @@ from typing import Any
 import pytest
 
 from reasonchat.demo.server import DemoServer
-from tests.conftest import tool
-
-
-@pytest.fixture(autouse=True)
-def tmux() -> str:
-    """Every test here drives tmux: skipped without it off CI, failed without it under CI."""
-    return tool("tmux")
 
 
 class Terminal:

@@ -7,16 +7,8 @@ import shlex
 import sys
 from pathlib import Path
 
-import pytest
-
 from reasonchat.demo.server import DemoServer
-from tests.conftest import tool
 from tests.e2e.test_tmux import Terminal
-
-
-@pytest.fixture(autouse=True)
-def tmux() -> str:
-    return tool("tmux")
 
 
 def editor_session(home: Path, server: DemoServer, editor: Path, pidfile: Path) -> Terminal:

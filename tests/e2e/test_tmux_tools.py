@@ -16,15 +16,10 @@ import pytest
 from reasonchat.demo.server import DemoServer
 from reasonchat.store.transcripts import TranscriptStore
 from tests.cli.test_tools_cli import alive
-from tests.conftest import tool
 from tests.e2e.test_tmux import Terminal, program
 
 PROBE = Path(__file__).parent.parent / "fixtures" / "mcp" / "probe_server.py"
 
-
-@pytest.fixture(autouse=True)
-def tmux() -> str:
-    return tool("tmux")
 
 
 def configure(home: Path, server: DemoServer, pids: Path, model: str) -> None:

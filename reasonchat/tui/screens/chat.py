@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from reasonchat.errors import ReasonChatError, StoreError, UsageError
+from reasonchat.text.sanitize import clean_line
 from reasonchat.tui.notice import in_the_tui, tell
 from reasonchat.tui.session import ChatSession, Sending
 from reasonchat.tui.widgets.conversation_view import ConversationView
@@ -525,10 +526,11 @@ class ChatScreen(Screen[None]):
                 self.status.say(READY)
             return
         found = completions(partial)
-        self.status.say(f"📎 @{partial}: " + (" · ".join(found) if found else "no such file — it stays text"))
+        listed = " · ".join(clean_line(name, 60) for name in found)  # (names from the folder: cleaned)
+        self.status.say(f"📎 @{clean_line(partial, 60)}: " + (listed or "no such file — it stays text"))
 
     def on_prompt_input_file_dropped(self, event: PromptInput.FileDropped) -> None:
-        self.status.say(f"📎 {event.path} will be attached (as @path) — Enter sends, or delete it")
+        self.status.say(f"📎 {clean_line(event.path, 120)} will be attached (as @path) — Enter sends, or delete it")
 
     def _leave_edit(self) -> None:
         self.session.cancel_edit()
