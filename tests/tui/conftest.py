@@ -54,13 +54,40 @@ async def edit_last(pilot: Any, text: str) -> None:
     await settle(pilot)
 
 
+def stuck(app: Any) -> str:
+    """The widgets with messages still waiting, each with where its task waits: what a `WaitForScreenTimeout`
+    does not say."""
+    import io
+
+    found = []
+    for node in [app, *app.screen.walk_children(with_self=True)]:
+        if node._message_queue.qsize():
+            where = io.StringIO()
+            if node._task is None:
+                where.write("its task never started")
+            else:
+                node._task.print_stack(limit=6, file=where)
+            found.append(f"{node!r} ({node._message_queue.qsize()} waiting):\n{where.getvalue()}")
+    return "\n".join(found) or "no widget has a message waiting"
+
+
+async def pause(pilot: Any, delay: float | None = None) -> None:
+    """`pilot.pause`, but a timeout names the widgets that did not answer and where they wait."""
+    from textual.pilot import WaitForScreenTimeout
+
+    try:
+        await pilot.pause(delay)
+    except WaitForScreenTimeout:
+        raise AssertionError(f"widgets stopped processing messages:\n{stuck(pilot.app)}") from None
+
+
 async def settle(pilot: Any, timeout: float = 20) -> None:
     """Wait until no answer is streaming."""
     chat: ChatScreen = pilot.app.chat
     for _ in range(int(timeout / 0.05)):
-        await pilot.pause(0.05)
+        await pause(pilot, 0.05)
         if not chat.generating:
-            await pilot.pause()
+            await pause(pilot)
             return
     from reasonchat.tui.widgets.turn import AssistantTurn
 
@@ -72,8 +99,16 @@ async def until(pilot: Any, condition: Any, timeout: float = 10) -> None:
     for _ in range(int(timeout / 0.05)):
         if condition():
             return
-        await pilot.pause(0.05)
+        await pause(pilot, 0.05)
     raise AssertionError("condition not met in time")
+
+
+async def screen_up(pilot: Any, kind: type, timeout: float = 10) -> Any:
+    """Wait until the screen on top is a `kind` whose widgets are composed and mounted, and return it. A pushed
+    screen is on the stack at once but composes on its own task a moment later: a test that queries it
+    straight after `isinstance(app.screen, kind)` reads nothing when the machine is slow."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, kind) and pilot.app.screen.is_mounted, timeout)
+    return pilot.app.screen
 
 
 def drawn_all(app: Any) -> bool:

@@ -15,7 +15,7 @@ from reasonchat.providers import ProviderOptions
 from reasonchat.tui.app import make_app
 from reasonchat.tui.widgets.user_message import UserMessage
 from tests.cli.test_attach_schema import png
-from tests.tui.conftest import assert_agree, send, settle, until, write_config
+from tests.tui.conftest import assert_agree, screen_up, send, settle, until, write_config
 
 SIZE = (120, 40)
 
@@ -155,13 +155,13 @@ async def test_a_message_that_may_not_fit_is_warned_and_goes_on_from_a_summary(h
         first = application.session.conversation_id
         long = "Please look at this log. " + "line of a long log\n" * 400
         await send(pilot, long)
-        await until(pilot, lambda: isinstance(application.screen, ContextFull))
+        await screen_up(pilot, ContextFull)
         assert "may not fit the window" in application.chat.status.text
         await pilot.press("n")
         await pilot.pause()
         assert application.chat.prompt.message() == long and len(server.chat_bodies()) == 1, "back: nothing sent"
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(application.screen, ContextFull))
+        await screen_up(pilot, ContextFull)
         await pilot.press("s")
         await until(pilot, lambda: len(server.chat_bodies()) >= 3, timeout=30)
         await settle(pilot, 30)
@@ -186,7 +186,7 @@ async def test_send_anyway_sends_it(home: Path, server: DemoServer) -> None:
         await send(pilot, "hello")
         await settle(pilot, 30)
         await send(pilot, "x " * 5000)
-        await until(pilot, lambda: isinstance(application.screen, ContextFull))
+        await screen_up(pilot, ContextFull)
         await pilot.press("y")
         await settle(pilot, 30)
         assert len(server.chat_bodies()) == 2 and len(application.chat.turns()) == 2

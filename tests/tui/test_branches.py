@@ -12,7 +12,7 @@ from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.widgets.turn import AssistantTurn
 from reasonchat.tui.widgets.user_message import UserMessage
 from reasonchat.tui.widgets.version_mark import VersionMark
-from tests.tui.conftest import assert_agree, edit_last, send, settle, until
+from tests.tui.conftest import assert_agree, edit_last, screen_up, send, settle, until
 
 SIZE = (110, 40)
 
@@ -86,7 +86,7 @@ async def test_a_search_hit_in_another_branch_opens_on_it(app_for: Any, home: Pa
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await screen_up(pilot, HistoryScreen)
         app.screen.query_one("#search").value = "zebra"
         await until(pilot, lambda: app.screen.shown_query == "zebra")
         await pilot.press("enter")

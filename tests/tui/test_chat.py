@@ -17,7 +17,7 @@ from reasonchat.tui.screens.presets import PresetPicker
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
 from reasonchat.tui.widgets.turn import AssistantTurn
 from reasonchat.tui.widgets.user_message import UserMessage
-from tests.tui.conftest import assert_agree, send, settle, until
+from tests.tui.conftest import assert_agree, screen_up, send, settle, until
 
 SIZE = (110, 40)
 
@@ -313,13 +313,13 @@ async def test_history_delete_with_confirmation(app_for: Any, home: Path) -> Non
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.shown_query == "")
         history = app.screen
         await pilot.press("ctrl+d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await screen_up(pilot, ConfirmScreen)
         await pilot.press("n")  # asked, and refused: nothing happens
         await until(pilot, lambda: app.screen is history)
         with TranscriptStore(home / "reasonchat.db") as store:
             assert store.list_conversations()[0].id == doomed
         await pilot.press("ctrl+d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await screen_up(pilot, ConfirmScreen)
         await pilot.press("y")
         await until(pilot, lambda: app.screen is history and history.query_one("#conversations").option_count == 0)
         with TranscriptStore(home / "reasonchat.db") as store:

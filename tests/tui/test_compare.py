@@ -13,7 +13,7 @@ from reasonchat.tui.screens.compare import CompareScreen
 from reasonchat.tui.screens.compare_picker import ComparePicker
 from reasonchat.tui.widgets.compare_column import CompareColumn
 from reasonchat.tui.widgets.turn import AssistantTurn
-from tests.tui.conftest import assert_agree, until, write_config
+from tests.tui.conftest import assert_agree, screen_up, until, write_config
 
 SIZE = (160, 40)
 EXTRA = ('\n[presets.c]\nbase_url = "{url}"\nmodel = "fault-midstream"\n'
@@ -145,7 +145,7 @@ async def test_f2_chooses_what_to_compare(app_for: Any) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
-        await until(pilot, lambda: isinstance(app.screen, ComparePicker))
+        await screen_up(pilot, ComparePicker)
         picker = app.screen
         await pilot.press("enter")  # nothing ticked: says what to do
         assert "Tick 2 or 3" in str(picker.query_one("#compare-note").render())
@@ -154,7 +154,7 @@ async def test_f2_chooses_what_to_compare(app_for: Any) -> None:
         listing.select("b")
         await pilot.pause()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await screen_up(pilot, CompareScreen)
         assert [c.session.options.preset for c in app.screen.query(CompareColumn)] == ["a", "b"]
 
 
@@ -185,7 +185,7 @@ async def test_deleting_a_compare_from_history_deletes_its_columns(home: Path, s
     async with app.run_test(size=SIZE) as pilot:
         await compared_then_history(pilot, "to be deleted")
         await pilot.press("ctrl+d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await screen_up(pilot, ConfirmScreen)
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen)
                     and app.screen.query_one("OptionList").option_count == 0)

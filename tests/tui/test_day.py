@@ -25,7 +25,7 @@ from reasonchat.tui.session import CURRENT
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
 from reasonchat.tui.widgets.status_bar import READY
 from reasonchat.tui.widgets.user_message import UserMessage
-from tests.tui.conftest import assert_agree, send, settle, terminal_output, until, write_config
+from tests.tui.conftest import assert_agree, screen_up, send, settle, terminal_output, until, write_config
 
 SIZE = (110, 40)
 SLOW = "bench-6000@400"  # 15 s: still streaming whenever a test acts on it
@@ -52,7 +52,7 @@ async def open_history(pilot: Any) -> HistoryScreen:
 
 async def delete_highlighted(pilot: Any, history: HistoryScreen) -> None:
     await pilot.press("ctrl+d")
-    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await screen_up(pilot, ConfirmScreen)
     await pilot.press("y")
     await until(pilot, lambda: pilot.app.screen is history)
 

@@ -14,7 +14,7 @@ from reasonchat.tui.screens.presets import PresetPicker
 from reasonchat.tui.widgets.header_line import HeaderLine
 from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
 from reasonchat.tui.widgets.turn import AssistantTurn
-from tests.tui.conftest import assert_agree, send, settle, until
+from tests.tui.conftest import assert_agree, screen_up, send, settle, until
 
 SIZE = (120, 40)
 PRICED = 'price = { input = 2.0, output = 8.0, currency = "CNY" }\n'
@@ -134,7 +134,7 @@ async def test_a_budget_that_ran_out_says_so_and_ctrl_r_retries_with_room(app_fo
     app = app_for(model="think-long")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+k")
-        await until(pilot, lambda: isinstance(app.screen, PresetPicker))
+        await screen_up(pilot, PresetPicker)
         app.screen.query_one("#max-tokens").value = "1000"
         await pilot.press("ctrl+g")  # the picker steps the effort too, and says what will be sent
         await pilot.pause()
@@ -168,7 +168,7 @@ async def test_conversation_settings_from_the_picker_are_kept_with_it(home: Path
     app = app_for(extra=extra)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+k")
-        await until(pilot, lambda: isinstance(app.screen, PresetPicker))
+        await screen_up(pilot, PresetPicker)
         app.screen.query_one("#role").value = "terse"
         app.screen.query_one("#max-tokens").value = "900"
         app.screen.query_one("#temperature").value = "9"  # out of range: refused, said

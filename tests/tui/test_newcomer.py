@@ -25,7 +25,7 @@ from reasonchat.tui.widgets.reasoning_title import ReasoningTitle
 from reasonchat.tui.widgets.stored_turn import StoredTurn
 from reasonchat.tui.widgets.user_message import UserMessage
 from reasonchat.tui.widgets.version_mark import VersionMark
-from tests.tui.conftest import assert_agree, send, settle, until, write_config
+from tests.tui.conftest import assert_agree, screen_up, send, settle, until, write_config
 
 SIZE = (110, 40)
 PASTE = "\n".join(f"log line {i:05d}: something happened" for i in range(600))  # over LARGE_PASTE
@@ -343,7 +343,7 @@ async def test_a_missing_key_in_the_tui_points_at_the_demo_row_not_a_flag(home: 
     cfg = write_config(home, server)
     app = make_app(cfg, ProviderOptions(preset="deepseek"), remember=False)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, PresetPicker))
+        await screen_up(pilot, PresetPicker)
         await pilot.pause()
         reason = str(app.screen.query_one("#reason").render())
         assert "DEEPSEEK_API_KEY" in reason and "--demo" not in reason and "its row in the picker" in reason
@@ -564,7 +564,7 @@ async def test_the_compare_picker_says_which_ticked_preset_has_no_key(home: Path
     app = make_app(cfg, ProviderOptions(preset="a"), remember=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
-        await until(pilot, lambda: isinstance(app.screen, ComparePicker))
+        await screen_up(pilot, ComparePicker)
         listing = app.screen.query_one("SelectionList")
         rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
         assert any("deepseek" in r and "needs DEEPSEEK_API_KEY" in r for r in rows)  # before it is ticked

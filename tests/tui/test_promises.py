@@ -20,7 +20,7 @@ from reasonchat.tui.screens.history import HistoryScreen
 from reasonchat.tui.screens.presets import PresetPicker
 from reasonchat.tui.widgets.header_line import HeaderLine
 from tests.conftest import answered
-from tests.tui.conftest import assert_agree, send, settle, until, write_config
+from tests.tui.conftest import assert_agree, screen_up, send, settle, until, write_config
 from tests.tui.test_network import GatedKey
 
 SIZE = (110, 36)
@@ -103,7 +103,7 @@ async def test_history_search_waits_for_a_pause_runs_off_the_loop_and_the_newest
     monkeypatch.setattr(TranscriptStore, "search", search)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await screen_up(pilot, HistoryScreen)
         history = app.screen
         assert isinstance(history, HistoryScreen)
         await until(pilot, lambda: history.shown_query == "")  # the plain listing first

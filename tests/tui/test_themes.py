@@ -14,7 +14,7 @@ from reasonchat.demo.server import DemoServer
 from reasonchat.providers import ProviderOptions
 from reasonchat.tui.app import make_app
 from reasonchat.tui.widgets.stored_turn import StoredTurn
-from tests.tui.conftest import send, settle, until, write_config
+from tests.tui.conftest import screen_up, send, settle, until, write_config
 
 SIZE = (100, 30)
 
@@ -140,7 +140,7 @@ async def test_keys_can_be_moved_in_the_config_and_f1_and_the_key_bar_follow(hom
         await until(pilot, lambda: any("f5" in str(k.render()).lower() or "F5" in str(k.render())
                                        for k in footer.query("FooterKey")))
         await pilot.press("f1")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await screen_up(pilot, HelpScreen)
         shown = app.screen.query_one(Markdown).source
         assert "| **f5** | new conversation | new |" in shown
         assert "| **f6 / ctrl+g** |" in shown

@@ -21,7 +21,7 @@ from reasonchat.tui.widgets.stored_turn import StoredTurn
 from reasonchat.tui.widgets.tool_call import ToolCallLine
 from reasonchat.tui.widgets.tool_round import ToolRound
 from reasonchat.tui.widgets.turn import AssistantTurn
-from tests.tui.conftest import assert_agree, send, settle, until, write_config
+from tests.tui.conftest import assert_agree, screen_up, send, settle, until, write_config
 
 SIZE = (120, 40)
 PROBE = Path(__file__).parent.parent / "fixtures" / "mcp" / "probe_server.py"
@@ -40,7 +40,7 @@ def app(home: Path, server: DemoServer, model: str = "demo@0", approve: str = "a
 
 
 async def asked(pilot: Any) -> ApprovalScreen:
-    await until(pilot, lambda: isinstance(pilot.app.screen, ApprovalScreen), timeout=30)
+    await screen_up(pilot, ApprovalScreen, timeout=30)
     screen = pilot.app.screen
     assert isinstance(screen, ApprovalScreen)
     return screen
@@ -231,7 +231,7 @@ async def test_the_picker_switches_tools_off_for_the_conversation(home: Path, se
     application = app(home, server)
     async with application.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+k")
-        await until(pilot, lambda: isinstance(application.screen, PresetPicker))
+        await screen_up(pilot, PresetPicker)
         switch = application.screen.query_one("#tools", Switch)
         assert switch.value is True
         switch.value = False

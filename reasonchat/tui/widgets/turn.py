@@ -9,6 +9,7 @@ block as a live Markdown widget (see `answer`); a stored one is a single static 
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -70,6 +71,10 @@ class AssistantTurn(Vertical):
         self.note = Static("", classes="note", markup=False)
         self._note()
         self._ticks = 0
+        # The timer's tick and the final `finish` each await mounts and removals: one at a time, so `finish`
+        # waits for a tick in flight and a timer stopped after it has no tick left to cut short.
+        self._drawing = asyncio.Lock()
+        self._finished = False
         self.rounds = Vertical(*(ToolRound(r, reply.model, mode) for r in reply.rounds), classes="rounds")
         self.calls = Vertical(*(ToolCallLine(c) for c in reply.calls), classes="calls")
         self._rounds_shown = len(reply.rounds)
@@ -95,13 +100,23 @@ class AssistantTurn(Vertical):
 
         The reasoning's title and tail are cheap to redraw and follow every tick. The answer is not: new
         lines lay out and repaint the whole scrolling conversation, so a burst (more than a line's worth
-        of new text) waits for every other tick, while a trickle of words still shows at once."""
-        await self._follow_rounds()
-        self.reasoning.show(self.reply)
-        self._ticks += 1
-        live = self.live
-        if live is not None and (self._ticks % 2 == 0 or live.behind(self.reply.content) < BURST):
-            await live.feed(self.reply.content)
+        of new text) waits for every other tick, while a trickle of words still shows at once.
+
+        Shielded, as `finish` is: a timer stopped mid-tick (the answer ended, the screen closed) cancels the await,
+        never the mounts and removals under way — Textual's removal cut short leaves a widget in the tree whose
+        messages nobody reads, and every later wait on the screen hangs."""
+        await asyncio.shield(self._tick())
+
+    async def _tick(self) -> None:
+        async with self._drawing:
+            if self._finished:
+                return  # (the answer ended while this tick waited)
+            await self._follow_rounds()
+            self.reasoning.show(self.reply)
+            self._ticks += 1
+            live = self.live
+            if live is not None and (self._ticks % 2 == 0 or live.behind(self.reply.content) < BURST):
+                await live.feed(self.reply.content)
 
     async def _follow_rounds(self) -> None:
         """A round that ended joins those above (with a new block for the next round's reasoning); the current
@@ -126,12 +141,17 @@ class AssistantTurn(Vertical):
 
     async def finish(self) -> None:
         """The answer ended: the final title, the last block settled, a note if it ended badly."""
-        reply = self.reply
-        await self._follow_rounds()
-        self.reasoning.show(reply)
-        if self.live is not None:
-            await self.live.stop(reply.content)
-        self._note()
+        await asyncio.shield(self._finish())
+
+    async def _finish(self) -> None:
+        async with self._drawing:
+            reply = self.reply
+            await self._follow_rounds()
+            self.reasoning.show(reply)
+            if self.live is not None:
+                await self.live.stop(reply.content)
+            self._note()
+            self._finished = True
 
     def shown_markdown(self) -> str:
         """The Markdown the finished turn shows, as its static blocks hold it (controls removed)."""
