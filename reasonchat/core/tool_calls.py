@@ -138,14 +138,18 @@ class CallAssembler:
     """`tool_calls` deltas merged into whole calls, by `index`.
 
     Recorded streams differ: the id and name on the first fragment only, or an empty id repeated on every
-    later one; a whole call in one chunk; arguments cut anywhere (character by character, mid-escape); the
-    arguments as an object instead of JSON text; no `index` at all (a new id then starts a new call)."""
+    later one, or the same id on every fragment; a whole call in one chunk; arguments cut anywhere (character
+    by character, mid-escape); the arguments as an object instead of JSON text; no `index` at all (a new id
+    then starts a new call). Ollama and some gateways give every call of a round `index: 0`: a fragment whose
+    id differs from the one at its index — or, with no ids, that names another tool once the arguments there
+    are whole JSON — starts a new call, and the fragments after it at that index continue the new one."""
 
-    __slots__ = ("_calls", "_order")
+    __slots__ = ("_calls", "_order", "_slots")
 
     def __init__(self) -> None:
-        self._calls: dict[int, dict[str, Any]] = {}
+        self._calls: dict[int, dict[str, Any]] = {}  # by our own key, in `_order`
         self._order: list[int] = []
+        self._slots: dict[int, int] = {}  # the provider's index -> the key of the call it continues
 
     def __bool__(self) -> bool:
         return bool(self._calls)
@@ -157,29 +161,45 @@ class CallAssembler:
             if isinstance(fragment, dict):
                 self._feed_one(fragment)
 
-    def _feed_one(self, fragment: dict[str, Any]) -> None:
-        ident = fragment.get("id") if isinstance(fragment.get("id"), str) else ""
+    def _key(self, fragment: dict[str, Any], ident: str, name: str) -> int:
         index = fragment.get("index")
         if not isinstance(index, int) or isinstance(index, bool):
-            last = self._order[-1] if self._order else None
-            if last is None or (ident and self._calls[last]["id"] and ident != self._calls[last]["id"]):
-                index = (max(self._order) + 1) if self._order else 0
-            else:
-                index = last
-        call = self._calls.get(index)
-        if call is None:
-            call = self._calls[index] = {"id": "", "type": "function", "name": "", "arguments": []}
-            self._order.append(index)
+            index = -1  # (no index: every fragment continues the last call, unless it starts one)
+        key = self._slots.get(index, self._order[-1] if index == -1 and self._order else None)
+        if key is not None and not self._starts_another(self._calls[key], ident, name):
+            return key
+        key = len(self._order)
+        self._calls[key] = {"id": "", "type": "function", "name": "", "arguments": []}
+        self._order.append(key)
+        self._slots[index] = key
+        return key
+
+    @staticmethod
+    def _starts_another(call: dict[str, Any], ident: str, name: str) -> bool:
+        if ident and call["id"]:
+            return bool(ident != call["id"])
+        if ident or call["id"] or not name or not call["name"] or name == call["name"]:
+            return False
+        try:  # no ids: another tool's name once these arguments are whole, not a name sent in pieces
+            json.loads("".join(call["arguments"]))
+        except ValueError:
+            return False
+        return True
+
+    def _feed_one(self, fragment: dict[str, Any]) -> None:
+        ident = fragment.get("id")
+        ident = ident if isinstance(ident, str) else ""
+        function = fragment.get("function")
+        function = function if isinstance(function, dict) else {}
+        name = function.get("name")
+        name = name if isinstance(name, str) else ""
+        call = self._calls[self._key(fragment, ident, name)]
         if ident and not call["id"]:
             call["id"] = ident
         kind = fragment.get("type")
         if isinstance(kind, str) and kind:
             call["type"] = kind
-        function = fragment.get("function")
-        if not isinstance(function, dict):
-            return
-        name = function.get("name")
-        if isinstance(name, str) and name and name != call["name"]:
+        if name and name != call["name"]:
             call["name"] += name  # (a name sent again whole is not doubled)
         arguments = function.get("arguments")
         if isinstance(arguments, str):

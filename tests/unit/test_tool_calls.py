@@ -123,6 +123,37 @@ STREAMS: dict[str, tuple[bytes, list[tuple[str, str, str]]]] = {
         ch({"tool_calls": [{"id": "tc_2", "type": "function", "function": {"name": "get_time", "arguments": "{}"}}]},
            None),
         ch({}, "tool_calls", USAGE)), [("tc_1", "get_weather", ARGS), ("tc_2", "get_time", "{}")]),
+    # Ollama: every call of the round at `index: 0`, each whole in its own chunk with its own id
+    # (ollama/ollama#15457; merged by index alone, they become one call with both argument texts).
+    "ollama": (sse(
+        ch({"role": "assistant", "content": "", "reasoning": "Two lookups."}, None),
+        ch({"tool_calls": [{"id": "call_3vj", "index": 0, "type": "function",
+                            "function": {"name": "get_weather", "arguments": ARGS}}]}, None),
+        ch({"tool_calls": [{"id": "call_8kq", "index": 0, "type": "function",
+                            "function": {"name": "get_weather", "arguments": '{"city": "北京"}'}}]}, None),
+        ch({}, "tool_calls", USAGE)), [("call_3vj", "get_weather", ARGS), ("call_8kq", "get_weather",
+                                                                             '{"city": "北京"}')]),
+    # A gateway that reuses `index: 0` for the second call, whose arguments then come in pieces with no id:
+    # they continue the second call, not the first.
+    "gateway": (sse(
+        ch({"tool_calls": [{"index": 0, "id": "call_a", "type": "function",
+                            "function": {"name": "get_weather", "arguments": ""}}]}, None),
+        *(ch({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}, None) for p in pieces(ARGS, 5)),
+        ch({"tool_calls": [{"index": 0, "id": "call_b", "type": "function",
+                            "function": {"name": "get_time", "arguments": ""}}]}, None),
+        *(ch({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}, None) for p in pieces('{"tz": "UTC"}', 2)),
+        ch({}, "tool_calls", USAGE)), [("call_a", "get_weather", ARGS), ("call_b", "get_time", '{"tz": "UTC"}')]),
+    # vLLM builds that repeat the same id (and the name) on every fragment: one call.
+    "vllm-same-id": (sse(
+        *(ch({"tool_calls": [{"index": 0, "id": "chatcmpl-tool-9", "type": "function",
+                              "function": {"name": "get_weather", "arguments": p}}]}) for p in pieces(ARGS, 6)),
+        ch({}, "tool_calls", USAGE)), [("chatcmpl-tool-9", "get_weather", ARGS)]),
+    # No ids at all and every call at `index: 0`, each whole: another tool's name after whole arguments is
+    # another call (ids are made up, in order).
+    "no-ids": (sse(
+        ch({"tool_calls": [{"index": 0, "function": {"name": "get_weather", "arguments": ARGS}}]}, None),
+        ch({"tool_calls": [{"index": 0, "function": {"name": "get_time", "arguments": "{}"}}]}, None),
+        ch({}, "tool_calls", USAGE)), [("call_0", "get_weather", ARGS), ("call_1", "get_time", "{}")]),
 }
 
 
@@ -164,6 +195,14 @@ def test_a_stream_cut_mid_call_is_interrupted_not_a_call() -> None:
     events = decode_bytes(cut.rsplit(b"\n\n", 1)[0] + b"\n\n", 64)
     assert not any(isinstance(e, ToolCalls) for e in events)
     assert isinstance(events[-1], StreamFailed) and events[-1].interrupted
+
+
+def test_a_name_sent_in_pieces_is_one_name() -> None:
+    body = sse(ch({"tool_calls": [{"index": 0, "function": {"name": "get_"}}]}),
+               ch({"tool_calls": [{"index": 0, "function": {"name": "weather", "arguments": "{}"}}]}),
+               ch({}, "tool_calls"))
+    (call,) = next(e for e in decode_bytes(body, 4096) if isinstance(e, ToolCalls)).calls
+    assert (call.name, call.arguments) == ("get_weather", "{}")
 
 
 def test_arguments_sent_as_an_object_and_a_name_sent_again_whole() -> None:
