@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
-from textual.theme import Theme
 
 from reasonchat.config import Config
 from reasonchat.errors import ReasonChatError
@@ -27,10 +25,12 @@ from reasonchat.providers import ProviderOptions
 from reasonchat.state import load_state
 from reasonchat.text import math
 from reasonchat.tui import quiet_gc
-from reasonchat.tui.notice import in_the_tui, tell
+from reasonchat.tui.notice import tell
 from reasonchat.tui.quitting import Watchdog, catch_quit_signals
 from reasonchat.tui.screens.chat import ChatScreen
 from reasonchat.tui.session import ChatSession
+from reasonchat.tui.starting import OpenAtStart, start
+from reasonchat.tui.theming import Theming
 from reasonchat.tui.tooling import Tooling
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from reasonchat.tui.widgets.stored_turn import StoredTurn
     from reasonchat.tui.widgets.turn import AssistantTurn
 
-OpenAtStart = int | Literal["last"] | None
 
 
 class ReasonChatApp(App[None]):
@@ -60,7 +59,7 @@ class ReasonChatApp(App[None]):
         self.stopping = threading.Event()  # background work (the pair index) ends at its next step
         self.watchdog: Watchdog | None = None  # once a quit signal came: it ends the process if nothing else does
         self._restore_signals: Callable[[], None] = lambda: None
-        self._code_theme_pushed = False
+        self.theming = Theming(self, session)
         self.provider_named = False  # the command line named a provider (--preset, --base-url, --demo)
         self.tooling = Tooling(self, session.config.tools,
                                lambda text: tell(self, text, title="Tools", severity="warning", timeout=10))
@@ -73,7 +72,7 @@ class ReasonChatApp(App[None]):
     def on_mount(self) -> None:
         self.set_keymap(dict(self.session.config.keys))  # [keys] in the config (reasonchat/keys.py)
         math.set_mode(self.session.config.ui.math)
-        self._apply_theme()
+        self.theming.apply(self.start_theme)
         self.push_screen(self.chat)
         if self.compare_at_start:
             self.call_after_refresh(self.action_compare, self.compare_at_start)
@@ -82,58 +81,11 @@ class ReasonChatApp(App[None]):
         self.collector.install()
         self.set_interval(quiet_gc.CHECK_EVERY, self.collector.check)
 
-    def _apply_theme(self) -> None:
-        """`[ui] theme` if set, else the one last chosen in the palette (state.toml), else Textual's own. A
-        theme chosen later in the palette is remembered."""
-        import difflib
-
-        wanted = self.session.config.ui.theme or self.start_theme
-        if wanted and wanted in self.available_themes:
-            self.theme = wanted
-        elif wanted:
-            import difflib
-
-            close = difflib.get_close_matches(wanted, list(self.available_themes), n=1)
-            hint = f" — did you mean '{close[0]}'?" if close else ""
-            tell(self, f"Unknown theme '{wanted}'{hint} (ctrl+p, Theme lists them)", severity="warning",
-                        timeout=10)
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._style_inline_code()
-
-    def _theme_changed(self, theme: Theme) -> None:
-        self.session.remember_theme(theme.name)
-        self._style_inline_code()
-        self._draw_again()
-
-    def _draw_again(self) -> None:
-        """Answers and reasonings already drawn are drawn again (in a new theme, or with math shown anew)."""
-        from reasonchat.tui.lazy_lines import LazyLines
-        from reasonchat.tui.widgets.reasoning_block import ReasoningBlock
-
-        for screen in self.screen_stack:
-            for widget in screen.query(LazyLines):
-                widget.changed()
-            for block in screen.query(ReasoningBlock):
-                block.redraw()
-
     def action_toggle_math(self) -> None:
         """Math as Unicode, or as the model wrote it ([ui] math sets it at start; copies always keep LaTeX)."""
         math.set_mode("source" if math.mode() == "unicode" else "unicode")
-        self._draw_again()
+        self.theming.draw_again()
         self.setting_changed("Math shown as Unicode" if math.mode() == "unicode" else "Math shown as LaTeX source")
-
-    def _style_inline_code(self) -> None:
-        """Answers are rendered by Rich (on the render thread) with this console: its inline code in the
-        colours the live block uses in this theme (inline_code.py)."""
-        from rich.theme import Theme as RichTheme
-
-        from reasonchat.tui.inline_code import inline_code_style
-
-        if self._code_theme_pushed:
-            self.console.pop_theme()
-        style = inline_code_style(self.get_css_variables(), self.current_theme.dark)
-        self.console.push_theme(RichTheme({"markdown.code": style}))
-        self._code_theme_pushed = True
 
     def _busy(self) -> bool:
         """Something is streaming, being mounted or rendered: not a moment for a full garbage collection."""
@@ -167,57 +119,9 @@ class ReasonChatApp(App[None]):
         self.exit(return_code=128 + signum)
 
     def on_ready(self) -> None:
-        """After the first frame: check the provider, open the store (and the conversation asked for, whose
-        provider is checked once it is known), and load the HTTP stack in the background so the first answer
-        starts fast."""
-        if self.open_at_start is None:
-            self.run_worker(self._check_provider, thread=True, group="preload")
-        self.run_worker(self._open_store, thread=True, group="preload")
-        self.run_worker(_preload_client, thread=True, group="preload")
-        self.run_worker(self._index_pairs, thread=True, group="backfill", exit_on_error=False)
-
-    def _index_pairs(self) -> None:
-        """Messages from before the two-character index, indexed in the background (store/cjk.py). Best
-        effort: if it cannot (a locked or read-only store), a search still scans what is not indexed."""
-        with contextlib.suppress(Exception):
-            self.session.store.backfill_pairs(self.stopping)
-
-    def _open_store(self) -> None:
-        """Open the store now rather than at the first message, so a read-only or full data dir is told
-        before the user has written anything (the session then goes on in memory)."""
-        store = self.session.store
-        if self.session.unsaved_reason:
-            self.call_from_thread(self.chat.refresh_header)
-            self.call_from_thread(tell, self, f"{self.session.unsaved_reason}. Nothing of this session is saved.",
-                                  title="Not saving", severity="warning", timeout=20)
-        wanted = self.open_at_start
-        if wanted == "last":
-            wanted = store.last_conversation_id()
-            if wanted is None:
-                self.call_from_thread(tell, self, "No earlier conversation to continue — this is a new one",
-                                      timeout=5)
-        if isinstance(wanted, int):
-            self._continue_on_its_provider(wanted)
-            self.call_from_thread(self.run_worker, self.chat.open_conversation(wanted), group="intent")
-        if self.open_at_start is not None:
-            self._check_provider()
-
-    def _continue_on_its_provider(self, conversation_id: int) -> None:
-        """`-c` / `--conversation ID` goes on with the preset and model the conversation used, as `ask -c`
-        does, unless the command line named a provider (or a model: then that model, on its preset)."""
-        with contextlib.suppress(ReasonChatError):
-            used = self.session.store.require(conversation_id)
-            if not self.provider_named and used.preset in self.session.config.presets:
-                self.session.choose(used.preset, self.session.options.model or used.model or None)
-                self.call_from_thread(self.chat.refresh_header)
-
-    def _check_provider(self) -> None:
-        """A missing key opens the picker with the reason instead of failing the start. In a thread: an
-        `api_key_cmd` (a password manager) may take its time without freezing the screen."""
-        try:
-            self.session.resolve_provider()
-        except ReasonChatError as exc:
-            self.call_from_thread(self.action_picker, reason=in_the_tui(exc))
+        """After the first frame: the provider checked, the store and the conversation asked for opened, the
+        HTTP stack loaded in the background so the first answer starts fast (starting.py)."""
+        start(self.chat, self.open_at_start, self.provider_named, self.stopping)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from textual.markup import escape
@@ -425,22 +329,6 @@ def _driver_class() -> type[Driver] | None:
     from reasonchat.tui.terminal import TerminalDriver
 
     return TerminalDriver
-
-
-def _preload_client() -> None:
-    """What the first message needs, loaded while the user types it: the SDK (~0.5 s), the live Markdown
-    widget (~0.1 s) and the math converter (~0.1 s).
-
-    Then everything loaded so far is frozen out of the garbage collector: a full collection scans every
-    live object, and Textual, Rich and the SDK leave hundreds of thousands behind, so each one during a
-    stream took ~75 ms of CPU and stalled the screen. Frozen, only what was made since is scanned."""
-    from reasonchat.core.client import warm_up
-    from reasonchat.text import latex
-    from reasonchat.tui.widgets import answer  # noqa: F401
-
-    warm_up()
-    latex.warm_up()
-    gc.freeze()
 
 
 def make_app(config: Config, options: ProviderOptions, store_path: Path | None = None, remember: bool = True,
