@@ -21,7 +21,7 @@ from reasonchat.tui.widgets.stored_turn import StoredTurn
 from reasonchat.tui.widgets.tool_call import ToolCallLine
 from reasonchat.tui.widgets.tool_round import ToolRound
 from reasonchat.tui.widgets.turn import AssistantTurn
-from tests.tui.conftest import assert_agree, screen_up, send, settle, until, write_config
+from tests.tui.conftest import assert_agree, screen_up, send, settle, terminal_output, until, write_config
 
 SIZE = (120, 40)
 PROBE = Path(__file__).parent.parent / "fixtures" / "mcp" / "probe_server.py"
@@ -66,6 +66,9 @@ async def test_y_allows_the_call_and_the_answer_shows_its_rounds(home: Path, ser
         screen = await asked(pilot)
         question = " ".join(str(w.render()) for w in screen.query("Static"))
         assert "demo · get_time" in question and '"timezone": "Asia/Tokyo"' in question
+        _, shown = terminal_output(application)
+        assert "What time is it in Asia/Tokyo" in shown and "Allow this tool call?" in shown, \
+            "the question shows over the conversation it is about, not instead of it"
         await pilot.press("y")
         screen = await asked(pilot)  # the second call asks in its turn
         assert screen.call.tool == "calculate"
@@ -207,7 +210,7 @@ async def test_regenerate_asks_again_and_its_calls_are_approved_again(home: Path
 
 
 async def test_a_hostile_result_never_reaches_the_terminal(home: Path, server: DemoServer) -> None:
-    from tests.tui.conftest import assert_terminal_safe, terminal_output
+    from tests.tui.conftest import assert_terminal_safe
 
     application = app(home, server, model="tools-call")
     async with application.run_test(size=SIZE) as pilot:

@@ -20,5 +20,9 @@ class DismissedOnce(Screen[ScreenResultType]):
         return super().dismiss(result)
 
 
-class Modal(DismissedOnce[ScreenResultType], ModalScreen[ScreenResultType]):
-    """A modal screen (over the chat) that is dismissed once."""
+class Modal(ModalScreen[ScreenResultType], DismissedOnce[ScreenResultType]):
+    """A modal screen (over the chat, which shows through it dimmed) that is dismissed once.
+
+    ModalScreen comes first: Textual inherits DEFAULT_CSS along the first base only, so with DismissedOnce
+    first a modal took Screen's opaque background instead of ModalScreen's translucent one, and every
+    question (a tool call's approval too) hid the conversation it was about."""
