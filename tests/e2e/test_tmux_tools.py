@@ -49,7 +49,9 @@ def test_a_tool_turn_asks_runs_and_answers(home: Path, server: DemoServer, tmp_p
         term.type("What is 6*7?")
         term.keys("Enter")
         screen = term.wait_for("Allow this tool call?", timeout=30)
-        assert "demo · calculate" in screen and '"expression": "6*7"' in screen and "a = allow calculate" in screen
+        assert "What is 6*7?" in screen, "the question shows over the conversation"
+        screen = term.wait_for("a = allow calculate", timeout=10)  # (its keys answer once this line shows)
+        assert "demo · calculate" in screen and '"expression": "6*7"' in screen
         term.keys("y")
         screen = term.wait_for("says the answer is 42", timeout=30)
         assert "⚙ demo · calculate" in screen and "— done" in screen and "Thought for" in screen

@@ -39,10 +39,12 @@ def app(home: Path, server: DemoServer, model: str = "demo@0", approve: str = "a
     return make_app(cfg, ProviderOptions(preset="t"), remember=False)
 
 
-async def asked(pilot: Any) -> ApprovalScreen:
-    await screen_up(pilot, ApprovalScreen, timeout=30)
-    screen = pilot.app.screen
+async def asked(pilot: Any, armed: bool = True) -> ApprovalScreen:
+    """The approval question, once its keys answer (`armed`)."""
+    screen = await screen_up(pilot, ApprovalScreen, timeout=30)
     assert isinstance(screen, ApprovalScreen)
+    if armed:
+        await until(pilot, lambda: screen.armed)
     return screen
 
 
@@ -90,6 +92,28 @@ async def test_y_allows_the_call_and_the_answer_shows_its_rounds(home: Path, ser
         await pilot.click(line.title_line)
         await pilot.pause()
         assert line.has_class("-open") and "42" in str(line.details.render())
+
+
+async def test_keys_typed_as_the_question_appears_are_not_an_answer(home: Path, server: DemoServer,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model asks while the user types the next message: the "y" and "a" of "yeah" allow nothing, and
+    the word goes on into the prompt; once armed (the line of keys shows), `y` answers."""
+    monkeypatch.setattr(ApprovalScreen, "arms_after", 60.0)  # (armed by hand below, whatever the machine's speed)
+    application = app(home, server)
+    async with application.run_test(size=SIZE) as pilot:
+        await send(pilot, "what is 6*7?")
+        screen = await asked(pilot, armed=False)
+        await pilot.press("y", "e", "a", "h", "escape", "n")
+        await pilot.pause()
+        assert application.screen is screen and not screen.armed, "no key typed before it armed answered"
+        assert application.chat.prompt.text == "yeah" + "n"
+        assert "keys answer in a moment" in str(screen.query_one("#keys").render())
+        screen.arm()
+        assert "y = allow once" in str(screen.query_one("#keys").render())
+        await pilot.press("y")
+        await settle(pilot, 30)
+        assert "**42**" in application.chat.query(AssistantTurn).last().reply.content
+        assert application.chat.prompt.text == "yeahn", "the draft outlived the question"
 
 
 async def test_a_allows_the_tool_until_the_app_quits(home: Path, server: DemoServer) -> None:
