@@ -2,12 +2,15 @@
 works with the prompt on a pipe), and with no terminal it declines and says, in one line, that `--yes` allows.
 
 The question is read without blocking the event loop (the terminal's descriptor is watched with
-`add_reader`), so Ctrl+C and SIGTERM still stop everything at once while it waits.
+`add_reader`), so Ctrl+C and SIGTERM still stop everything at once while it waits. What was typed on the
+terminal before the question came is discarded first: a "y" and Enter typed ahead while the model was still
+thinking must not allow a call nobody had seen yet.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from typing import TYPE_CHECKING, TextIO
 
@@ -35,6 +38,7 @@ class Approval:
             self.err.flush()
             return False
         try:
+            _discard_typed_ahead(fd)
             os.write(fd, f"reasonchat: allow {call_line(call, 400)}? [y]es once, [a]lways, [N]o: ".encode())
             answer = (await _line(fd)).strip().lower()
         finally:
@@ -52,6 +56,15 @@ class Approval:
             return os.open(self.tty, os.O_RDWR | os.O_NOCTTY)
         except OSError:
             return None
+
+
+def _discard_typed_ahead(fd: int) -> None:
+    try:
+        import termios
+    except ImportError:  # (not POSIX: nothing to discard with)
+        return
+    with contextlib.suppress(termios.error, OSError):
+        termios.tcflush(fd, termios.TCIFLUSH)
 
 
 async def _line(fd: int) -> str:

@@ -108,3 +108,25 @@ def test_ask_asks_on_its_terminal(home: Path, server: DemoServer, tmp_path: Path
         assert '⚙ demo · calculate({"expression": "6*7"}) → 42' in screen
     finally:
         term.close()
+
+
+def test_ask_does_not_take_what_was_typed_before_it_asked(home: Path, server: DemoServer, tmp_path: Path) -> None:
+    """A "y" and Enter typed while the servers start (before any question was shown) allow nothing: `ask`
+    discards them and waits for an answer to the question it shows."""
+    pids = tmp_path / "server-pids"
+    configure(home, server, pids, "demo@0")
+    pidfile = tmp_path / "pid"
+    term = Terminal(program(home, pidfile, "ask 'what is 6*7?'", after="; sleep 5"), pidfile=pidfile)
+    try:
+        term.type("y")
+        term.keys("Enter")  # (typed ahead: the servers take a second or more to start)
+        term.wait_for("[y]es once, [a]lways, [N]o:", timeout=30)
+        time.sleep(1.0)
+        screen = term.screen()
+        assert "exit=" not in screen and "→ 42" not in screen, "a typed-ahead y allowed the call"
+        term.type("n")
+        term.keys("Enter")
+        screen = term.wait_for("exit=0", timeout=30)
+        assert "declined" in screen
+    finally:
+        term.close()
