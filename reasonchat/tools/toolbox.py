@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -96,15 +97,22 @@ class ToolBox:
         await asyncio.shield(self._started)
 
     async def _start_all(self) -> None:
+        _keep_sdk_logs(self.log_dir)
+        holding: dict[str, asyncio.Task[None]] = {}
         for server in self.servers.values():
             self._ready[server.config.name] = ready = asyncio.Event()
-            self._tasks.append(asyncio.create_task(self._hold(server, ready)))
+            holding[server.config.name] = task = asyncio.create_task(self._hold(server, ready))
+            self._tasks.append(task)
         for name, ready in self._ready.items():
             try:
                 await asyncio.wait_for(ready.wait(), START_TIMEOUT)
             except TimeoutError:
                 server = self.servers[name]
-                server.status, server.reason = "failed", f"did not start within {START_TIMEOUT:.0f} s"
+                said = _last_words(self._log_path(name))
+                server.status = "failed"
+                server.reason = clean_line(f"did not start within {START_TIMEOUT:.0f} s"
+                                           + (f" (its last words: {said})" if said else ""), 200)
+                holding[name].cancel()  # (its process ends now, not when the app does)
         listed = [(s.config.name, tool) for s in self.servers.values() if s.status == "started" for tool in s.tools]
         names = offered_names((server, tool[0]) for server, tool in listed)
         self._offered = {name: OfferedTool(name, server, tool[0], tool[1], tool[2])
@@ -202,7 +210,14 @@ class ToolBox:
         except TimeoutError:
             return _failed(f"the call took longer than {timeout:g} s and was cancelled")
         except MCPError as exc:
-            return _failed(f"the server answered with an error: {exc}")
+            if exc.code != types.CONNECTION_CLOSED:
+                return _failed(f"the server answered with an error: {exc}")
+            # The server went away in the middle of the call (it crashed, or was killed): said once, with its
+            # last words on stderr, and every later call is told it is not running.
+            said = _last_words(self._log_path(offered.server))
+            server.session, server.status = None, "failed"
+            server.reason = clean_line(f"it exited{': ' + said if said else ''}", 200)
+            return _failed(f"the server {offered.server} ended during the call ({server.reason})")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a server gone away, a broken pipe
@@ -225,6 +240,22 @@ class ToolBox:
                 task.cancel()
             with contextlib.suppress(BaseException):
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _keep_sdk_logs(log_dir: Path | None) -> None:
+    """The SDK logs what it cannot parse (a server that prints a banner on stdout) with a traceback: into
+    `logs/mcp-client.log`, never onto the user's terminal — Python's last-resort handler writes to stderr."""
+    sdk = logging.getLogger("mcp")
+    if sdk.handlers:
+        return
+    handler: logging.Handler = logging.NullHandler()
+    if log_dir is not None:
+        with contextlib.suppress(OSError):
+            log_dir.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(log_dir / "mcp-client.log", encoding="utf-8", delay=True)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    sdk.addHandler(handler)
+    sdk.propagate = False
 
 
 def _failed(text: str) -> Outcome:
@@ -270,11 +301,17 @@ def _why(exc: BaseException, config: ServerConfig, log: Path | None) -> str:
         leaf = leaf.exceptions[0]
     if isinstance(leaf, FileNotFoundError) and config.command:
         return f"{config.command!r} was not found (is it installed and on PATH?)"
-    said = ""
-    if log is not None:
-        with contextlib.suppress(OSError):
-            lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
-            said = lines[-1] if lines else ""
+    said = _last_words(log)
     if said:
-        return clean_line(f"it exited: {clean(said)}", 200)
+        return clean_line(f"it exited: {said}", 200)
     return f"it failed to start: {_leaf(exc)}"
+
+
+def _last_words(log: Path | None) -> str:
+    """The last line a server wrote to its stderr log ("" when there is none)."""
+    if log is None:
+        return ""
+    with contextlib.suppress(OSError):
+        lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        return clean(lines[-1]) if lines else ""
+    return ""

@@ -20,6 +20,7 @@ from reasonchat.errors import ConfigError
 from reasonchat.tools.names import offered_names, valid
 from reasonchat.tools.settings import ServerConfig, ToolsConfig
 from reasonchat.tools.toolbox import ToolBox
+from tests.cli.test_tools_cli import alive
 from tests.conftest import tool
 
 PROBE = Path(__file__).parent.parent / "fixtures" / "mcp" / "probe_server.py"
@@ -115,6 +116,51 @@ async def test_cancelling_a_call_cancels_it_and_the_server_serves_on() -> None:
         assert (await box.call("env", '{"name": "X"}')).text == "unset"
     finally:
         await box.aclose()
+
+
+async def test_a_server_that_dies_during_a_call_is_said_once_and_the_others_serve(tmp_path: Path) -> None:
+    box = await started(probe(), demo_server(), log_dir=tmp_path)
+    try:
+        died = await box.call("crash", "{}")
+        assert not died.ok and died.error is not None
+        assert "the server probe ended during the call" in died.error and "crashing on purpose" in died.error
+        after = await box.call("env", '{"name": "HOME"}')
+        assert not after.ok and "probe is not running (it exited: probe: crashing on purpose)" in after.text
+        assert box.servers["probe"].status == "failed"
+        assert (await box.call("calculate", '{"expression": "6*7"}')).text == "42", "the other server serves on"
+    finally:
+        await asyncio.wait_for(box.aclose(), 15)
+
+
+async def test_a_server_that_never_answers_fails_its_start_and_its_noise_stays_off_the_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """A server that prints a banner on stdout (not MCP) and never answers: the SDK's parse error with its
+    traceback goes to the log, not to the user's stderr; the start fails in one line at the start timeout
+    and its process ends then, while the other server serves."""
+    from reasonchat.tools import toolbox
+
+    monkeypatch.setattr(toolbox, "START_TIMEOUT", 3.0)
+    pids = tmp_path / "pid"
+    script = (f"import os, sys, time; open({str(pids)!r}, 'w').write(str(os.getpid())); "
+              "print('Welcome to my server!', flush=True); sys.stderr.write('listening on stdio\\n'); "
+              "sys.stderr.flush(); time.sleep(120)")
+    box = await started(ServerConfig("mute", command=sys.executable, args=("-c", script)), demo_server(),
+                        log_dir=tmp_path)
+    try:
+        mute = box.servers["mute"]
+        assert mute.status == "failed" and mute.reason == \
+            "did not start within 3 s (its last words: listening on stdio)"
+        assert (await box.call("calculate", '{"expression": "1+1"}')).text == "2"
+        pid = [int(pids.read_text())]
+        for _ in range(100):  # (the SDK gives a process it ends two seconds to go)
+            if not alive(pid):
+                break
+            await asyncio.sleep(0.1)
+        assert not alive(pid), "the server that did not start still runs while the app goes on"
+    finally:
+        await asyncio.wait_for(box.aclose(), 15)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Failed to parse" not in err, err
 
 
 async def test_a_server_that_exits_at_once_says_why_in_one_line(tmp_path: Path) -> None:
