@@ -214,9 +214,10 @@ class ToolBox:
                 return _failed(f"the server answered with an error: {exc}")
             # The server went away in the middle of the call (it crashed, or was killed): said once, with its
             # last words on stderr, and every later call is told it is not running.
-            said = _last_words(self._log_path(offered.server))
+            said = "" if server.config.url else _last_words(self._log_path(offered.server))
             server.session, server.status = None, "failed"
-            server.reason = clean_line(f"it exited{': ' + said if said else ''}", 200)
+            gone = "it closed the connection" if server.config.url else "it exited"
+            server.reason = clean_line(f"{gone}{': ' + said if said else ''}", 200)
             return _failed(f"the server {offered.server} ended during the call ({server.reason})")
         except asyncio.CancelledError:
             raise
@@ -301,6 +302,8 @@ def _why(exc: BaseException, config: ServerConfig, log: Path | None) -> str:
         leaf = leaf.exceptions[0]
     if isinstance(leaf, FileNotFoundError) and config.command:
         return f"{config.command!r} was not found (is it installed and on PATH?)"
+    if config.url:
+        return clean_line(f"cannot reach {config.url}: {_leaf(exc)}", 200)
     said = _last_words(log)
     if said:
         return clean_line(f"it exited: {said}", 200)

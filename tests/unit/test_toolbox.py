@@ -248,8 +248,17 @@ async def test_a_streamable_http_server_serves_as_a_stdio_one_does() -> None:
             assert box.servers["web"].status == "started", box.servers["web"].reason
             assert (await box.call("calculate", '{"expression": "6*7"}')).text == "42"
             assert not (await box.call("get_time", '{"timezone": "Nowhere/Here"}')).ok
+            process.terminate()  # the server goes away: a call fails in one line, it does not hang
+            process.wait(10)
+            gone = await asyncio.wait_for(box.call("calculate", '{"expression": "1+1"}'), 30)
+            assert not gone.ok and gone.error == "the server web ended during the call (it closed the connection)"
         finally:
-            await box.aclose()
+            await asyncio.wait_for(box.aclose(), 15)
+        nobody = await started(ServerConfig("web", url=f"http://127.0.0.1:{port}/mcp"))
+        try:
+            assert nobody.servers["web"].reason.startswith(f"cannot reach http://127.0.0.1:{port}/mcp: ")
+        finally:
+            await nobody.aclose()
     finally:
         process.terminate()
         process.wait(10)
