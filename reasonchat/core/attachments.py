@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -153,6 +154,20 @@ def completions(partial: str, limit: int = 6) -> list[str]:
         return []
     prefix = partial[: len(partial) - len(stem)]
     return [prefix + p.name + ("/" if p.is_dir() else "") for p in entries[:limit]]
+
+
+def mention_hint(partial: str) -> str:
+    """What the status line says while `@partial` is typed: the file it names (that it will be attached, and
+    its size), else the paths it may become, else that it names nothing and stays text. It lists a folder:
+    the caller runs it off the event loop (a folder of 100,000 files takes its time)."""
+    shown = clean_line(partial, 60)
+    path = Path(partial).expanduser()
+    with contextlib.suppress(OSError):
+        if partial and path.is_file():
+            return f"📎 @{shown} will be attached · {human_size(path.stat().st_size)}"
+    found = completions(partial)
+    listed = " · ".join(clean_line(name, 60) for name in found)  # (names from the folder: cleaned)
+    return f"📎 @{shown}: " + (listed or "no such file — it stays text")
 
 
 def quoted(path: str) -> str:

@@ -46,11 +46,13 @@ async def test_at_path_attaches_the_file_and_shows_a_chip(home: Path, server: De
     async with application.run_test(size=SIZE) as pilot:
         prompt = application.chat.prompt
         prompt.text = "explain @gr"
-        await pilot.pause()
-        assert application.chat.status.text == "📎 @gr: greet.py"
+        await until(pilot, lambda: application.chat.status.text == "📎 @gr: greet.py")
         prompt.move_cursor(prompt.document.end)
         await pilot.press("tab")  # completes the path (Tab elsewhere moves the focus)
         assert prompt.text == "explain @greet.py" and prompt.has_focus
+        await until(pilot, lambda: application.chat.status.text == "📎 @greet.py will be attached · 41 B")
+        prompt.text = "explain @nothing-here"
+        await until(pilot, lambda: application.chat.status.text == "📎 @nothing-here: no such file — it stays text")
         prompt.text = "explain @greet.py and mail me@example.com"
         await pilot.press("enter")
         await settle(pilot, 30)
