@@ -49,7 +49,8 @@ async def test_at_path_attaches_the_file_and_shows_a_chip(home: Path, server: De
         await until(pilot, lambda: application.chat.status.text == "📎 @gr: greet.py")
         prompt.move_cursor(prompt.document.end)
         await pilot.press("tab")  # completes the path (Tab elsewhere moves the focus)
-        assert prompt.text == "explain @greet.py" and prompt.has_focus
+        await until(pilot, lambda: prompt.text == "explain @greet.py")
+        assert prompt.has_focus
         await until(pilot, lambda: application.chat.status.text == "📎 @greet.py will be attached · 41 B")
         prompt.text = "explain @nothing-here"
         await until(pilot, lambda: application.chat.status.text == "📎 @nothing-here: no such file — it stays text")

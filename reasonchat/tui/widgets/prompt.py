@@ -145,22 +145,32 @@ class PromptInput(TextArea):
             self.move_cursor(result.end_location)
 
     def _complete_mention(self) -> bool:
-        """Tab after an `@path` being typed: as much of the path as its matches share (a folder's `/` too)."""
-        import os
-
-        from reasonchat.core.attachments import completions, partial_mention
+        """Tab after an `@path` being typed: as much of the path as its matches share (a folder's `/` too).
+        True when the cursor ends an `@…` word (Tab is then the completion's, even with nothing to add)."""
+        from reasonchat.core.attachments import partial_mention
 
         row, column = self.cursor_location
-        before = self.document.get_line(row)[:column]
-        partial = partial_mention(before)
+        partial = partial_mention(self.document.get_line(row)[:column])
         if partial is None:
             return False
+        self.run_worker(lambda: self._completion(partial, (row, column)), thread=True, exclusive=True,
+                        group="complete")
+        return True
+
+    def _completion(self, partial: str, at: tuple[int, int]) -> None:
+        """On a thread (it lists a folder), then the shared prefix typed in, if the prompt is still as it was."""
+        import os
+
+        from reasonchat.core.attachments import completions
+
         found = completions(partial, limit=200)
         shared = os.path.commonprefix(found) if found else ""  # noqa: RUF071 (names complete by character)
-        if len(shared) <= len(partial):
-            return bool(found)  # (nothing more to add: the status line lists the matches)
-        self.insert(shared[len(partial):])
-        return True
+        if len(shared) > len(partial):
+            self.app.call_from_thread(self._complete_at, at, shared[len(partial):])
+
+    def _complete_at(self, at: tuple[int, int], rest: str) -> None:
+        if self.cursor_location == at and not self.read_only:
+            self.insert(rest)
 
     def on_text_area_changed(self, _: TextArea.Changed) -> None:
         if self.editing and not self.text:
