@@ -50,6 +50,7 @@ class Preset:
     vision: bool = False  # every model of the preset takes images
     vision_models: tuple[str, ...] = ()  # the models that do (built-in presets list theirs)
     context_window: int | None = None  # tokens; None: as the server says (vLLM's max_model_len), else unknown
+    context_windows: Mapping[str, int] = field(default_factory=dict)  # model -> tokens (built-ins list theirs)
     schema_mode: str = "json_schema"  # how `ask --schema` asks: json_schema, or json_object (core/schema.py)
     timeout: float = 90.0
     max_retries: int = 2
@@ -143,6 +144,7 @@ _PRESET_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "vision": ((bool,), "true or false"),
     "vision_models": ((list,), "a list of strings"),
     "context_window": ((int,), "a whole number of tokens"),
+    "context_windows": ((dict,), "a table of models and their windows in tokens, like { \"m\" = 131072 }"),
     "schema_mode": _STR,
     "timeout": ((int, float), "a number of seconds"),
     "max_retries": ((int,), "a whole number"),
@@ -449,6 +451,8 @@ def _problem(key: str, value: Any, schema: dict[str, tuple[tuple[type, ...], str
         ok = all(isinstance(item, str) for item in value)
     if ok and key == "headers":
         ok = all(isinstance(item, str) for item in value.values())
+    if ok and key == "context_windows":
+        ok = all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value.values())
     if not ok:
         return f"{where(label, key)}: {label}.{key} must be {expected}, not {_type_name(value)}"
     if key == "schema_mode" and value not in ("json_schema", "json_object"):

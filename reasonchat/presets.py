@@ -55,6 +55,16 @@ _VISION: dict[str, list[str]] = {
     "demo": ["demo-vision"],  # the demo server's model that takes images (demo/inputs.py)
 }
 
+# Context windows in tokens, as read on 2026-12-02 (unconfirmed like the prices; a server that says its own —
+# vLLM's max_model_len — is believed first, a preset's `context_window` before both). They feed the status
+# line's "context 12.3k / 1M" and the warning before a message that would not fit.
+_WINDOWS: dict[str, dict[str, int]] = {
+    # api-docs.deepseek.com/zh-cn/quick_start/pricing: 上下文长度 1M (resellers list 1,048,576)
+    "deepseek": {"deepseek-v4-flash": 1_048_576, "deepseek-v4-pro": 1_048_576, "deepseek-flash": 1_048_576},
+    # secondary: LobeChat's Ark model cards, "支持 256k 上下文窗口" for Doubao Seed 1.6
+    "volcano": {"doubao-seed-1-6-251015": 256_000},
+}
+
 BUILTIN: dict[str, dict[str, Any]] = {
     "deepseek": {
         "description": "DeepSeek API",
@@ -69,6 +79,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "effort_map": _DEEPSEEK_EFFORT,
         "budget_key": "",
         "price": _PRICES["deepseek"],
+        "context_windows": _WINDOWS["deepseek"],
     },
     "siliconflow": {
         "vision_models": _VISION["siliconflow"],
@@ -121,6 +132,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "effort_map": _ARK_EFFORT,
         "budget_key": "",
         "price": _PRICES["volcano"],
+        "context_windows": _WINDOWS["volcano"],
     },
     "vllm": {
         "description": "Local vLLM server (model: the first one it serves)",

@@ -158,6 +158,7 @@ def resolve(config: Config, options: ProviderOptions) -> Provider:
         vision=preset.vision,
         vision_models=preset.vision_models,
         context_window=preset.context_window,
+        context_windows=dict(preset.context_windows),
         schema_mode=preset.schema_mode,
         timeout=preset.timeout,
         max_retries=preset.max_retries,

@@ -127,8 +127,9 @@ class ChatClient:
         return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
 
     def window(self, model: str) -> int | None:
-        """The model's context window: the preset's, else what the server said when it listed its models."""
-        return self.provider.context_window or self.windows.get(model)
+        """The model's context window: the preset's, else what the server said when it listed its models, else
+        the preset's table."""
+        return self.provider.known_window(model, self.windows.get(model))
 
     async def stream(
         self,

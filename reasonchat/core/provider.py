@@ -29,7 +29,8 @@ class Provider:
     tool_reasoning: bool = False  # tool-calling turns carry their reasoning back (DeepSeek's thinking mode)
     vision: bool = False  # every model takes images
     vision_models: tuple[str, ...] = ()  # the models that take images
-    context_window: int | None = None  # tokens, where the preset says
+    context_window: int | None = None  # tokens, where the preset says (every model of it)
+    context_windows: Mapping[str, int] = field(default_factory=dict)  # model -> tokens, from a table
     schema_mode: str = "json_schema"  # how `ask --schema` asks for JSON (core/schema.py)
     timeout: float = 90.0
     max_retries: int = 2
@@ -44,6 +45,11 @@ class Provider:
 
     def takes_images(self, model: str) -> bool:
         return self.vision or model in self.vision_models
+
+    def known_window(self, model: str, served: int | None = None) -> int | None:
+        """The model's context window: the preset's own, else what its server said (`served`: vLLM's
+        `max_model_len` in /models), else the preset's table; None when nobody says."""
+        return self.context_window or served or self.context_windows.get(model)
 
     def plan(self, thinking: bool | None, effort: str | None = None, budget: int | None = None) -> ReasoningPlan:
         """What a request with this thinking switch sends about reasoning: `effort`/`budget` override the

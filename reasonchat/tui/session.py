@@ -154,8 +154,25 @@ class ChatSession:
         self.editing = None
         self.pending_settings = {}
         self.retry_max_tokens = None
-        self.context = None
+        self.context = self._context_of(messages)
         return messages
+
+    def _context_of(self, messages: list[StoredMessage]) -> tuple[int, int] | None:
+        """Where a reopened conversation stands against the window: its last answer's tokens (prompt and
+        completion, as the provider counted them) and the window the preset knows for its model, so the
+        warning before a message that would not fit holds after a restart too. None when either is unknown
+        (an answer with tool rounds stores their sum, not its last request's)."""
+        answers = [m for m in messages if m.role == "assistant"]
+        last = answers[-1] if answers else None
+        if last is None or last.prompt_tokens is None or last.rounds_json:
+            return None
+        try:
+            preset = self.preset()
+        except ReasonChatError:
+            return None
+        model = self.options.model or preset.model or last.model or ""  # (the model that answers next)
+        window = preset.context_window or preset.context_windows.get(model)
+        return (last.prompt_tokens + (last.completion_tokens or 0), window) if window else None
 
     def summarize(self) -> Sending:
         """A new conversation that goes on from this one: its first exchange asks the model for a summary of

@@ -204,12 +204,15 @@ def test_a_schema_that_is_not_one_is_refused(cli: Any, home: Path, server: DemoS
 
 def test_the_context_window_as_the_server_or_the_preset_says(cli: Any, home: Path, server: DemoServer) -> None:
     configure(home, server,
-              f'[presets.sized]\nbase_url = "{server.base_url}"\nmodel = "demo@0"\ncontext_window = 65536\n')
+              f'[presets.sized]\nbase_url = "{server.base_url}"\nmodel = "demo@0"\ncontext_window = 65536\n'
+              f'[presets.tabled]\nbase_url = "{server.base_url}"\nmodel = "demo@0"\n'
+              'context_windows = { "demo@0" = 32768, "other" = 8192 }\n')
     assert cli("models", "--preset", "lab").out.splitlines()[0] == "demo", "a pipe gets the ids alone"
     assert "demo  (context 131,072 tokens)" in on_a_terminal(home, "models", "--preset", "lab")
     lab = cli("ask", "--preset", "lab", "--json", "hi").json()  # vLLM-like: the first model the server lists
     assert lab["context"]["window"] == 131072 and lab["context"]["used"] == lab["usage"]["total_tokens"]
     assert cli("ask", "--preset", "sized", "--json", "hi").json()["context"]["window"] == 65536
+    assert cli("ask", "--preset", "tabled", "--json", "hi").json()["context"]["window"] == 32768, "its model's row"
     assert cli("ask", "--json", "hi").json()["context"]["window"] is None, "unknown is null"
 
 

@@ -181,6 +181,27 @@ async def test_a_message_that_may_not_fit_is_warned_and_goes_on_from_a_summary(h
         assert_agree(application, home)
 
 
+async def test_a_reopened_conversation_still_knows_where_it_stands(home: Path, server: DemoServer) -> None:
+    """After a restart, `-c` reopens the conversation: the warning still comes before a message that would
+    not fit (the last answer's stored usage against the window the preset's table gives its model)."""
+    from reasonchat.tui.app import make_app
+    from reasonchat.tui.screens.context_full import ContextFull
+
+    first = app(home, server, extra='context_windows = { "demo@0" = 2000 }\n')
+    async with first.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        await settle(pilot, 30)
+        used = first.session.context
+        assert used is not None and used[1] == 2000, "the table's window, for the model that answered"
+    again = make_app(first.session.config, ProviderOptions(preset="v"), remember=False, open_at_start="last")
+    async with again.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(again.chat.turns()) == 1, timeout=20)
+        assert again.session.context == used
+        await send(pilot, "Please look at this log. " + "line of a long log\n" * 400)
+        await screen_up(pilot, ContextFull)
+        assert len(server.chat_bodies()) == 1, "nothing sent before the user decides"
+
+
 async def test_send_anyway_sends_it(home: Path, server: DemoServer) -> None:
     from reasonchat.tui.screens.context_full import ContextFull
 

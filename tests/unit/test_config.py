@@ -104,6 +104,9 @@ def test_wrong_type_names_expected_and_given(tmp_path: Path) -> None:
     assert "must be a table of strings" in message
     message = error_of(tmp_path, '[presets.deepseek]\nmax_tokens = true\n')
     assert "must be a whole number, not a boolean" in message
+    for windows in ('{ m = "big" }', "{ m = 0 }", "{ m = true }", "131072"):
+        message = error_of(tmp_path, f'[presets.deepseek]\ncontext_windows = {windows}\n')
+        assert "presets.deepseek.context_windows must be a table of models and their windows in tokens" in message
 
 
 def test_out_of_range_numbers(tmp_path: Path) -> None:
