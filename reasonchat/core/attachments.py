@@ -3,9 +3,10 @@
 A text file goes with the message as a fenced block under its name — its whole text, exactly (the fence is
 longer than any run of backticks in it). An image (PNG, JPEG, WebP, GIF, told by its first bytes, not its
 name) goes as an `image_url` content part holding a `data:` URL of its exact bytes, to a model that takes
-images. Everything else is refused in one line before anything is sent: a file that is missing or
-unreadable, a directory, a binary file that is no image, a file over the limit, text that is neither UTF-8
-nor UTF-16 with its BOM.
+images. A PDF goes as its text, page by page (pypdf, the optional `pdf` extra): a chat model reads text, and
+what it is sent is what the store keeps. Everything else is refused in one line before anything is sent: a
+file that is missing or unreadable, a directory, a binary file that is no image, a file over the limit, text
+that is neither UTF-8 nor UTF-16 with its BOM, a PDF with no text to extract or that cannot be read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import base64
 import codecs
 import contextlib
 import hashlib
+import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,11 +104,40 @@ def read(path: str, limit: int = DEFAULT_LIMIT) -> Attachment:
     mime = image_type(data[:16])
     if mime is not None:
         return Attachment(path, "image", mime, len(data), digest, data=data)
+    if data.startswith(b"%PDF-"):
+        return Attachment(path, "text", "application/pdf", len(data), digest, text=pdf_text(data, shown))
     text = decode(data)
     if text is None:
         raise UsageError(f"cannot attach {shown}: it is neither text (UTF-8, or UTF-16 with its BOM) nor an image "
                          "(PNG, JPEG, WebP, GIF)")
     return Attachment(path, "text", "text/plain", len(data), digest, text=text)
+
+
+def pdf_text(data: bytes, shown: str) -> str:
+    """A PDF's text, each page under `[page N]`; UsageError when there is none (scanned pages), when the file
+    cannot be read (broken, or encrypted with a password), or when pypdf is not installed."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        raise UsageError(f"cannot attach {shown}: reading a PDF's text needs pypdf — pip install "
+                         "'reasonchat[pdf]'") from None
+    quiet = logging.getLogger("pypdf")  # (its warnings about a damaged file go nowhere near the terminal)
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UsageError(f"cannot attach {shown}: the PDF is encrypted with a password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UsageError:
+        raise
+    except Exception as exc:  # (pypdf has many ways to say a file is broken)
+        raise UsageError(f"cannot attach {shown}: not a PDF that can be read "
+                         f"({clean_line(str(exc) or type(exc).__name__, 120)})") from None
+    text = "\n\n".join(f"[page {n}]\n{page.strip()}" for n, page in enumerate(pages, 1) if page.strip())
+    if not text:
+        raise UsageError(f"cannot attach {shown}: the PDF has no text to extract (scanned pages are images)")
+    return text
 
 
 def decode(data: bytes) -> str | None:

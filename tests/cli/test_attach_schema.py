@@ -38,7 +38,29 @@ def files(tmp_path: Path) -> Path:
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)))
     (tmp_path / "big.txt").write_text("x" * (2 * 1024 * 1024), encoding="utf-8")
     (tmp_path / "folder").mkdir()
+    (tmp_path / "paper.pdf").write_bytes(pdf("Reasoning models think first.", "Then they answer."))
+    (tmp_path / "scan.pdf").write_bytes(pdf(""))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\n")
     return tmp_path
+
+
+def pdf(*pages: str) -> bytes:
+    """A small, valid PDF with one line of text on each page ("" makes a page with none, as a scan has)."""
+    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>",
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for i, text in enumerate(pages):
+        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET" if text else ""
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+                       f"/Contents {5 + 2 * i} 0 R >>")
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    table = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    return out + (f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n{table}trailer\n<< /Size {len(objects) + 1} "
+                  f"/Root 1 0 R >>\nstartxref\n{len(out)}\n%%EOF\n").encode()
 
 
 def configure(home: Path, server: DemoServer, extra: str = "") -> None:
@@ -89,6 +111,45 @@ def test_a_text_file_goes_whole_named_and_fenced(cli: Any, home: Path, server: D
     text = (files / "greet.py").read_text(encoding="utf-8")
     assert content.startswith("explain\n\n" + f"{files / 'greet.py'}:\n````python\n{text}````")
     assert "UTF-16 notes: 索引" in content, "UTF-16 with its BOM is read as text"
+
+
+def test_a_pdf_goes_as_its_text_page_by_page_and_the_store_keeps_that(cli: Any, home: Path, server: DemoServer,
+                                                                      files: Path) -> None:
+    configure(home, server)
+    done = cli("ask", "-a", str(files / "paper.pdf"), "summarize")
+    assert done.code == 0, done.err
+    assert sent_user(server) == (f"summarize\n\n{files / 'paper.pdf'}:\n```\n[page 1]\nReasoning models think first."
+                                 "\n\n[page 2]\nThen they answer.\n```")
+    (files / "paper.pdf").unlink()  # what goes again is what the store kept, not the file
+    again = cli("ask", "-c", "and in one word?")
+    assert again.code == 0, again.err
+    first_user = next(m for m in server.chat_bodies()[-1]["messages"] if m["role"] == "user")["content"]
+    assert "[page 2]\nThen they answer." in first_user
+    with TranscriptStore(home / "reasonchat.db") as store:
+        (kept,) = store.messages(store.last_conversation_id() or 0)[0].attachments
+        assert kept.mime == "application/pdf" and kept.text.startswith("[page 1]\nReasoning models")
+    assert "📎" in cli("export", "last").out and "Then they answer." in cli("export", "last").out
+
+
+@pytest.mark.parametrize(("name", "said"), [("scan.pdf", "the PDF has no text to extract (scanned pages are images)"),
+                                            ("broken.pdf", "not a PDF that can be read")])
+def test_a_pdf_without_text_or_broken_is_refused_in_one_line(cli: Any, home: Path, server: DemoServer, files: Path,
+                                                             name: str, said: str) -> None:
+    configure(home, server)
+    done = cli("ask", "-a", str(files / name), "summarize")
+    assert done.code == 2 and said in done.err and len(done.err.strip().splitlines()) == 1, done.err
+    assert "Traceback" not in done.err and server.chat_bodies() == []
+
+
+def test_without_pypdf_a_pdf_is_refused_naming_the_extra(cli: Any, home: Path, server: DemoServer, files: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # (as where the `pdf` extra is not installed)
+    configure(home, server)
+    done = cli("ask", "-a", str(files / "paper.pdf"), "summarize")
+    assert done.code == 2 and "needs pypdf — pip install 'reasonchat[pdf]'" in done.err
+    assert server.chat_bodies() == []
 
 
 def test_an_image_goes_as_its_exact_bytes_to_a_model_that_takes_images(cli: Any, home: Path, server: DemoServer,

@@ -67,6 +67,20 @@ async def test_at_path_attaches_the_file_and_shows_a_chip(home: Path, server: De
         assert_agree(application, home)
 
 
+async def test_a_pdf_goes_as_its_text_with_a_chip(home: Path, server: DemoServer, here: Path) -> None:
+    from tests.cli.test_attach_schema import pdf
+
+    (here / "paper.pdf").write_bytes(pdf("Reasoning models think first."))
+    application = app(home, server)
+    async with application.run_test(size=SIZE) as pilot:
+        await send(pilot, "summarize @paper.pdf")
+        await settle(pilot, 30)
+        assert "paper.pdf:\n```\n[page 1]\nReasoning models think first.\n```" in sent_user(server)
+        chip = application.chat.query(UserMessage).last()
+        assert "📎 paper.pdf ·" in str(chip.render())
+        assert_agree(application, home)
+
+
 async def test_an_image_for_a_model_without_vision_is_refused_and_the_prompt_kept(home: Path, server: DemoServer,
                                                                                   here: Path) -> None:
     application = app(home, server)

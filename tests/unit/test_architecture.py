@@ -17,7 +17,8 @@ from reasonchat.store.transcripts import TranscriptStore
 
 ROOT = Path(__file__).resolve().parents[2]
 # What no quick command may load: the SDK and its HTTP stack, the TUI, and the Markdown renderers and parser.
-HEAVY = ("openai", "httpx", "httpx2", "textual", "rich.markdown", "markdown_it", "pygments", "mcp", "jsonschema")
+HEAVY = ("openai", "httpx", "httpx2", "textual", "rich.markdown", "markdown_it", "pygments", "mcp", "jsonschema",
+         "pypdf")
 
 
 def loaded_by(code: str, env: dict[str, str] | None = None) -> set[str]:
