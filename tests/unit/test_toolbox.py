@@ -136,7 +136,8 @@ async def test_a_server_that_never_answers_fails_its_start_and_its_noise_stays_o
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
     """A server that prints a banner on stdout (not MCP) and never answers: the SDK's parse error with its
     traceback goes to the log, not to the user's stderr; the start fails in one line at the start timeout
-    and its process ends then, while the other server serves."""
+    and its process ends then, not when the app does. (A 3 s timeout: only for a server that never answers —
+    a real one may take longer than that to start on a busy machine.)"""
     from reasonchat.tools import toolbox
 
     monkeypatch.setattr(toolbox, "START_TIMEOUT", 3.0)
@@ -144,13 +145,11 @@ async def test_a_server_that_never_answers_fails_its_start_and_its_noise_stays_o
     script = (f"import os, sys, time; open({str(pids)!r}, 'w').write(str(os.getpid())); "
               "print('Welcome to my server!', flush=True); sys.stderr.write('listening on stdio\\n'); "
               "sys.stderr.flush(); time.sleep(120)")
-    box = await started(ServerConfig("mute", command=sys.executable, args=("-c", script)), demo_server(),
-                        log_dir=tmp_path)
+    box = await started(ServerConfig("mute", command=sys.executable, args=("-c", script)), log_dir=tmp_path)
     try:
         mute = box.servers["mute"]
         assert mute.status == "failed" and mute.reason == \
             "did not start within 3 s (its last words: listening on stdio)"
-        assert (await box.call("calculate", '{"expression": "1+1"}')).text == "2"
         pid = [int(pids.read_text())]
         for _ in range(100):  # (the SDK gives a process it ends two seconds to go)
             if not alive(pid):
