@@ -56,6 +56,7 @@ class Reply:
     calls: list[Call] = field(default_factory=list)  # the calls the current round asked for
     note: str | None = None  # one line the answer ends with (the tool round limit reached)
     window: int | None = None  # the model's context window in tokens, where known (the preset, the server)
+    waiting_on: str = ""  # what the request waits for before it can go ("the tools' servers to start (demo)")
     _earlier_usage: list[Usage] = field(default_factory=list, repr=False)  # each earlier round's request's
     round_usage: Usage | None = field(default=None, repr=False)  # the current round's request's
     _reasoning: list[str] = field(default_factory=list, repr=False)

@@ -89,6 +89,11 @@ class ToolBox:
     def find(self, name: str) -> OfferedTool | None:
         return self._offered.get(name)
 
+    @property
+    def started(self) -> bool:
+        """Every server has started or failed (a request now waits for none of them)."""
+        return self._started is not None and self._started.done()
+
     async def start(self) -> None:
         """Start every enabled server (once: later calls wait for the first); returns when each has started
         or failed."""

@@ -55,7 +55,13 @@ async def answer(session: ChatSession, provider: Provider, request: list[dict[st
             if reply.price is None and provider.price:
                 reply.price = price_for(provider.price, model)
             tooling = session.tooling
-            box = await tooling.box(provider, session.tools_on()) if tooling is not None else None
+            box = None
+            if tooling is not None:
+                if starting := tooling.to_start(provider, session.tools_on()):
+                    reply.waiting_on = f"the tools' servers to start ({', '.join(starting)})"
+                box = await tooling.box(provider, session.tools_on())
+                reply.waiting_on = ""
+            reply.started = time.monotonic()  # the request goes now: its first token is timed from here
             if box is not None:
                 from reasonchat.tools import loop
 

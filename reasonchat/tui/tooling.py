@@ -42,6 +42,17 @@ class Tooling:
         conversation has them on)."""
         return on and provider.tools and bool(self.configured(provider).enabled)
 
+    def to_start(self, provider: Provider, on: bool) -> list[str]:
+        """The servers a request to `provider` would wait for to start: none once they have (or when it
+        offers no tools)."""
+        if not self.offered_for(provider, on):
+            return []
+        config = self.configured(provider)
+        box = self._box
+        if box is not None and box.config == config and box.started:
+            return []
+        return [server.name for server in config.enabled]
+
     async def box(self, provider: Provider, on: bool) -> ToolBox | None:
         """The started servers for a request to `provider`, or None when it offers no tools."""
         if not self.offered_for(provider, on):

@@ -116,6 +116,26 @@ async def test_keys_typed_as_the_question_appears_are_not_an_answer(home: Path, 
         assert application.chat.prompt.text == "yeahn", "the draft outlived the question"
 
 
+async def test_while_the_servers_start_the_status_line_says_so_and_the_first_token_is_timed_after(
+        home: Path, server: DemoServer) -> None:
+    import time
+
+    application = app(home, server)
+    async with application.run_test(size=SIZE) as pilot:
+        sent_at = time.monotonic()
+        await send(pilot, "what is 6*7?")
+        await until(pilot, lambda: "waiting for the tools' servers to start (demo, probe)"
+                    in application.chat.status.text, timeout=10)
+        await asked(pilot)
+        reply = application.chat.query(AssistantTurn).last().reply
+        box = application.tooling._box
+        slowest = max(s.started_in or 0.0 for s in box.servers.values())
+        assert reply.started - sent_at >= slowest, "the first token is timed from the request, not the servers"
+        await pilot.press("y")
+        await settle(pilot, 30)
+        assert "waiting for the tools' servers" not in application.chat.status.text
+
+
 async def test_a_allows_the_tool_until_the_app_quits(home: Path, server: DemoServer) -> None:
     application = app(home, server)
     async with application.run_test(size=SIZE) as pilot:

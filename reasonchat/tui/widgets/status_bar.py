@@ -80,7 +80,8 @@ def live_parts(reply: Reply, now: float | None = None) -> Parts:
     now = clock.now() if now is None else now
     elapsed = max(0.0, now - reply.started)
     if reply.first_token_at is None:
-        return [(0, f"{clock.spinner()} waiting for the first token"), (1, f"{elapsed:.1f} s"), (5, "Escape stops")]
+        waiting = reply.waiting_on or "the first token"
+        return [(0, f"{clock.spinner()} waiting for {waiting}"), (1, f"{elapsed:.1f} s"), (5, "Escape stops")]
     phase = "answering" if reply.answer_chunks else "thinking"
     tokens = reply.reasoning_chunks + reply.answer_chunks
     streaming = now - reply.first_token_at
