@@ -147,10 +147,16 @@ async def _make(out: Path) -> None:
         await pilot.resize_terminal(*TOOLS)
         await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # back to auto: finished rounds fold their reasoning
         await _send(pilot, "What time is it in Asia/Shanghai, and what is 12*(3+4)?")
-        await _until(pilot, lambda: isinstance(app.screen, ApprovalScreen), timeout=60)
-        await pilot.press("y")
-        await _until(pilot, lambda: not chat.generating and bool(chat.turns()) and "84"
-                     in chat.turns()[-1].reply.content, timeout=60)
+
+        def answered() -> bool:
+            return not chat.generating and bool(chat.turns()) and "84" in chat.turns()[-1].reply.content
+
+        while not answered():  # each call asks; its keys answer once the question is armed
+            await _until(pilot, lambda: answered() or (isinstance(app.screen, ApprovalScreen) and app.screen.armed),
+                         timeout=60)
+            if not answered():
+                await pilot.press("y")
+                await pilot.pause(0.1)
         await _shoot(pilot, out, "tools")
 
 
