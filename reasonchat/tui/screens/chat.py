@@ -517,35 +517,14 @@ class ChatScreen(Screen[None]):
         self._leave_edit()
 
     def on_prompt_input_mentioning(self, event: PromptInput.Mentioning) -> None:
-        """While an `@path` is typed, the status line names the files it may be (and says when it is one);
-        the folder is listed on a thread, the latest keystroke's listing replacing any still running."""
+        """While an `@path` is typed, the status line names the files it may be (and says when it is one)."""
         from reasonchat.core.attachments import partial_mention
 
         partial = partial_mention(event.tail)
         if partial is None:
-            self.workers.cancel_group(self, "mention")
-            if self.status.text.startswith("📎 @"):  # (a hint of the @word typed, not a file said attached)
-                self.status.say(READY)
-            return
-        self._hint_mention(partial, self.status.text)
-
-    @work(thread=True, exclusive=True, group="mention")
-    def _hint_mention(self, partial: str, before: str) -> None:
-        from textual.worker import get_current_worker
-
-        from reasonchat.core.attachments import mention_hint
-
-        hint = mention_hint(partial)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_mention_hint, partial, hint, before)
-
-    def _show_mention_hint(self, partial: str, hint: str, before: str) -> None:
-        """Only over what the status line said when it was asked for (a refusal said since stays), and only
-        while the prompt still ends with that `@…`."""
-        from reasonchat.core.attachments import partial_mention
-
-        if self.status.text == before and partial_mention(self.prompt.text[-300:]) == partial:
-            self.status.say(hint)
+            self.status.end_mention()
+        else:
+            self.status.hint_mention(partial, lambda typed: partial_mention(self.prompt.text[-300:]) == typed)
 
     def on_prompt_input_file_dropped(self, event: PromptInput.FileDropped) -> None:
         self.status.say(f"📎 {clean_line(event.path, 120)} will be attached (as @path) — Enter sends, or delete it")

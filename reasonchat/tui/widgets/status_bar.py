@@ -10,6 +10,7 @@ whatever runs past the edge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -110,6 +111,33 @@ class StatusBar(Static):
         if text != self._text:
             self._text = text
             self.update(text, layout=False)
+
+    def hint_mention(self, partial: str, still: Callable[[str], bool]) -> None:
+        """While `@partial` is typed: the file it names, or the paths it may become — found on a thread (it
+        lists a folder, which may hold 100,000 files), the newest keystroke's listing replacing any still
+        running; shown only over what this line said when it was asked (a refusal said since stays), and only
+        if `still(partial)` (the prompt still ends with it)."""
+        before = self._text
+        self.run_worker(lambda: self._find(partial, before, still), thread=True, exclusive=True, group="mention")
+
+    def _find(self, partial: str, before: str, still: Callable[[str], bool]) -> None:
+        from textual.worker import get_current_worker
+
+        from reasonchat.core.attachments import mention_hint
+
+        hint = mention_hint(partial)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._hinted, hint, before, partial, still)
+
+    def _hinted(self, hint: str, before: str, partial: str, still: Callable[[str], bool]) -> None:
+        if self._text == before and still(partial):
+            self.say(hint)
+
+    def end_mention(self) -> None:
+        """No `@…` is being typed: a hint of one goes (anything else said stays)."""
+        self.workers.cancel_group(self, "mention")
+        if self._text.startswith("📎 @"):
+            self.say(READY)
 
     def live(self, reply: Reply) -> None:
         self.say(live_line(reply, width=self._room()))
