@@ -10,7 +10,8 @@ block as a live Markdown widget (see `answer`); a stored one is a single static 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -41,6 +42,14 @@ def ending_note(status: str, finish_reason: str | None, error: str | None) -> st
     if finish_reason not in (None, "stop"):
         return f"the answer ended early (finish_reason: {clean_line(finish_reason or '')})"
     return ""
+
+
+async def _shielded(work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` to its end even if the await is cancelled. While something awaits it, its error travels
+    as usual; once nobody does (the screen closed under it), the error is taken here, not logged at exit."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())
+    await asyncio.shield(task)
 
 
 class AssistantTurn(Vertical):
@@ -105,7 +114,7 @@ class AssistantTurn(Vertical):
         Shielded, as `finish` is: a timer stopped mid-tick (the answer ended, the screen closed) cancels the await,
         never the mounts and removals under way — Textual's removal cut short leaves a widget in the tree whose
         messages nobody reads, and every later wait on the screen hangs."""
-        await asyncio.shield(self._tick())
+        await _shielded(self._tick())
 
     async def _tick(self) -> None:
         async with self._drawing:
@@ -141,7 +150,7 @@ class AssistantTurn(Vertical):
 
     async def finish(self) -> None:
         """The answer ended: the final title, the last block settled, a note if it ended badly."""
-        await asyncio.shield(self._finish())
+        await _shielded(self._finish())
 
     async def _finish(self) -> None:
         async with self._drawing:
