@@ -105,6 +105,70 @@ def told(call: Call) -> str:
     return call.result
 
 
+
+def _joined(call: dict[str, Any]) -> str:
+    """A call's arguments so far, as one string (kept joined, so asking again costs nothing)."""
+    parts = call["arguments"]
+    if len(parts) != 1:
+        parts[:] = ["".join(parts)]
+    return str(parts[0])
+
+
+def _whole(text: str) -> bool:
+    """Whether `text` is a whole JSON object (tried only for text that starts like one)."""
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _add_arguments(call: dict[str, Any], text: str) -> None:
+    """One fragment of a call's arguments: appended, unless it holds everything so far again (see
+    CallAssembler). Cheap per fragment: the text so far is looked at only when a fragment is as long as it.
+    The plain concatenation is kept beside it (`raw`): where it turns out whole JSON after all — a nested
+    object that began like the outer one, split just there — it wins; once it is far longer than the
+    deduplicated text, the stream was cumulative beyond doubt and it is dropped."""
+    raw = call["raw"]
+    if raw is not None:
+        raw.append(text)
+        call["raw_length"] += len(text)
+    length = call["length"]
+    if length and len(text) >= length:
+        so_far = _joined(call)
+        if text == so_far and _whole(so_far):
+            return  # the whole payload sent again
+        if len(text) > length and text.startswith(so_far):
+            _replace(call, text)  # this chunk holds all the arguments so far, and more
+            return
+    if length and _whole(text) and _whole(_joined(call)):
+        _replace(call, text)  # a later whole payload replaces a whole one
+        return
+    call["arguments"].append(text)
+    call["length"] = length + len(text)
+
+
+def _replace(call: dict[str, Any], text: str) -> None:
+    call["arguments"][:] = [text]
+    call["length"] = len(text)
+    if call["raw"] is not None and call["raw_length"] > 2 * len(text) + 65536:
+        call["raw"] = None
+
+
+def _arguments(call: dict[str, Any]) -> str:
+    """The call's arguments as assembled: the plain concatenation where that is whole JSON, else the text
+    with the resent parts taken out."""
+    text = _joined(call)
+    raw = call["raw"]
+    if raw is not None and call["raw_length"] != len(text):
+        plain = "".join(raw)
+        if _whole(plain):
+            return plain
+    return text
+
+
 def dumps(rounds: list[Round]) -> str | None:
     """Rounds as the store keeps them (None for an answer that called no tool)."""
     if not rounds:
@@ -141,8 +205,12 @@ class CallAssembler:
     later one, or the same id on every fragment; a whole call in one chunk; arguments cut anywhere (character
     by character, mid-escape); the arguments as an object instead of JSON text; no `index` at all (a new id
     then starts a new call). Ollama and some gateways give every call of a round `index: 0`: a fragment whose
-    id differs from the one at its index — or, with no ids, that names another tool once the arguments there
-    are whole JSON — starts a new call, and the fragments after it at that index continue the new one."""
+    id differs from the one at its index — or, with no ids, that names a tool with whole arguments of its own
+    once the arguments there are whole — starts a new call, and the fragments after it continue that one.
+    Some servers (DeepSeek and Qianfan at times, GLM-style local servers) send the arguments so far again in
+    each chunk, or the whole payload again at the end: a fragment holding everything so far and more replaces
+    it, the whole payload again is dropped, and whole JSON after whole JSON replaces it — concatenated they
+    were `{…}{…}`, which no tool can take."""
 
     __slots__ = ("_calls", "_order", "_slots")
 
@@ -161,30 +229,28 @@ class CallAssembler:
             if isinstance(fragment, dict):
                 self._feed_one(fragment)
 
-    def _key(self, fragment: dict[str, Any], ident: str, name: str) -> int:
+    def _key(self, fragment: dict[str, Any], ident: str, name: str, arguments: str) -> int:
         index = fragment.get("index")
         if not isinstance(index, int) or isinstance(index, bool):
             index = -1  # (no index: every fragment continues the last call, unless it starts one)
         key = self._slots.get(index, self._order[-1] if index == -1 and self._order else None)
-        if key is not None and not self._starts_another(self._calls[key], ident, name):
+        if key is not None and not self._starts_another(self._calls[key], ident, name, arguments):
             return key
         key = len(self._order)
-        self._calls[key] = {"id": "", "type": "function", "name": "", "arguments": []}
+        self._calls[key] = {"id": "", "type": "function", "name": "", "arguments": [], "length": 0, "raw": [],
+                            "raw_length": 0}
         self._order.append(key)
         self._slots[index] = key
         return key
 
     @staticmethod
-    def _starts_another(call: dict[str, Any], ident: str, name: str) -> bool:
+    def _starts_another(call: dict[str, Any], ident: str, name: str, arguments: str) -> bool:
         if ident and call["id"]:
             return bool(ident != call["id"])
-        if ident or call["id"] or not name or not call["name"] or name == call["name"]:
-            return False
-        try:  # no ids: another tool's name once these arguments are whole, not a name sent in pieces
-            json.loads("".join(call["arguments"]))
-        except ValueError:
-            return False
-        return True
+        if ident or call["id"] or not name or not call["name"] or not _whole(arguments):
+            return False  # (ids decide where there are any; a name in pieces comes before its arguments)
+        so_far = _joined(call)
+        return so_far != arguments and _whole(so_far)
 
     def _feed_one(self, fragment: dict[str, Any]) -> None:
         ident = fragment.get("id")
@@ -193,7 +259,10 @@ class CallAssembler:
         function = function if isinstance(function, dict) else {}
         name = function.get("name")
         name = name if isinstance(name, str) else ""
-        call = self._calls[self._key(fragment, ident, name)]
+        arguments = function.get("arguments")
+        text = (arguments if isinstance(arguments, str)
+                else json.dumps(arguments, ensure_ascii=False) if isinstance(arguments, dict) else "")
+        call = self._calls[self._key(fragment, ident, name, text)]
         if ident and not call["id"]:
             call["id"] = ident
         kind = fragment.get("type")
@@ -201,16 +270,12 @@ class CallAssembler:
             call["type"] = kind
         if name and name != call["name"]:
             call["name"] += name  # (a name sent again whole is not doubled)
-        arguments = function.get("arguments")
-        if isinstance(arguments, str):
-            call["arguments"].append(arguments)
-        elif isinstance(arguments, dict):
-            call["arguments"].append(json.dumps(arguments, ensure_ascii=False))
+        if text:
+            _add_arguments(call, text)
 
     def calls(self) -> tuple[ToolCall, ...]:
         out = []
         for position, index in enumerate(self._order):
             call = self._calls[index]
-            out.append(ToolCall(call["id"] or f"call_{position}", call["name"], "".join(call["arguments"]),
-                                call["type"]))
+            out.append(ToolCall(call["id"] or f"call_{position}", call["name"], _arguments(call), call["type"]))
         return tuple(out)

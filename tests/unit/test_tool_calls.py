@@ -12,6 +12,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reasonchat.core.conversation import Message, build_request
 from reasonchat.core.decoder import LineSplitter, StreamDecoder
@@ -148,6 +150,27 @@ STREAMS: dict[str, tuple[bytes, list[tuple[str, str, str]]]] = {
         *(ch({"tool_calls": [{"index": 0, "id": "chatcmpl-tool-9", "type": "function",
                               "function": {"name": "get_weather", "arguments": p}}]}) for p in pieces(ARGS, 6)),
         ch({}, "tool_calls", USAGE)), [("chatcmpl-tool-9", "get_weather", ARGS)]),
+    # Cumulative arguments (DeepSeek and Qianfan at times — hermes-agent#35592): every chunk holds all the
+    # arguments so far, with the id and name again; appended, they were `{"ci{"city": …`.
+    "cumulative": (sse(
+        *(ch({"tool_calls": [{"index": 0, "id": "call_cum", "type": "function",
+                              "function": {"name": "get_weather", "arguments": ARGS[:end]}}]}, None)
+          for end in range(5, len(ARGS) + 5, 5)),
+        ch({}, "tool_calls", USAGE)), [("call_cum", "get_weather", ARGS)]),
+    # A GLM-style local server: the arguments in pieces, then the whole payload once more before the finish
+    # (opencode#17339); the copy is dropped.
+    "resend": (sse(
+        ch({"tool_calls": [{"index": 0, "id": "call_glm2", "type": "function",
+                            "function": {"name": "get_weather", "arguments": ""}}]}, None),
+        *(ch({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}, None) for p in pieces(ARGS, 9)),
+        ch({"tool_calls": [{"index": 0, "function": {"arguments": ARGS}}]}, None),
+        ch({}, "tool_calls", USAGE)), [("call_glm2", "get_weather", ARGS)]),
+    # Two calls of the same tool, no ids, both at `index: 0`, each whole: two calls.
+    "same-tool-twice": (sse(
+        ch({"tool_calls": [{"index": 0, "function": {"name": "get_weather", "arguments": '{"city": "A"}'}}]}, None),
+        ch({"tool_calls": [{"index": 0, "function": {"name": "get_weather", "arguments": '{"city": "B"}'}}]}, None),
+        ch({}, "tool_calls", USAGE)), [("call_0", "get_weather", '{"city": "A"}'),
+                                       ("call_1", "get_weather", '{"city": "B"}')]),
     # No ids at all and every call at `index: 0`, each whole: another tool's name after whole arguments is
     # another call (ids are made up, in order).
     "no-ids": (sse(
@@ -286,3 +309,44 @@ def test_a_reply_stopped_during_a_call_marks_it_stopped() -> None:
     reply.apply(ToolCalls((ToolCall("c1", "wait", "{}"),)))
     reply.stop()
     assert reply.calls[0].state == "stopped"
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=12)
+
+
+def assembled(fragments: list[str], ident_every_time: bool = False) -> str:
+    from reasonchat.core.tool_calls import CallAssembler
+
+    assembler = CallAssembler()
+    for i, text in enumerate(fragments):
+        function: dict[str, Any] = {"arguments": text}
+        fragment: dict[str, Any] = {"index": 0, "function": function}
+        if i == 0 or ident_every_time:
+            fragment["id"] = "call_x"
+            function["name"] = "f"
+        assembler.feed([fragment])
+    (call,) = assembler.calls()
+    return call.arguments
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.dictionaries(st.sampled_from(["a", "{", "q", '{"']), _JSON, min_size=1, max_size=3),
+       cuts=st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=40),
+       nested=st.booleans())
+def test_arguments_arrive_exactly_however_they_are_cut_and_whether_or_not_they_are_resent(
+        value: dict[str, Any], cuts: list[int], nested: bool) -> None:
+    """Cut anywhere, the text is exactly what was sent — even an object whose nested object begins as it does
+    (the shape the resend rules could mistake for a resend) — and sent cumulatively, it is the same text."""
+    text = json.dumps({next(iter(value)): value} if nested else value, ensure_ascii=False)
+    fragments, at = [], 0
+    for cut in cuts:
+        if at >= len(text):
+            break
+        fragments.append(text[at:at + cut])
+        at += cut
+    fragments.append(text[at:])
+    assert assembled(fragments) == text
+    ends = [sum(len(f) for f in fragments[:i + 1]) for i in range(len(fragments))]
+    assert assembled([text[:end] for end in ends], ident_every_time=True) == text
