@@ -50,7 +50,7 @@ async def run_compare(base_url: str, model: str, columns: int = COLUMNS) -> dict
         samples: list[float] = []
         stop = asyncio.Event()
         probe = asyncio.create_task(lag_probe(samples, stop))
-        cpu0, t0 = time.process_time(), time.perf_counter()
+        cpu0, t0, sent = time.process_time(), time.perf_counter(), time.monotonic()
         await pilot.press("enter")
         while not all(c.worker is not None for c in cols) or screen.streaming:
             await asyncio.sleep(0.02)
@@ -59,7 +59,7 @@ async def run_compare(base_url: str, model: str, columns: int = COLUMNS) -> dict
         await probe
         replies = [c.query_one(AssistantTurn).reply for c in cols]
         assert all(r.status == "complete" for r in replies), [r.error for r in replies]
-        ttft = min(r.ttft or 0.0 for r in replies)
+        ttft = min((r.first_token_at or sent) - sent for r in replies)  # (from Enter, as in tui_stream.py)
     samples.sort()
     return {"wall": wall, "cpu": cpu, "ttft": ttft, "lag_p99": samples[int(len(samples) * 0.99)] if samples else 0,
             "lag_max": samples[-1] if samples else 0}
