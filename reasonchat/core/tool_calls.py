@@ -106,69 +106,6 @@ def told(call: Call) -> str:
 
 
 
-def _joined(call: dict[str, Any]) -> str:
-    """A call's arguments so far, as one string (kept joined, so asking again costs nothing)."""
-    parts = call["arguments"]
-    if len(parts) != 1:
-        parts[:] = ["".join(parts)]
-    return str(parts[0])
-
-
-def _whole(text: str) -> bool:
-    """Whether `text` is a whole JSON object (tried only for text that starts like one)."""
-    if not text.lstrip().startswith("{"):
-        return False
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _add_arguments(call: dict[str, Any], text: str) -> None:
-    """One fragment of a call's arguments: appended, unless it holds everything so far again (see
-    CallAssembler). Cheap per fragment: the text so far is looked at only when a fragment is as long as it.
-    The plain concatenation is kept beside it (`raw`): where it turns out whole JSON after all — a nested
-    object that began like the outer one, split just there — it wins; once it is far longer than the
-    deduplicated text, the stream was cumulative beyond doubt and it is dropped."""
-    raw = call["raw"]
-    if raw is not None:
-        raw.append(text)
-        call["raw_length"] += len(text)
-    length = call["length"]
-    if length and len(text) >= length:
-        so_far = _joined(call)
-        if text == so_far and _whole(so_far):
-            return  # the whole payload sent again
-        if len(text) > length and text.startswith(so_far):
-            _replace(call, text)  # this chunk holds all the arguments so far, and more
-            return
-    if length and _whole(text) and _whole(_joined(call)):
-        _replace(call, text)  # a later whole payload replaces a whole one
-        return
-    call["arguments"].append(text)
-    call["length"] = length + len(text)
-
-
-def _replace(call: dict[str, Any], text: str) -> None:
-    call["arguments"][:] = [text]
-    call["length"] = len(text)
-    if call["raw"] is not None and call["raw_length"] > 2 * len(text) + 65536:
-        call["raw"] = None
-
-
-def _arguments(call: dict[str, Any]) -> str:
-    """The call's arguments as assembled: the plain concatenation where that is whole JSON, else the text
-    with the resent parts taken out."""
-    text = _joined(call)
-    raw = call["raw"]
-    if raw is not None and call["raw_length"] != len(text):
-        plain = "".join(raw)
-        if _whole(plain):
-            return plain
-    return text
-
-
 def dumps(rounds: list[Round]) -> str | None:
     """Rounds as the store keeps them (None for an answer that called no tool)."""
     if not rounds:
@@ -212,12 +149,11 @@ class CallAssembler:
     it, the whole payload again is dropped, and whole JSON after whole JSON replaces it — concatenated they
     were `{…}{…}`, which no tool can take."""
 
-    __slots__ = ("_calls", "_order", "_slots")
+    __slots__ = ("_calls", "_slots")
 
     def __init__(self) -> None:
-        self._calls: dict[int, dict[str, Any]] = {}  # by our own key, in `_order`
-        self._order: list[int] = []
-        self._slots: dict[int, int] = {}  # the provider's index -> the key of the call it continues
+        self._calls: list[_Assembling] = []  # in the order they began
+        self._slots: dict[int, int] = {}  # the provider's index -> the position of the call it continues
 
     def __bool__(self) -> bool:
         return bool(self._calls)
@@ -229,28 +165,16 @@ class CallAssembler:
             if isinstance(fragment, dict):
                 self._feed_one(fragment)
 
-    def _key(self, fragment: dict[str, Any], ident: str, name: str, arguments: str) -> int:
+    def _call(self, fragment: dict[str, Any], ident: str, name: str, arguments: str) -> _Assembling:
         index = fragment.get("index")
         if not isinstance(index, int) or isinstance(index, bool):
             index = -1  # (no index: every fragment continues the last call, unless it starts one)
-        key = self._slots.get(index, self._order[-1] if index == -1 and self._order else None)
-        if key is not None and not self._starts_another(self._calls[key], ident, name, arguments):
-            return key
-        key = len(self._order)
-        self._calls[key] = {"id": "", "type": "function", "name": "", "arguments": [], "length": 0, "raw": [],
-                            "raw_length": 0}
-        self._order.append(key)
-        self._slots[index] = key
-        return key
-
-    @staticmethod
-    def _starts_another(call: dict[str, Any], ident: str, name: str, arguments: str) -> bool:
-        if ident and call["id"]:
-            return bool(ident != call["id"])
-        if ident or call["id"] or not name or not call["name"] or not _whole(arguments):
-            return False  # (ids decide where there are any; a name in pieces comes before its arguments)
-        so_far = _joined(call)
-        return so_far != arguments and _whole(so_far)
+        at = self._slots.get(index, len(self._calls) - 1 if index == -1 and self._calls else None)
+        if at is not None and not self._calls[at].ends_at(ident, name, arguments):
+            return self._calls[at]
+        self._slots[index] = len(self._calls)
+        self._calls.append(_Assembling())
+        return self._calls[-1]
 
     def _feed_one(self, fragment: dict[str, Any]) -> None:
         ident = fragment.get("id")
@@ -262,20 +186,92 @@ class CallAssembler:
         arguments = function.get("arguments")
         text = (arguments if isinstance(arguments, str)
                 else json.dumps(arguments, ensure_ascii=False) if isinstance(arguments, dict) else "")
-        call = self._calls[self._key(fragment, ident, name, text)]
-        if ident and not call["id"]:
-            call["id"] = ident
+        call = self._call(fragment, ident, name, text)
+        if ident and not call.id:
+            call.id = ident
         kind = fragment.get("type")
         if isinstance(kind, str) and kind:
-            call["type"] = kind
-        if name and name != call["name"]:
-            call["name"] += name  # (a name sent again whole is not doubled)
+            call.type = kind
+        if name and name != call.name:
+            call.name += name  # (a name sent again whole is not doubled)
         if text:
-            _add_arguments(call, text)
+            call.add(text)
 
     def calls(self) -> tuple[ToolCall, ...]:
-        out = []
-        for position, index in enumerate(self._order):
-            call = self._calls[index]
-            out.append(ToolCall(call["id"] or f"call_{position}", call["name"], _arguments(call), call["type"]))
-        return tuple(out)
+        return tuple(ToolCall(call.id or f"call_{position}", call.name, call.arguments(), call.type)
+                     for position, call in enumerate(self._calls))
+
+
+@dataclass(slots=True)
+class _Assembling:
+    """One call while its fragments arrive. `parts` is its arguments with what was sent again taken out;
+    `raw` the plain concatenation beside it: where that turns out whole JSON after all — a nested object that
+    began like the outer one, cut just there — it wins; once it is far longer than `parts`, the stream was
+    cumulative beyond doubt and it is dropped. The text so far is looked at only when a fragment is as long
+    as it, so a stream cut character by character costs a list append per fragment."""
+
+    id: str = ""
+    type: str = "function"
+    name: str = ""
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    raw: list[str] | None = field(default_factory=list)
+    raw_length: int = 0
+
+    def so_far(self) -> str:
+        """The arguments so far, as one string (kept joined, so asking again costs nothing)."""
+        if len(self.parts) != 1:
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0]
+
+    def ends_at(self, ident: str, name: str, arguments: str) -> bool:
+        """Whether a fragment with this id, name and argument text starts another call instead."""
+        if ident and self.id:
+            return ident != self.id
+        if ident or self.id or not name or not self.name or not _whole(arguments):
+            return False  # (ids decide where there are any; a name in pieces comes before its arguments)
+        so_far = self.so_far()
+        return so_far != arguments and _whole(so_far)
+
+    def add(self, text: str) -> None:
+        if self.raw is not None:
+            self.raw.append(text)
+            self.raw_length += len(text)
+        if self.length and len(text) >= self.length:
+            so_far = self.so_far()
+            if text == so_far and _whole(so_far):
+                return  # the whole payload sent again
+            if len(text) > self.length and text.startswith(so_far):
+                self._replace(text)  # this chunk holds all the arguments so far, and more
+                return
+        if self.length and _whole(text) and _whole(self.so_far()):
+            self._replace(text)  # a later whole payload replaces a whole one
+            return
+        self.parts.append(text)
+        self.length += len(text)
+
+    def _replace(self, text: str) -> None:
+        self.parts[:] = [text]
+        self.length = len(text)
+        if self.raw is not None and self.raw_length > 2 * len(text) + 65536:
+            self.raw = None
+
+    def arguments(self) -> str:
+        """The plain concatenation where that is whole JSON, else the text with the resent parts taken out."""
+        text = self.so_far() if self.parts else ""
+        if self.raw is not None and self.raw_length != len(text):
+            plain = "".join(self.raw)
+            if _whole(plain):
+                return plain
+        return text
+
+
+def _whole(text: str) -> bool:
+    """Whether `text` is a whole JSON object (tried only for text that starts like one)."""
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
