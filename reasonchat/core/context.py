@@ -8,7 +8,7 @@ never a refusal: the user may send anyway.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reasonchat.core.attachments import Attachment
 
@@ -17,6 +17,12 @@ IMAGE_TOKENS = 1_500  # a screenshot's share of the window, roughly (providers c
 SUMMARY_PROMPT = ("Summarize our conversation so far for a fresh start: the questions, what we found and decided, "
                   "the facts, names and code that matter, and what is still open. Be complete but brief; the "
                   "summary will be all that is kept.")
+
+
+def window_of(model: str, own: int | None, table: Mapping[str, int], served: int | None = None) -> int | None:
+    """A model's context window: the preset's own `context_window`, else what its server said (`served`:
+    vLLM's `max_model_len` in /models), else the preset's `context_windows` table; None when nobody says."""
+    return own or served or table.get(model)
 
 
 def estimate(text: str, attachments: Sequence[Attachment] = ()) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reasonchat.core.context import window_of
 from reasonchat.core.effort import ReasoningPlan, plan
 from reasonchat.core.merge import deep_merge
 
@@ -47,9 +48,7 @@ class Provider:
         return self.vision or model in self.vision_models
 
     def known_window(self, model: str, served: int | None = None) -> int | None:
-        """The model's context window: the preset's own, else what its server said (`served`: vLLM's
-        `max_model_len` in /models), else the preset's table; None when nobody says."""
-        return self.context_window or served or self.context_windows.get(model)
+        return window_of(model, self.context_window, self.context_windows, served)
 
     def plan(self, thinking: bool | None, effort: str | None = None, budget: int | None = None) -> ReasoningPlan:
         """What a request with this thinking switch sends about reasoning: `effort`/`budget` override the

@@ -170,8 +170,10 @@ class ChatSession:
             preset = self.preset()
         except ReasonChatError:
             return None
+        from reasonchat.core.context import window_of
+
         model = self.options.model or preset.model or last.model or ""  # (the model that answers next)
-        window = preset.context_window or preset.context_windows.get(model)
+        window = window_of(model, preset.context_window, preset.context_windows)
         return (last.prompt_tokens + (last.completion_tokens or 0), window) if window else None
 
     def summarize(self) -> Sending:
