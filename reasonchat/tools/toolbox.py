@@ -316,10 +316,12 @@ def _why(exc: BaseException, config: ServerConfig, log: Path | None) -> str:
 
 
 def _last_words(log: Path | None) -> str:
-    """The last line a server wrote to its stderr log ("" when there is none)."""
+    """The last line a server wrote to its stderr log ("" when there is none). Only the log's last 4 KB are
+    read: a chatty server's log may be large, and this runs on the event loop."""
     if log is None:
         return ""
-    with contextlib.suppress(OSError):
-        lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    with contextlib.suppress(OSError), log.open("rb") as file:
+        file.seek(max(0, file.seek(0, os.SEEK_END) - 4096))
+        lines = [line for line in file.read().decode("utf-8", "replace").splitlines() if line.strip()]
         return clean(lines[-1]) if lines else ""
     return ""
