@@ -121,6 +121,19 @@ def interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def drain(leader: int) -> bytes:
+    """Everything a pty's other end wrote until it closed (Linux says EIO where others say end of file)."""
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            return out
+        if not chunk:
+            return out
+        out += chunk
+
+
 def spawn_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in KEY_VARS}
     env.update({"REASONCHAT_HOME": str(home), "PYTHONUNBUFFERED": "1"}, **extra)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from reasonchat.demo.server import DemoServer
-from tests.conftest import interruptible, spawn_env
+from tests.conftest import drain, interruptible, spawn_env
 
 
 def test_prompt_from_stdin_dash_and_implicit(run_process: Any) -> None:
@@ -83,15 +83,7 @@ def test_reasoning_is_dimmed_on_a_terminal(home: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "reasonchat", "ask", "--demo", "--model", "shape-deepseek", "hi"],
                             stdout=subprocess.PIPE, stderr=follower, stdin=subprocess.DEVNULL, env=spawn_env(home))
     os.close(follower)
-    err = b""
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        err += data
+    err = drain(leader)
     out = proc.stdout.read() if proc.stdout else b""
     assert proc.wait(timeout=30) == 0
     os.close(leader)

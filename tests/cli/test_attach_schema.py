@@ -79,21 +79,13 @@ def on_a_terminal(home: Path, *args: str) -> str:
     import subprocess
     import sys
 
-    from tests.conftest import spawn_env
+    from tests.conftest import drain, spawn_env
 
     leader, follower = pty.openpty()
     done = subprocess.run([sys.executable, "-m", "reasonchat", *args], stdout=follower, stderr=subprocess.PIPE,
                           env=spawn_env(home), timeout=60)
     os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
+    out = drain(leader)
     os.close(leader)
     assert done.returncode == 0, done.stderr
     return out.decode("utf-8", "replace").replace("\r\n", "\n")

@@ -11,7 +11,12 @@ from reasonchat.demo.server import DemoServer
 from tests.e2e.test_tmux import Terminal
 
 
-def editor_session(home: Path, server: DemoServer, editor: Path, pidfile: Path) -> Terminal:
+def editor_session(home: Path, server: DemoServer, tmp_path: Path, script: str) -> Terminal:
+    """reasonchat in tmux with `$VISUAL` a shell script of `script`'s lines (`$1`: the file to edit), up."""
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    editor.chmod(0o755)
+    pidfile = tmp_path / "pid"
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(
         f'default_preset = "local"\n[presets.local]\nbase_url = "{server.base_url}"\nmodel = "demo@0"\n',
@@ -19,17 +24,19 @@ def editor_session(home: Path, server: DemoServer, editor: Path, pidfile: Path) 
     run = f"echo $$ > {shlex.quote(str(pidfile))}; exec {shlex.quote(sys.executable)} -m reasonchat"
     command = (f"env -u EDITOR REASONCHAT_HOME={shlex.quote(str(home))} VISUAL={shlex.quote(str(editor))} "
                f"TERM=xterm-256color sh -c {shlex.quote(run)}; sleep 5")
-    return Terminal(command, pidfile=pidfile)
+    term = Terminal(command, pidfile=pidfile)
+    try:
+        term.wait_for("local · demo@0")
+    except BaseException:
+        term.close()
+        raise
+    return term
 
 
 def test_alt_e_edits_the_prompt_in_the_editor_and_sends_it(home: Path, server: DemoServer, tmp_path: Path) -> None:
-    editor = tmp_path / "editor.sh"
-    editor.write_text('#!/bin/sh\nprintf "%s\\n%s" "$(cat "$1")" "a second line from the editor" > "$1"\n',
-                      encoding="utf-8")
-    editor.chmod(0o755)
-    term = editor_session(home, server, editor, tmp_path / "pid")
+    term = editor_session(home, server, tmp_path,
+                          'printf "%s\\n%s" "$(cat "$1")" "a second line from the editor" > "$1"\n')
     try:
-        term.wait_for("local · demo@0")
         term.type("typed here first")
         term.keys("M-e")
         screen = term.wait_for("a second line from the editor", timeout=15)
@@ -43,12 +50,8 @@ def test_alt_e_edits_the_prompt_in_the_editor_and_sends_it(home: Path, server: D
 
 
 def test_an_editor_that_fails_leaves_the_prompt_as_it_was(home: Path, server: DemoServer, tmp_path: Path) -> None:
-    editor = tmp_path / "editor.sh"
-    editor.write_text('#!/bin/sh\necho changed > "$1"\nexit 3\n', encoding="utf-8")
-    editor.chmod(0o755)
-    term = editor_session(home, server, editor, tmp_path / "pid")
+    term = editor_session(home, server, tmp_path, 'echo changed > "$1"\nexit 3\n')
     try:
-        term.wait_for("local · demo@0")
         term.type("keep me")
         term.keys("M-e")
         screen = term.wait_for("the editor exited with 3", timeout=15)
