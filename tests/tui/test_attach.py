@@ -211,6 +211,7 @@ async def test_a_reopened_conversation_still_knows_where_it_stands(home: Path, s
     async with again.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: len(again.chat.turns()) == 1, timeout=20)
         assert again.session.context == used
+        assert_agree(again, home)  # (reopened: the screen, the session and the store show the same)
         await send(pilot, "Please look at this log. " + "line of a long log\n" * 400)
         await screen_up(pilot, ContextFull)
         assert len(server.chat_bodies()) == 1, "nothing sent before the user decides"
