@@ -114,6 +114,7 @@ async def test_keys_typed_as_the_question_appears_are_not_an_answer(home: Path, 
         await settle(pilot, 30)
         assert "**42**" in application.chat.query(AssistantTurn).last().reply.content
         assert application.chat.prompt.text == "yeahn", "the draft outlived the question"
+        assert_agree(application, home)
 
 
 async def test_while_the_servers_start_the_status_line_says_so_and_the_first_token_is_timed_after(
