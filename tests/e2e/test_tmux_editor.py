@@ -39,10 +39,12 @@ def test_alt_e_edits_the_prompt_in_the_editor_and_sends_it(home: Path, server: D
     try:
         term.type("typed here first")
         term.keys("M-e")
-        screen = term.wait_for("a second line from the editor", timeout=15)
-        assert "typed here first" in screen and "as your editor saved it" in screen
+        term.wait_until(lambda shown: all(t in shown for t in ("a second line from the editor", "typed here first",
+                                                               "as your editor saved it")),
+                        "the prompt did not come back as the editor saved it", timeout=15)
         term.keys("Enter")
-        term.wait_for("Thought for", timeout=30)
+        # (the request itself, not a title on screen: a long answer may scroll the title out of the pane)
+        term.wait_until(lambda _: bool(server.chat_bodies()), "the message was never sent", timeout=30)
         user = [m for m in server.chat_bodies()[-1]["messages"] if m["role"] == "user"][-1]["content"]
         assert user == "typed here first\na second line from the editor"
     finally:
@@ -54,7 +56,9 @@ def test_an_editor_that_fails_leaves_the_prompt_as_it_was(home: Path, server: De
     try:
         term.type("keep me")
         term.keys("M-e")
-        screen = term.wait_for("the editor exited with 3", timeout=15)
-        assert "keep me" in screen and "changed" not in screen
+        # (both: the line comes a frame before the rest of the screen is drawn again after the editor)
+        screen = term.wait_until(lambda shown: "the editor exited with 3" in shown and "keep me" in shown,
+                                 "the prompt did not come back as it was", timeout=15)
+        assert "changed" not in screen
     finally:
         term.close()
