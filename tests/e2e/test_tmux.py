@@ -521,6 +521,7 @@ def test_closing_the_terminal_ends_the_program_and_saves_the_answer(home: Path, 
             term.wait_for("· completion ", timeout=30)  # answered (its usage shown); then the delete question
             term.keys("C-o")
             term.wait_for("History — type to search")
+            term.wait_for("a question to leave · 2 msgs")  # (listed: the list loads after the screen shows)
             term.keys("C-d")
             term.wait_for("for good?")
         if streaming:
